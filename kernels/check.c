@@ -1,0 +1,153 @@
+/* check.c — the numerical contract (see check.h): reference run, per-element
+ * bounds and the comparison. */
+#include "check.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coords.h"
+#include "internal.h"
+
+static void result_init(ups_check_result *r, size_t count) {
+  memset(r, 0, sizeof *r);
+  r->count = count;
+  r->first_bad = (size_t)-1;
+}
+
+/* Compares one element against a bound; records failures. */
+static void compare(ups_check_result *r, size_t i, float got, float want, double bound,
+                    int bitwise) {
+  double ratio;
+  if (bitwise) {
+    ratio = memcmp(&got, &want, sizeof got) == 0 ? 0.0 : INFINITY;
+  } else if (!isfinite(want) || !isfinite(got)) {
+    /* Non-finite exactly where the reference is (NaN and inf not told apart:
+     * the order of a sum decides which one an overflow gives). */
+    ratio = (!isfinite(want) && !isfinite(got)) ? 0.0 : INFINITY;
+  } else {
+    const double err = fabs((double)got - (double)want);
+    ratio = err == 0.0 ? 0.0 : bound > 0.0 ? err / bound : INFINITY;
+  }
+  if (ratio > r->worst) r->worst = ratio;
+  if (ratio > 1.0) {
+    if (r->failures == 0) {
+      r->first_bad = i;
+      r->first_got = got;
+      r->first_want = want;
+    }
+    r->failures++;
+  }
+}
+
+void ups_check_merge(ups_check_result *a, const ups_check_result *b) {
+  if (b->failures && !a->failures) {
+    a->first_bad = a->count + b->first_bad;
+    a->first_got = b->first_got;
+    a->first_want = b->first_want;
+  }
+  a->count += b->count;
+  a->failures += b->failures;
+  if (b->worst > a->worst) a->worst = b->worst;
+}
+
+ups_status ups_check_nearest(const ups_resize_params *p, const float *in, const float *got,
+                             ups_check_result *r) {
+  ups_resize_params q = *p;
+  q.isa = UPS_ISA_SCALAR;
+  size_t oh, ow;
+  ups_status st = ups_resize_output_size(&q, &oh, &ow);
+  if (st != UPS_OK) return st;
+  const size_t n = p->n * p->c * oh * ow;
+  float *ref = malloc(n * sizeof(float));
+  if (!ref) return UPS_ERR_NOMEM;
+  st = ups_resize_nearest_f32(&q, in, ref);
+  if (st == UPS_OK) {
+    result_init(r, n);
+    for (size_t i = 0; i < n; i++) compare(r, i, got[i], ref[i], 0.0, 1);
+  }
+  free(ref);
+  return st;
+}
+
+ups_status ups_check_bilinear(const ups_resize_params *p, const float *in, const float *got,
+                              ups_check_result *r) {
+  ups_resize_params q = *p;
+  q.isa = UPS_ISA_SCALAR;
+  ups_resize_shape s;
+  ups_status st = ups_resize_validate(&q, 1, &s);
+  if (st != UPS_OK) return st;
+  const size_t oh = s.out_h, ow = s.out_w, ih = p->in_h, iw = p->in_w, c = p->c;
+  float *ref = malloc(s.out_elems * sizeof(float));
+  size_t *i0 = malloc((oh + ow) * 2 * sizeof(size_t));
+  float *w = malloc((oh + ow) * 2 * sizeof(float));
+  int32_t *i32 = malloc((oh + ow) * sizeof(int32_t));
+  if (!ref || !i0 || !w || !i32) {
+    free(ref), free(i0), free(w), free(i32);
+    return UPS_ERR_NOMEM;
+  }
+  st = ups_resize_bilinear_f32(&q, in, ref);
+  if (st == UPS_OK) {
+    ups_linear_axis ay, ax;
+    size_t *i1 = i0 + oh + ow;
+    float *w1 = w + oh + ow;
+    ups_linear_axis_build(ih, oh, p->scale_h, p->coord, i0, i1, i32, w, w1, &ay);
+    ups_linear_axis_build(iw, ow, p->scale_w, p->coord, i0 + oh, i1 + oh, i32 + oh, w + oh,
+                          w1 + oh, &ax);
+    result_init(r, s.out_elems);
+    const int nhwc = p->layout == UPS_NHWC;
+    size_t i = 0;
+    for (size_t b = 0; b < p->n; b++)
+      for (size_t outer = 0; outer < (nhwc ? oh : c); outer++)
+        for (size_t mid = 0; mid < (nhwc ? ow : oh); mid++)
+          for (size_t inner = 0; inner < (nhwc ? c : ow); inner++, i++) {
+            const size_t ch = nhwc ? inner : outer, y = nhwc ? outer : mid,
+                         x = nhwc ? mid : inner;
+            const size_t ys[2] = {ay.i0[y], ay.i1[y]}, xs[2] = {ax.i0[x], ax.i1[x]};
+            double maxtap = 0.0;
+            for (int a = 0; a < 2; a++)
+              for (int bb = 0; bb < 2; bb++) {
+                const size_t off = nhwc ? ((b * ih + ys[a]) * iw + xs[bb]) * c + ch
+                                        : ((b * c + ch) * ih + ys[a]) * iw + xs[bb];
+                const double t = fabs((double)in[off]);
+                if (t > maxtap) maxtap = t;
+              }
+            compare(r, i, got[i], ref[i], 4.0 * FLT_EPSILON * maxtap, 0);
+          }
+  }
+  free(ref), free(i0), free(w), free(i32);
+  return st;
+}
+
+ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const float *weights,
+                            const float *bias, const float *got, ups_check_result *r) {
+  ups_deconv_params q = *p;
+  q.isa = UPS_ISA_SCALAR;
+  ups_deconv_shape s;
+  ups_status st = ups_deconv_validate(&q, &s);
+  if (st != UPS_OK) return st;
+  float *ref = malloc(s.out_elems * sizeof(float));
+  float *absref = malloc(s.out_elems * sizeof(float));
+  float *ain = malloc(s.in_elems * sizeof(float));
+  float *aw = malloc(s.w_elems * sizeof(float));
+  float *ab = bias ? malloc(s.bias_elems * sizeof(float)) : NULL;
+  if (!ref || !absref || !ain || !aw || (bias && !ab)) {
+    free(ref), free(absref), free(ain), free(aw), free(ab);
+    return UPS_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < s.in_elems; i++) ain[i] = fabsf(in[i]);
+  for (size_t i = 0; i < s.w_elems; i++) aw[i] = fabsf(weights[i]);
+  for (size_t i = 0; bias && i < s.bias_elems; i++) ab[i] = fabsf(bias[i]);
+  st = ups_deconv_f32(&q, in, weights, bias, ref);
+  if (st == UPS_OK) st = ups_deconv_f32(&q, ain, aw, ab, absref);
+  if (st == UPS_OK) {
+    const ups_deconv_geom *g = &s.geom;
+    const double k = (double)(g->ic_g * g->kh * g->kw) + (bias ? 1.0 : 0.0);
+    result_init(r, s.out_elems);
+    for (size_t i = 0; i < s.out_elems; i++)
+      compare(r, i, got[i], ref[i], 2.0 * k * FLT_EPSILON * (double)absref[i], 0);
+  }
+  free(ref), free(absref), free(ain), free(aw), free(ab);
+  return st;
+}

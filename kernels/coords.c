@@ -1,0 +1,110 @@
+/* coords.c — the per-axis index and weight tables of nearest and bilinear
+ * resize, computed once per call and shared by every variant (so variants can
+ * never disagree about geometry). The arithmetic is float, in PyTorch's order
+ * (ATen UpSample.h), which is what the golden vectors hold; this file is built
+ * with -ffp-contract=off so no FMA changes a rounding. */
+#include <math.h>
+#include <stdint.h>
+
+#include "coords.h"
+
+/* Input units per output unit, as PyTorch's area_pixel_compute_scale. */
+static float axis_ratio(size_t in, size_t out, float scale, ups_coord coord) {
+  if (coord == UPS_COORD_ALIGN_CORNERS)
+    return out > 1 ? (float)(in - 1) / (float)(out - 1) : 0.0f;
+  if (scale > 0.0f) return (float)(1.0 / (double)scale);
+  return (float)in / (float)out;
+}
+
+/* The input coordinate of output index o (before rounding or clamping). */
+static float source_coord(float ratio, size_t o, size_t out, ups_coord coord) {
+  const float x = (float)o;
+  switch (coord) {
+    case UPS_COORD_HALF_PIXEL: return ratio * (x + 0.5f) - 0.5f;
+    case UPS_COORD_PYTORCH_HALF_PIXEL: return out > 1 ? ratio * (x + 0.5f) - 0.5f : 0.0f;
+    case UPS_COORD_ALIGN_CORNERS: return ratio * x;
+    case UPS_COORD_ASYMMETRIC: return ratio * x;
+    case UPS_COORD_TF_HALF_PIXEL_FOR_NN: return ratio * (x + 0.5f);
+  }
+  return 0.0f;
+}
+
+/* A rounded, float-valued index clamped to [0, in-1]. */
+static size_t clamp_index(float v, size_t in) {
+  if (!(v > 0.0f)) return 0;
+  if (v >= (float)(in - 1)) return in - 1;
+  return (size_t)v;
+}
+
+void ups_nearest_axis_build(size_t in, size_t out, float scale, ups_coord coord,
+                            ups_round round, size_t *idx, int32_t *idx32,
+                            ups_nearest_axis *ax) {
+  const float ratio = axis_ratio(in, out, scale, coord);
+  for (size_t o = 0; o < out; o++) {
+    const float x = source_coord(ratio, o, out, coord);
+    float r;
+    switch (round) {
+      case UPS_ROUND_PREFER_FLOOR: r = ceilf(x - 0.5f); break;
+      case UPS_ROUND_PREFER_CEIL: r = floorf(x + 0.5f); break;
+      case UPS_ROUND_FLOOR: r = floorf(x); break;
+      default: r = ceilf(x); break;
+    }
+    idx[o] = clamp_index(r, in);
+  }
+  ax->in = in;
+  ax->out = out;
+  ax->idx = idx;
+  ax->idx32 = NULL;
+  if (in <= (size_t)INT32_MAX) {
+    for (size_t o = 0; o < out; o++) idx32[o] = (int32_t)idx[o];
+    ax->idx32 = idx32;
+  }
+  ax->rep = 0;
+  if (out % in == 0) {
+    const size_t rep = out / in;
+    size_t o = 0;
+    while (o < out && idx[o] == o / rep) o++;
+    if (o == out) ax->rep = rep;
+  }
+}
+
+void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, size_t *i0,
+                           size_t *i1, int32_t *i0_32, float *w0, float *w1,
+                           ups_linear_axis *ax) {
+  const float ratio = axis_ratio(in, out, scale, coord);
+  const int clamp_low = coord == UPS_COORD_HALF_PIXEL || coord == UPS_COORD_PYTORCH_HALF_PIXEL;
+  for (size_t o = 0; o < out; o++) {
+    float x = source_coord(ratio, o, out, coord);
+    if (clamp_low && x < 0.0f) x = 0.0f;
+    const size_t lo = clamp_index(floorf(x), in);
+    float l1 = x - (float)lo;
+    l1 = l1 < 0.0f ? 0.0f : l1 > 1.0f ? 1.0f : l1;
+    i0[o] = lo;
+    i1[o] = lo + (lo < in - 1);
+    w1[o] = l1;
+    w0[o] = 1.0f - l1;
+  }
+  ax->in = in;
+  ax->out = out;
+  ax->i0 = i0;
+  ax->i1 = i1;
+  ax->w0 = w0;
+  ax->w1 = w1;
+  ax->i0_32 = NULL;
+  if (in <= (size_t)INT32_MAX) {
+    for (size_t o = 0; o < out; o++) i0_32[o] = (int32_t)i0[o];
+    ax->i0_32 = i0_32;
+  }
+  ax->half_pixel_2x = 0;
+  if (out == 2 * in) {
+    int ok = i0[0] == 0 && i1[0] == 0 && w1[0] == 0.0f;
+    for (size_t o = 1; ok && o < out; o++) {
+      const size_t k = (o - 1) / 2;
+      const int odd = o % 2 == 1;
+      const size_t e1 = odd ? (k + 1 < in ? k + 1 : in - 1) : k + 1;
+      ok = i0[o] == k && i1[o] == e1 && w1[o] == (odd ? 0.25f : 0.75f) &&
+           w0[o] == (odd ? 0.75f : 0.25f);
+    }
+    ax->half_pixel_2x = ok;
+  }
+}

@@ -1,0 +1,106 @@
+/* deconv.c — the public deconvolution entry points: validation, conversion of
+ * the weights to the canonical [groups][ic_g][oc_g][kh][kw] order, plans
+ * (packed by the chosen variant) and the one-shot call. */
+#define _POSIX_C_SOURCE 200112L /* posix_memalign */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct ups_deconv_plan {
+  ups_deconv_shape shape;
+  ups_deconv_ops ops;
+  void *packed; /* 64-byte aligned, packed_bytes(geom) long */
+};
+
+/* w_out[i][o][y][x] (canonical) from HWOI [y][x][o][i] (i over all in_c). */
+static void hwoi_to_canonical(const ups_deconv_geom *g, const float *w, float *c) {
+  const size_t in_c = g->groups * g->ic_g, oc = g->oc_g, kh = g->kh, kw = g->kw;
+  for (size_t i = 0; i < in_c; i++)
+    for (size_t o = 0; o < oc; o++)
+      for (size_t y = 0; y < kh; y++)
+        for (size_t x = 0; x < kw; x++)
+          c[((i * oc + o) * kh + y) * kw + x] = w[((y * kw + x) * oc + o) * in_c + i];
+}
+
+static void *aligned_bytes(size_t n) {
+  void *p = NULL;
+  if (n == 0) n = 64;
+  if (n > SIZE_MAX - 63) return NULL;
+  if (posix_memalign(&p, 64, (n + 63) & ~(size_t)63) != 0) return NULL;
+  return p;
+}
+
+ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weights,
+                                  const float *bias, ups_deconv_plan **plan) {
+  if (!p || !weights || !plan) return UPS_ERR_NULL;
+  ups_deconv_shape s;
+  ups_status st = ups_deconv_validate(p, &s);
+  if (st != UPS_OK) return st;
+  s.geom.has_bias = bias != NULL;
+  const ups_kernel_table *k = ups_kernels_for(s.isa);
+
+  ups_deconv_plan *pl = calloc(1, sizeof *pl);
+  if (!pl) return UPS_ERR_NOMEM;
+  pl->shape = s;
+  pl->ops = k->deconv;
+  pl->packed = aligned_bytes(pl->ops.packed_bytes(&s.geom));
+  if (!pl->packed) {
+    free(pl);
+    return UPS_ERR_NOMEM;
+  }
+  const float *canon = weights;
+  float *converted = NULL;
+  if (p->weight_layout == UPS_W_HWOI) {
+    converted = malloc(s.w_elems * sizeof(float));
+    if (!converted) {
+      free(pl->packed);
+      free(pl);
+      return UPS_ERR_NOMEM;
+    }
+    hwoi_to_canonical(&s.geom, weights, converted);
+    canon = converted;
+  }
+  pl->ops.pack(&s.geom, canon, bias, pl->packed);
+  free(converted);
+  *plan = pl;
+  return UPS_OK;
+}
+
+ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in, float *out) {
+  if (!plan || !in || !out) return UPS_ERR_NULL;
+  const ups_deconv_shape *s = &plan->shape;
+  if (ups_ranges_overlap(in, s->in_elems * sizeof(float), out, s->out_elems * sizeof(float)))
+    return UPS_ERR_ALIAS;
+  plan->ops.run(&s->geom, plan->packed, in, out);
+  return UPS_OK;
+}
+
+void ups_deconv_plan_destroy(ups_deconv_plan *plan) {
+  if (!plan) return;
+  free(plan->packed);
+  free(plan);
+}
+
+ups_isa ups_deconv_plan_isa(const ups_deconv_plan *plan) {
+  return plan ? plan->shape.isa : UPS_ISA_AUTO;
+}
+
+ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const float *weights,
+                          const float *bias, float *out) {
+  if (!p || !in || !weights || !out) return UPS_ERR_NULL;
+  ups_deconv_shape s;
+  ups_status st = ups_deconv_validate(p, &s);
+  if (st != UPS_OK) return st;
+  const size_t ob = s.out_elems * sizeof(float);
+  if (ups_ranges_overlap(in, s.in_elems * sizeof(float), out, ob) ||
+      ups_ranges_overlap(weights, s.w_elems * sizeof(float), out, ob) ||
+      (bias && ups_ranges_overlap(bias, s.bias_elems * sizeof(float), out, ob)))
+    return UPS_ERR_ALIAS;
+  ups_deconv_plan *plan;
+  if ((st = ups_deconv_plan_create(p, weights, bias, &plan)) != UPS_OK) return st;
+  st = ups_deconv_plan_run(plan, in, out);
+  ups_deconv_plan_destroy(plan);
+  return st;
+}

@@ -1,0 +1,202 @@
+/* upsimd.h — public API of upsimd: nearest and bilinear resize and strided
+ * transposed convolution (deconvolution), f32, NCHW or NHWC, with a scalar
+ * reference and SIMD variants chosen at run time.
+ *
+ * Conventions
+ * - Every struct is zero-initialised by the caller (`ups_resize_params p = {0};`);
+ *   a zero field means the documented default.
+ * - Sizes are element counts, never bytes. Tensors are dense and packed:
+ *   NCHW is [n][c][h][w], NHWC is [n][h][w][c].
+ * - Every call validates all of its arguments first. On any error it returns a
+ *   status other than UPS_OK and writes nothing at all to the output.
+ * - All calls are thread-safe. A plan is read-only after creation, so one plan
+ *   may be run from several threads at once (each with its own output).
+ */
+#ifndef UPSIMD_H
+#define UPSIMD_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(UPSIMD_SHARED)
+#define UPS_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#define UPS_API __attribute__((visibility("default")))
+#else
+#define UPS_API
+#endif
+
+#define UPSIMD_VERSION_MAJOR 0
+#define UPSIMD_VERSION_MINOR 1
+#define UPSIMD_VERSION_PATCH 0
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum ups_status {
+  UPS_OK = 0,
+  UPS_ERR_NULL,      /* a required pointer is NULL */
+  UPS_ERR_SHAPE,     /* a size is zero, sizes disagree (groups do not divide the
+                        channels), or the resulting output size is not positive */
+  UPS_ERR_PARAM,     /* an enum is out of range, a scale is negative/NaN/inf, a
+                        coordinate mode does not apply to the operator, or an
+                        output padding is not smaller than stride or dilation */
+  UPS_ERR_OVERFLOW,  /* an element or byte count (or an intermediate of the
+                        output-size formula) does not fit size_t/ptrdiff_t */
+  UPS_ERR_ALIAS,     /* the output overlaps an input (weights and bias included),
+                        even by one byte */
+  UPS_ERR_ISA,       /* the requested ISA is not built in or not usable on this CPU */
+  UPS_ERR_NOMEM      /* an internal allocation (tables, packed weights) failed */
+} ups_status;
+
+/* A constant English description, e.g. "output overlaps an input". Never NULL;
+ * an unknown value gives "unknown status". */
+UPS_API const char *ups_status_string(ups_status s);
+
+/* ------------------------------------------------------------------- ISA */
+
+typedef enum ups_isa {
+  UPS_ISA_AUTO = 0,  /* the dispatcher's choice (see ups_isa_selected) */
+  UPS_ISA_SCALAR,    /* the reference kernels: portable C, always available */
+  UPS_ISA_AVX2,      /* x86-64 AVX2 + FMA (needs OS support for YMM state) */
+  UPS_ISA_NEON       /* AArch64 AdvSIMD */
+} ups_isa;
+
+/* 1 when the variant is built into this library AND usable on this CPU, else 0.
+ * UPS_ISA_AUTO and UPS_ISA_SCALAR always give 1; out-of-range values give 0. */
+UPS_API int ups_isa_supported(ups_isa isa);
+
+/* What UPS_ISA_AUTO resolves to: the best supported variant, or the one named by
+ * the environment variable UPSIMD_ISA=scalar|avx2|neon when that one is
+ * supported (an unsupported or unknown name is ignored). Read once, on first
+ * use, thread-safely. Never returns UPS_ISA_AUTO. */
+UPS_API ups_isa ups_isa_selected(void);
+
+/* "auto", "scalar", "avx2", "neon"; "unknown" for out-of-range values. */
+UPS_API const char *ups_isa_name(ups_isa isa);
+
+/* ---------------------------------------------------------------- layout */
+
+typedef enum ups_layout {
+  UPS_NCHW = 0,  /* [n][c][h][w]: PyTorch default */
+  UPS_NHWC       /* [n][h][w][c]: TF/Keras default, PyTorch channels_last */
+} ups_layout;
+
+/* ---------------------------------------------------------------- resize */
+
+/* How output coordinate x (per axis, scale = out/in) maps to the input
+ * coordinate x_in. Names follow ONNX Resize coordinate_transformation_mode. */
+typedef enum ups_coord {
+  UPS_COORD_HALF_PIXEL = 0,      /* x_in = (x+0.5)/scale - 0.5. TF2/Keras
+                                    bilinear; PyTorch align_corners=False and
+                                    nearest-exact; ONNX half_pixel */
+  UPS_COORD_PYTORCH_HALF_PIXEL,  /* as HALF_PIXEL, but x_in = 0 when out == 1
+                                    (ONNX pytorch_half_pixel) */
+  UPS_COORD_ALIGN_CORNERS,       /* x_in = x*(in-1)/(out-1), 0 when out == 1.
+                                    PyTorch/TF1 align_corners=True; the scale
+                                    field is ignored */
+  UPS_COORD_ASYMMETRIC,          /* x_in = x/scale. PyTorch 'nearest'; TF1
+                                    legacy bilinear; ONNX asymmetric */
+  UPS_COORD_TF_HALF_PIXEL_FOR_NN /* x_in = (x+0.5)/scale. TF2/Keras nearest;
+                                    nearest only (UPS_ERR_PARAM for bilinear) */
+} ups_coord;
+
+/* Nearest only: how x_in becomes an integer index (ONNX nearest_mode). The
+ * index is then clamped to [0, in-1]. */
+typedef enum ups_round {
+  UPS_ROUND_PREFER_FLOOR = 0,    /* round half down (ONNX default) */
+  UPS_ROUND_PREFER_CEIL,         /* round half up (PyTorch nearest-exact, TF1
+                                    align_corners nearest) */
+  UPS_ROUND_FLOOR,               /* PyTorch nearest, TF2/Keras nearest */
+  UPS_ROUND_CEIL
+} ups_round;
+
+typedef struct ups_resize_params {
+  ups_layout layout;
+  size_t n, c;            /* batch and channels: both >= 1 */
+  size_t in_h, in_w;      /* input size: both >= 1 */
+  size_t out_h, out_w;    /* output size; 0 = floor(in * scale) (then scale must
+                             be given). Up- and down-sampling are both allowed. */
+  float scale_h, scale_w; /* out/in as the framework was given it (PyTorch
+                             scale_factor, ONNX scales, Keras size=). 0 = derive
+                             from the sizes as in/out. When given, the
+                             coordinate mapping uses it even if out != in*scale
+                             (PyTorch/ONNX semantics). Must be finite and >= 0. */
+  ups_coord coord;        /* default HALF_PIXEL */
+  ups_round round;        /* nearest only; default PREFER_FLOOR. Ignored by
+                             bilinear */
+  ups_isa isa;            /* AUTO = the dispatcher's choice; else force a variant
+                             (UPS_ERR_ISA when it is not supported) */
+} ups_resize_params;
+
+/* out[n][c][y][x] = in[n][c][iy(y)][ix(x)], indices from coord + round. */
+UPS_API ups_status ups_resize_nearest_f32(const ups_resize_params *p, const float *in,
+                                          float *out);
+
+/* out = wy0*(wx0*in[y0][x0] + wx1*in[y0][x1]) + wy1*(wx0*in[y1][x0] + wx1*in[y1][x1]),
+ * x_in from coord (negative x_in is clamped to 0 for HALF_PIXEL and
+ * PYTORCH_HALF_PIXEL), x0 = floor(x_in), x1 = min(x0+1, in-1), wx1 = x_in - x0. */
+UPS_API ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const float *in,
+                                           float *out);
+
+/* Output size of a resize after defaults are resolved (out = floor(in*scale)
+ * when the size field is 0). Validates p like the resize calls do, without the
+ * tensor pointers. */
+UPS_API ups_status ups_resize_output_size(const ups_resize_params *p, size_t *out_h,
+                                          size_t *out_w);
+
+/* ---------------------------------------------------------------- deconv */
+
+typedef enum ups_weight_layout {
+  UPS_W_IOHW = 0,  /* [in_c][out_c/groups][kh][kw]: PyTorch ConvTranspose2d.weight */
+  UPS_W_HWOI       /* [kh][kw][out_c/groups][in_c]: Keras Conv2DTranspose kernel */
+} ups_weight_layout;
+
+typedef struct ups_deconv_params {
+  ups_layout layout;              /* activations (input and output) */
+  size_t n, in_c, in_h, in_w;     /* input: all >= 1 */
+  size_t out_c;                   /* output channels: >= 1 */
+  size_t groups;                  /* 0 = 1; must divide in_c and out_c */
+  size_t kernel_h, kernel_w;      /* >= 1 */
+  size_t stride_h, stride_w;      /* 0 = 1 */
+  size_t dilation_h, dilation_w;  /* 0 = 1 */
+  size_t pad_top, pad_left, pad_bottom, pad_right; /* cropped from the full
+                                     output (PyTorch padding=p is p on both sides) */
+  size_t out_pad_h, out_pad_w;    /* PyTorch output_padding, added at the bottom/
+                                     right: must be < stride or < dilation */
+  ups_weight_layout weight_layout;
+  ups_isa isa;                    /* as in ups_resize_params */
+} ups_deconv_params;
+
+/* out = (in-1)*stride - pad_begin - pad_end + dilation*(kernel-1) + out_pad + 1,
+ * per axis. Validates p (not the tensor pointers). */
+UPS_API ups_status ups_deconv_output_size(const ups_deconv_params *p, size_t *out_h,
+                                          size_t *out_w);
+
+/* y[n, g*Cog+oc, iy*s-pt+ky*d, ix*s-pl+kx*d] += x[n, g*Cig+ic, iy, ix] * w[g*Cig+ic, oc, ky, kx]
+ * (no kernel flip; taps landing outside the output are dropped), then + bias[oc].
+ * weights: in_c * (out_c/groups) * kernel_h * kernel_w floats in weight_layout.
+ * bias: out_c floats, or NULL for none. Equal to create + run + destroy. */
+UPS_API ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in,
+                                  const float *weights, const float *bias, float *out);
+
+/* Prepacked weights for repeated calls (what an inference engine does). The plan
+ * copies what it needs: weights and bias may be freed after create. */
+typedef struct ups_deconv_plan ups_deconv_plan;
+UPS_API ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weights,
+                                          const float *bias, ups_deconv_plan **plan);
+/* No allocation; safe to call concurrently on one plan with distinct outputs. */
+UPS_API ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in,
+                                       float *out);
+/* NULL is allowed. */
+UPS_API void ups_deconv_plan_destroy(ups_deconv_plan *plan);
+/* The variant a plan was packed for (never UPS_ISA_AUTO); UPS_ISA_AUTO for NULL. */
+UPS_API ups_isa ups_deconv_plan_isa(const ups_deconv_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UPSIMD_H */

@@ -1,0 +1,55 @@
+/* testutil.h — what every test program shares: a tiny assertion framework,
+ * seeded random fills, NaN sentinels and guard-page buffers. */
+#ifndef UPSIMD_TESTUTIL_H
+#define UPSIMD_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "upsimd.h"
+
+extern int tu_failures;
+extern int tu_checks;
+
+/* Records a failed expectation (with file:line) and continues. */
+#define TU_EXPECT(cond, ...)                                              \
+  do {                                                                    \
+    tu_checks++;                                                          \
+    if (!(cond)) {                                                        \
+      tu_failures++;                                                      \
+      fprintf(stderr, "%s:%d: FAILED: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                       \
+      fputc('\n', stderr);                                                \
+    }                                                                     \
+  } while (0)
+
+/* Prints "N passed, M failed" and returns the process exit code. */
+int tu_finish(const char *suite);
+
+/* splitmix64-based generator: deterministic across platforms. */
+typedef struct tu_rng { uint64_t s; } tu_rng;
+uint64_t tu_next(tu_rng *r);
+size_t tu_range(tu_rng *r, size_t lo, size_t hi); /* uniform in [lo, hi] */
+float tu_uniform(tu_rng *r, float lo, float hi);
+void tu_fill(tu_rng *r, float *p, size_t n, float lo, float hi);
+void tu_fill_nan(float *p, size_t n); /* the output sentinel */
+
+/* A buffer of `bytes` placed flush against a PROT_NONE page: after it
+ * (guard_after = 1) or before it (0). Any access past that edge faults. */
+typedef struct tu_guarded {
+  void *base;
+  size_t map_bytes;
+  void *ptr;
+} tu_guarded;
+void *tu_guarded_alloc(tu_guarded *g, size_t bytes, int guard_after);
+void tu_guarded_free(tu_guarded *g);
+
+/* The ISAs to run: scalar plus every supported SIMD variant. Returns count. */
+int tu_isas(ups_isa out[4]);
+
+/* Reads a whole file; NULL on failure. *len gets the byte count. */
+void *tu_read_file(const char *path, size_t *len);
+
+#endif
