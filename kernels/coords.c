@@ -1,8 +1,9 @@
 /* coords.c — the per-axis index and weight tables of nearest and bilinear
  * resize, computed once per call and shared by every variant (so variants can
- * never disagree about geometry). The arithmetic is float, in PyTorch's order
- * (ATen UpSample.h), which is what the golden vectors hold; this file is built
- * with -ffp-contract=off so no FMA changes a rounding. */
+ * never disagree about geometry). The arithmetic follows PyTorch's (ATen
+ * UpSample.h: float ratio; nearest coordinates in float, linear ones in double
+ * with float weights), which is what the golden vectors hold; this file is
+ * built with -ffp-contract=off so no FMA changes a rounding. */
 #include <math.h>
 #include <stdint.h>
 
@@ -74,10 +75,19 @@ void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, 
   const float ratio = axis_ratio(in, out, scale, coord);
   const int clamp_low = coord == UPS_COORD_HALF_PIXEL || coord == UPS_COORD_PYTORCH_HALF_PIXEL;
   for (size_t o = 0; o < out; o++) {
-    float x = source_coord(ratio, o, out, coord);
-    if (clamp_low && x < 0.0f) x = 0.0f;
-    const size_t lo = clamp_index(floorf(x), in);
-    float l1 = x - (float)lo;
+    /* PyTorch (1.13 CPU) forms the source coordinate from its float ratio in
+     * double and rounds only the weight to float; rounding the coordinate to
+     * float first moves a weight by up to ulp(x)/2, which exceeds the bilinear
+     * tolerance against PyTorch from about 17 pixels on (golden case
+     * bilinear_hp_20x23_31x37). r*(o+0.5) is exact in double for o < 2^28. */
+    const double xo = (double)o, r = (double)ratio;
+    double x = coord == UPS_COORD_ALIGN_CORNERS || coord == UPS_COORD_ASYMMETRIC ? r * xo
+               : coord == UPS_COORD_PYTORCH_HALF_PIXEL && out == 1       ? 0.0
+                                                                          : r * (xo + 0.5) - 0.5;
+    if (clamp_low && x < 0.0) x = 0.0;
+    const double fl = floor(x);
+    const size_t lo = !(fl > 0.0) ? 0 : fl >= (double)(in - 1) ? in - 1 : (size_t)fl;
+    float l1 = (float)(x - (double)lo);
     l1 = l1 < 0.0f ? 0.0f : l1 > 1.0f ? 1.0f : l1;
     i0[o] = lo;
     i1[o] = lo + (lo < in - 1);

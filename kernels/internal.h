@@ -42,8 +42,9 @@ typedef struct ups_resize_shape {
   ups_isa isa;
 } ups_resize_shape;
 
-/* Everything but the tensor pointers; bilinear = 1 rejects nearest-only modes. */
-ups_status ups_resize_validate(const ups_resize_params *p, int bilinear, ups_resize_shape *s);
+/* Everything but the tensor pointers. op: 0 nearest (checks round), 1 bilinear
+ * (rejects nearest-only coord modes), 2 size only (neither). */
+ups_status ups_resize_validate(const ups_resize_params *p, int op, ups_resize_shape *s);
 
 /* Validated deconvolution. */
 typedef struct ups_deconv_shape {

@@ -143,7 +143,8 @@ UPS_API ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const flo
 
 /* Output size of a resize after defaults are resolved (out = floor(in*scale)
  * when the size field is 0). Validates p like the resize calls do, without the
- * tensor pointers. */
+ * tensor pointers and without the operator-specific checks (round field,
+ * TF_HALF_PIXEL_FOR_NN), which the operator calls add. */
 UPS_API ups_status ups_resize_output_size(const ups_resize_params *p, size_t *out_h,
                                           size_t *out_w);
 

@@ -51,14 +51,18 @@ static ups_status size_from_scale(size_t in, float scale, size_t *out) {
   return UPS_OK;
 }
 
-static int scale_ok(float s) { return isfinite(s) && s >= 0.0f; }
+/* The coordinate tables use the float reciprocal of a given scale: one that
+ * overflows (s below ~2.9e-39) would turn x = 0 into inf * 0 = NaN weights. */
+static int scale_ok(float s) {
+  return isfinite(s) && s >= 0.0f && (s == 0.0f || isfinite((float)(1.0 / (double)s)));
+}
 
 ups_status ups_resize_validate(const ups_resize_params *p, int bilinear, ups_resize_shape *s) {
   if (!p) return UPS_ERR_NULL;
   if ((unsigned)p->layout > (unsigned)UPS_NHWC) return UPS_ERR_PARAM;
   if ((unsigned)p->coord > (unsigned)UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
-  if (bilinear && p->coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
-  if (!bilinear && (unsigned)p->round > (unsigned)UPS_ROUND_CEIL) return UPS_ERR_PARAM;
+  if (bilinear == 1 && p->coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
+  if (bilinear == 0 && (unsigned)p->round > (unsigned)UPS_ROUND_CEIL) return UPS_ERR_PARAM;
   if ((unsigned)p->isa > (unsigned)UPS_ISA_NEON) return UPS_ERR_PARAM;
   if (!scale_ok(p->scale_h) || !scale_ok(p->scale_w)) return UPS_ERR_PARAM;
   if (p->n == 0 || p->c == 0 || p->in_h == 0 || p->in_w == 0) return UPS_ERR_SHAPE;
@@ -88,9 +92,9 @@ ups_status ups_resize_validate(const ups_resize_params *p, int bilinear, ups_res
 ups_status ups_resize_output_size(const ups_resize_params *p, size_t *out_h, size_t *out_w) {
   if (!p || !out_h || !out_w) return UPS_ERR_NULL;
   ups_resize_shape s;
-  /* Validate as nearest unless the coord mode only fits nearest anyway: the
-   * size rule is the same for both operators. */
-  ups_status st = ups_resize_validate(p, 0, &s);
+  /* The size rule is the same for both operators: check neither the
+   * nearest-only round field nor the bilinear-only coord restriction. */
+  ups_status st = ups_resize_validate(p, 2, &s);
   if (st != UPS_OK) return st;
   *out_h = s.out_h;
   *out_w = s.out_w;
