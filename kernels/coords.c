@@ -107,7 +107,10 @@ void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, 
   }
   ax->half_pixel_2x = 0;
   if (out == 2 * in) {
-    int ok = i0[0] == 0 && i1[0] == 0 && w1[0] == 0.0f;
+    /* o = 0: the source coordinate clamps to 0, so i0 = 0, w1 = 0 and i1 is
+     * the right neighbour min(1, in-1) (read with weight 0, as the reference
+     * does). */
+    int ok = i0[0] == 0 && i1[0] == (in > 1 ? 1u : 0u) && w1[0] == 0.0f;
     for (size_t o = 1; ok && o < out; o++) {
       const size_t k = (o - 1) / 2;
       const int odd = o % 2 == 1;

@@ -31,8 +31,9 @@ typedef struct ups_linear_axis {
   const int32_t *i0_32;     /* i0 as int32 (for gathers); NULL when in > INT32_MAX */
   const float *w0, *w1;     /* [out]; w0 = 1 - w1, w1 in [0, 1] */
   int half_pixel_2x;        /* 1 when out == 2*in and the tables are exactly the
-                               half-pixel 2x pattern: o = 0 has i0 = i1 = 0,
-                               w1 = 0; o = 2k+1 has i0 = k, i1 = min(k+1, in-1),
+                               half-pixel 2x pattern: o = 0 has i0 = 0,
+                               i1 = min(1, in-1), w1 = 0; o = 2k+1 has
+                               i0 = k, i1 = min(k+1, in-1),
                                w1 = 0.25; o = 2k+2 has i0 = k, i1 = k+1,
                                w1 = 0.75 (w0 = 1 - w1). Else 0. */
 } ups_linear_axis;
@@ -105,6 +106,14 @@ void ups_deconv_run_scalar(const ups_deconv_geom *g, const void *packed, const f
 /* The reference deconvolution on canonical weights (what the scalar plan runs). */
 void ups_deconv_reference(const ups_deconv_geom *g, const float *w, const float *bias,
                           const float *in, float *out);
+
+/* The AVX2+FMA deconvolution (avx2/deconv_avx2.c): stride phases, weights
+ * packed per phase and output-channel tile. */
+size_t ups_deconv_packed_bytes_avx2(const ups_deconv_geom *g);
+void ups_deconv_pack_avx2(const ups_deconv_geom *g, const float *w, const float *bias,
+                          void *packed);
+void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const float *in,
+                         float *out);
 
 /* Tables of the SIMD variants; each ISA folder defines its own, and only the
  * ones built in are referenced by the dispatcher. */

@@ -40,7 +40,8 @@ typedef enum ups_status {
   UPS_ERR_NULL,      /* a required pointer is NULL */
   UPS_ERR_SHAPE,     /* a size is zero, sizes disagree (groups do not divide the
                         channels), or the resulting output size is not positive */
-  UPS_ERR_PARAM,     /* an enum is out of range, a scale is negative/NaN/inf, a
+  UPS_ERR_PARAM,     /* an enum is out of range, a scale is negative/NaN/inf or
+                        too small to invert (< ~2.9e-39), a
                         coordinate mode does not apply to the operator, or an
                         output padding is not smaller than stride or dilation */
   UPS_ERR_OVERFLOW,  /* an element or byte count (or an intermediate of the
@@ -123,7 +124,10 @@ typedef struct ups_resize_params {
                              scale_factor, ONNX scales, Keras size=). 0 = derive
                              from the sizes as in/out. When given, the
                              coordinate mapping uses it even if out != in*scale
-                             (PyTorch/ONNX semantics). Must be finite and >= 0. */
+                             (PyTorch/ONNX semantics). Must be 0 or finite,
+                             positive and with a finite float reciprocal
+                             (>= ~2.9e-39); else UPS_ERR_PARAM. A size derived
+                             from it must be < 2^53 (else UPS_ERR_OVERFLOW). */
   ups_coord coord;        /* default HALF_PIXEL */
   ups_round round;        /* nearest only; default PREFER_FLOOR. Ignored by
                              bilinear */

@@ -1,0 +1,668 @@
+/* bench_main.c — upsimd-bench: registers one benchmark per workload x operator
+ * x layout x variant (scalar, avx2, neon, auto, then every peer that can
+ * express the problem), the deconvolution packing benchmarks and the probes,
+ * and runs them through the C shim over Google Benchmark.
+ *
+ * Every benchmark first runs its variant once on NaN-filled outputs and checks
+ * the result against the scalar reference (kernels/check.h). A wrong upsimd
+ * variant is reported with gbench_fail (no time; the process exits 1); a peer
+ * that disagrees is reported as "peer-mismatch" and not timed. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "gbench.h"
+#include "harness.h"
+#include "internal.h"
+#include "peers.h"
+
+enum { N_ISA = UPS_ISA_NEON + 1, MSG = 384 };
+
+/* A workload in one layout: its work counters, the buffers (allocated while
+ * its benchmarks run) and the check verdict per variant, shared by the run and
+ * pack benchmarks and by every call GB makes (estimation runs, repetitions). */
+typedef struct bench_instance {
+  const bench_workload *w;
+  ups_layout layout;
+  size_t index;
+  bench_work work;
+  int limit_known;
+  double limit_seconds;
+  const char *limit_kind; /* "copy" or "fma" */
+  int verdict[N_ISA];     /* 0 not checked, 1 right, -1 wrong */
+  char verdict_msg[N_ISA][MSG];
+} bench_instance;
+
+typedef enum case_kind { CASE_RUN, CASE_PACK, CASE_PEER } case_kind;
+
+typedef struct bench_case {
+  bench_instance *inst;
+  case_kind kind;
+  ups_isa isa;              /* CASE_RUN, CASE_PACK */
+  const bench_peer *peer;   /* CASE_PEER */
+  int peer_verdict;         /* 0 not checked, 1 right, -1 mismatch or error */
+  char peer_msg[MSG + 64];
+  int pack_limit_known;
+  double pack_limit_seconds;
+  double pack_bytes;
+} bench_case;
+
+/* ------------------------------------------------------------ tensors */
+
+typedef struct bench_tensors {
+  const bench_instance *owner;
+  float *in, *weights, *bias, *out;
+  size_t in_elems, w_elems, out_elems;
+} bench_tensors;
+
+static bench_tensors g_tensors; /* of the instance whose benchmarks run now */
+
+static void tensors_release(void) {
+  bench_free(g_tensors.in);
+  bench_free(g_tensors.weights);
+  bench_free(g_tensors.bias);
+  bench_free(g_tensors.out);
+  memset(&g_tensors, 0, sizeof g_tensors);
+}
+
+static uint64_t seed_of(const bench_instance *inst, int which) {
+  return 0x5eed0000ull + (uint64_t)inst->index * 16u + (uint64_t)which;
+}
+
+static size_t deconv_weight_elems(const ups_deconv_params *p) {
+  const size_t groups = p->groups ? p->groups : 1;
+  return p->in_c * (p->out_c / groups) * p->kernel_h * p->kernel_w;
+}
+
+/* Deterministic inputs (the same for every variant and peer). Returns 0 on
+ * success. Benchmarks of one instance are registered together, so buffers are
+ * made once per instance (unless GB interleaves benchmarks). */
+static int tensors_for(const bench_instance *inst) {
+  if (g_tensors.owner == inst) return 0;
+  tensors_release();
+  const bench_workload *w = inst->w;
+  if (w->op == BENCH_DECONV) {
+    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+    size_t oh, ow;
+    if (ups_deconv_output_size(&p, &oh, &ow) != UPS_OK) return 1;
+    g_tensors.in_elems = p.n * p.in_c * p.in_h * p.in_w;
+    g_tensors.w_elems = deconv_weight_elems(&p);
+    g_tensors.out_elems = p.n * p.out_c * oh * ow;
+    g_tensors.weights = bench_alloc(g_tensors.w_elems * sizeof(float));
+    g_tensors.bias = w->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
+    if (!g_tensors.weights || (w->bias && !g_tensors.bias)) goto nomem;
+    bench_fill_uniform(seed_of(inst, 1), g_tensors.weights, g_tensors.w_elems, -0.5f, 0.5f);
+    if (g_tensors.bias) bench_fill_uniform(seed_of(inst, 2), g_tensors.bias, p.out_c, -1.f, 1.f);
+  } else {
+    const ups_resize_params p = bench_workload_resize(w, inst->layout);
+    size_t oh, ow;
+    if (ups_resize_output_size(&p, &oh, &ow) != UPS_OK) return 1;
+    g_tensors.in_elems = p.n * p.c * p.in_h * p.in_w;
+    g_tensors.out_elems = p.n * p.c * oh * ow;
+  }
+  g_tensors.in = bench_alloc(g_tensors.in_elems * sizeof(float));
+  g_tensors.out = bench_alloc(g_tensors.out_elems * sizeof(float));
+  if (!g_tensors.in || !g_tensors.out) goto nomem;
+  bench_fill_uniform(seed_of(inst, 0), g_tensors.in, g_tensors.in_elems, -1.f, 1.f);
+  bench_fill_nan(g_tensors.out, g_tensors.out_elems);
+  g_tensors.owner = inst;
+  return 0;
+nomem:
+  tensors_release();
+  return 1;
+}
+
+/* ------------------------------------------------------------ checking */
+
+static void describe_check(char *msg, size_t cap, const char *who, const ups_check_result *r) {
+  snprintf(msg, cap,
+           "%s gives wrong results: %zu of %zu outputs outside the contract (worst %.3g x "
+           "bound; first at [%zu]: got %.9g, reference %.9g)",
+           who, r->failures, r->count, r->worst, r->first_bad, (double)r->first_got,
+           (double)r->first_want);
+}
+
+/* Compares g_tensors.out (just written by `who`) with the reference.
+ * Returns 1 when it meets the contract, else 0 with msg set. */
+static int check_output(const bench_instance *inst, const char *who, char *msg, size_t cap) {
+  const bench_workload *w = inst->w;
+  ups_check_result r;
+  ups_status st;
+  if (w->op == BENCH_DECONV) {
+    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+    st = ups_check_deconv(&p, g_tensors.in, g_tensors.weights, g_tensors.bias, g_tensors.out, &r);
+  } else {
+    const ups_resize_params p = bench_workload_resize(w, inst->layout);
+    st = w->op == BENCH_NEAREST ? ups_check_nearest(&p, g_tensors.in, g_tensors.out, &r)
+                                : ups_check_bilinear(&p, g_tensors.in, g_tensors.out, &r);
+  }
+  if (st != UPS_OK) {
+    snprintf(msg, cap, "the reference check could not run: %s", ups_status_string(st));
+    return 0;
+  }
+  if (r.failures) {
+    describe_check(msg, cap, who, &r);
+    return 0;
+  }
+  return 1;
+}
+
+/* Runs an upsimd variant once (the timed path: the resize call, or a plan's
+ * run for deconvolution) and records the verdict. */
+static int verdict_for(bench_instance *inst, ups_isa isa) {
+  if (inst->verdict[isa]) return inst->verdict[isa];
+  char *msg = inst->verdict_msg[isa];
+  const bench_workload *w = inst->w;
+  ups_status st;
+  bench_fill_nan(g_tensors.out, g_tensors.out_elems);
+  if (w->op == BENCH_DECONV) {
+    ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+    p.isa = isa;
+    ups_deconv_plan *plan = NULL;
+    st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
+    if (st == UPS_OK) st = ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out);
+    ups_deconv_plan_destroy(plan);
+  } else {
+    ups_resize_params p = bench_workload_resize(w, inst->layout);
+    p.isa = isa;
+    st = w->op == BENCH_NEAREST ? ups_resize_nearest_f32(&p, g_tensors.in, g_tensors.out)
+                                : ups_resize_bilinear_f32(&p, g_tensors.in, g_tensors.out);
+  }
+  if (st != UPS_OK) {
+    snprintf(msg, MSG, "%s returned \"%s\" on a valid problem", ups_isa_name(isa),
+             ups_status_string(st));
+    return inst->verdict[isa] = -1;
+  }
+  return inst->verdict[isa] = check_output(inst, ups_isa_name(isa), msg, MSG) ? 1 : -1;
+}
+
+/* ------------------------------------------------------------ limits */
+
+/* The time this machine's limits need for one call's work: the streaming copy
+ * of the same bytes (buffers of the same sizes, so the same cache level), and
+ * for deconvolution also the FMA probe's time for the useful FLOPs; the larger
+ * of the two is the roofline. */
+static double limit_for(bench_instance *inst) {
+  if (!inst->limit_known) {
+    const double copy = bench_copy_seconds((size_t)inst->work.read_bytes,
+                                           (size_t)inst->work.write_bytes);
+    double fma = 0.0;
+    if (inst->work.flops > 0) fma = inst->work.flops / (bench_fma_peak_gflops() * 1e9);
+    inst->limit_seconds = fma > copy ? fma : copy;
+    inst->limit_kind = fma > copy ? "fma" : "copy";
+    inst->limit_known = 1;
+  }
+  return inst->limit_seconds;
+}
+
+static void set_work_counters(gbench_state *s, const bench_work *work, double limit_seconds) {
+  gbench_counter(s, "items_per_second", work->items, GBENCH_COUNTER_PER_SECOND);
+  gbench_counter(s, "bytes_per_second", work->read_bytes + work->write_bytes,
+                 GBENCH_COUNTER_PER_SECOND);
+  if (work->flops > 0) gbench_counter(s, "GFLOPS", work->flops * 1e-9, GBENCH_COUNTER_PER_SECOND);
+  /* limit time per call x iterations / measured time = limit / measured. */
+  if (limit_seconds > 0) gbench_counter(s, "roof", limit_seconds, GBENCH_COUNTER_PER_SECOND);
+}
+
+static const char *unsupported_reason(ups_isa isa) {
+  return ups_isa_supported(isa) ? NULL : "not usable on this CPU or not built into this library";
+}
+
+/* ------------------------------------------------------------ benchmarks */
+
+static void run_upsimd(gbench_state *s, void *user) {
+  bench_case *c = user;
+  bench_instance *inst = c->inst;
+  char buf[MSG + 128];
+  const char *why = unsupported_reason(c->isa);
+  if (why) {
+    snprintf(buf, sizeof buf, "%s %s", ups_isa_name(c->isa), why);
+    gbench_skip(s, buf);
+    return;
+  }
+  const double limit = limit_for(inst); /* before the check: the probe's own buffers
+                                           must not be what is left in cache */
+  if (tensors_for(inst)) {
+    gbench_error(s, "out of memory for the workload's tensors");
+    return;
+  }
+  if (verdict_for(inst, c->isa) < 0) {
+    snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[c->isa]);
+    gbench_fail(s, buf);
+    return;
+  }
+  const bench_workload *w = inst->w;
+  ups_status bad = UPS_OK;
+  if (w->op == BENCH_DECONV) {
+    ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+    p.isa = c->isa;
+    ups_deconv_plan *plan = NULL;
+    if (ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) {
+      gbench_fail(s, "plan creation failed after passing the check");
+      return;
+    }
+    ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out); /* warm */
+    while (gbench_keep_running(s)) {
+      const ups_status st = ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out);
+      if (st != UPS_OK) bad = st;
+    }
+    ups_deconv_plan_destroy(plan);
+  } else {
+    ups_resize_params p = bench_workload_resize(w, inst->layout);
+    p.isa = c->isa;
+    ups_status (*fn)(const ups_resize_params *, const float *, float *) =
+        w->op == BENCH_NEAREST ? ups_resize_nearest_f32 : ups_resize_bilinear_f32;
+    fn(&p, g_tensors.in, g_tensors.out); /* warm */
+    while (gbench_keep_running(s)) {
+      const ups_status st = fn(&p, g_tensors.in, g_tensors.out);
+      if (st != UPS_OK) bad = st;
+    }
+  }
+  if (bad != UPS_OK) {
+    snprintf(buf, sizeof buf, "%s returned \"%s\" while timed", ups_isa_name(c->isa),
+             ups_status_string(bad));
+    gbench_fail(s, buf);
+    return;
+  }
+  set_work_counters(s, &inst->work, limit);
+  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", w->about, inst->limit_kind,
+           c->isa == UPS_ISA_AUTO ? "; auto=" : "",
+           c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+  gbench_label(s, buf);
+}
+
+/* Bytes a plan of this variant packs into (the library's own accounting). */
+static double packed_bytes_of(const bench_instance *inst, ups_isa isa) {
+  ups_deconv_params p = bench_workload_deconv(inst->w, inst->layout);
+  p.isa = isa;
+  ups_deconv_shape shape;
+  if (ups_deconv_validate(&p, &shape) != UPS_OK) return 0.0;
+  return (double)ups_kernels_for(shape.isa)->deconv.packed_bytes(&shape.geom);
+}
+
+static void run_pack(gbench_state *s, void *user) {
+  bench_case *c = user;
+  bench_instance *inst = c->inst;
+  char buf[MSG + 128];
+  const char *why = unsupported_reason(c->isa);
+  if (why) {
+    snprintf(buf, sizeof buf, "%s %s", ups_isa_name(c->isa), why);
+    gbench_skip(s, buf);
+    return;
+  }
+  const ups_deconv_params base = bench_workload_deconv(inst->w, inst->layout);
+  const double weight_bytes =
+      ((double)deconv_weight_elems(&base) + (inst->w->bias ? (double)base.out_c : 0.0)) *
+      sizeof(float);
+  if (!c->pack_limit_known) {
+    c->pack_bytes = packed_bytes_of(inst, c->isa);
+    c->pack_limit_seconds = bench_copy_seconds((size_t)weight_bytes, (size_t)c->pack_bytes);
+    c->pack_limit_known = 1;
+  }
+  if (tensors_for(inst)) {
+    gbench_error(s, "out of memory for the workload's tensors");
+    return;
+  }
+  /* The plans this benchmark makes are the ones the run benchmark checks. */
+  if (verdict_for(inst, c->isa) < 0) {
+    snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[c->isa]);
+    gbench_fail(s, buf);
+    return;
+  }
+  ups_deconv_params p = base;
+  p.isa = c->isa;
+  ups_status bad = UPS_OK;
+  while (gbench_keep_running(s)) {
+    ups_deconv_plan *plan = NULL;
+    const ups_status st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
+    if (st != UPS_OK) bad = st;
+    ups_deconv_plan_destroy(plan);
+  }
+  if (bad != UPS_OK) {
+    snprintf(buf, sizeof buf, "plan_create returned \"%s\" while timed", ups_status_string(bad));
+    gbench_fail(s, buf);
+    return;
+  }
+  const bench_work work = {.items = 0, .read_bytes = weight_bytes, .write_bytes = c->pack_bytes};
+  gbench_counter(s, "bytes_per_second", work.read_bytes + work.write_bytes,
+                 GBENCH_COUNTER_PER_SECOND);
+  if (c->pack_limit_seconds > 0)
+    gbench_counter(s, "roof", c->pack_limit_seconds, GBENCH_COUNTER_PER_SECOND);
+  snprintf(buf, sizeof buf, "%s; packs %.0f weight bytes into %.0f; roof vs copy%s%s",
+           inst->w->about, weight_bytes, c->pack_bytes, c->isa == UPS_ISA_AUTO ? "; auto=" : "",
+           c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+  gbench_label(s, buf);
+}
+
+static bench_peer_op *peer_create(const bench_peer *peer, const bench_instance *inst,
+                                  const char **why) {
+  const bench_workload *w = inst->w;
+  *why = NULL;
+  if (w->op == BENCH_DECONV) {
+    if (!peer->deconv_create) return NULL;
+    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+    return peer->deconv_create(&p, g_tensors.weights, g_tensors.bias, why);
+  }
+  if (!peer->resize_create) return NULL;
+  const ups_resize_params p = bench_workload_resize(w, inst->layout);
+  return peer->resize_create(&p, w->op == BENCH_BILINEAR, why);
+}
+
+static void run_peer(gbench_state *s, void *user) {
+  bench_case *c = user;
+  bench_instance *inst = c->inst;
+  char buf[MSG + 128];
+  const double limit = limit_for(inst);
+  if (tensors_for(inst)) {
+    gbench_error(s, "out of memory for the workload's tensors");
+    return;
+  }
+  const char *why = NULL;
+  bench_peer_op *op = peer_create(c->peer, inst, &why);
+  if (!op) {
+    snprintf(buf, sizeof buf, "peer-error: %s could not build the primitive: %s", c->peer->name,
+             why ? why : "no reason given");
+    gbench_error(s, buf);
+    return;
+  }
+  if (!c->peer_verdict) {
+    bench_fill_nan(g_tensors.out, g_tensors.out_elems);
+    if (c->peer->run(op, g_tensors.in, g_tensors.out) != 0) {
+      snprintf(c->peer_msg, sizeof c->peer_msg, "peer-error: %s failed to run; not timed", c->peer->name);
+      c->peer_verdict = -1;
+    } else {
+      char detail[MSG];
+      c->peer_verdict = check_output(inst, c->peer->name, detail, sizeof detail) ? 1 : -1;
+      if (c->peer_verdict < 0)
+        snprintf(c->peer_msg, sizeof c->peer_msg, "peer-mismatch: %s; not timed", detail);
+    }
+  }
+  if (c->peer_verdict < 0) {
+    c->peer->destroy(op);
+    gbench_error(s, c->peer_msg);
+    return;
+  }
+  int bad = 0;
+  c->peer->run(op, g_tensors.in, g_tensors.out); /* warm */
+  while (gbench_keep_running(s)) bad |= c->peer->run(op, g_tensors.in, g_tensors.out);
+  c->peer->destroy(op);
+  if (bad) {
+    snprintf(buf, sizeof buf, "peer-error: %s failed while timed", c->peer->name);
+    gbench_error(s, buf);
+    return;
+  }
+  set_work_counters(s, &inst->work, limit);
+  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s", inst->w->about, inst->limit_kind,
+           c->peer->name, c->peer->version ? c->peer->version : "");
+  gbench_label(s, buf);
+}
+
+/* ------------------------------------------------------------ probes */
+
+typedef struct probe_case {
+  const char *level;
+  size_t read_bytes, write_bytes;
+  double (*fma)(int64_t);
+} probe_case;
+
+static void run_probe_copy(gbench_state *s, void *user) {
+  const probe_case *pc = user;
+  bench_copy_impl best;
+  const double limit = bench_copy_limit(pc->read_bytes, pc->write_bytes, &best);
+  if (!best.pass) {
+    gbench_error(s, "the copy probe could not run (out of memory)");
+    return;
+  }
+  unsigned char *src = bench_alloc(pc->read_bytes), *dst = bench_alloc(pc->write_bytes);
+  if (!src || !dst) {
+    bench_free(src);
+    bench_free(dst);
+    gbench_error(s, "out of memory");
+    return;
+  }
+  memset(src, 1, pc->read_bytes);
+  memset(dst, 2, pc->write_bytes);
+  best.pass(src, pc->read_bytes, dst, pc->write_bytes);
+  while (gbench_keep_running(s)) best.pass(src, pc->read_bytes, dst, pc->write_bytes);
+  bench_free(src);
+  bench_free(dst);
+  gbench_counter(s, "bytes_per_second", (double)(pc->read_bytes + pc->write_bytes),
+                 GBENCH_COUNTER_PER_SECOND);
+  gbench_counter(s, "roof", limit, GBENCH_COUNTER_PER_SECOND);
+  char buf[160];
+  snprintf(buf, sizeof buf,
+           "streaming copy probe, %zu B read + %zu B written (%s-resident), fastest "
+           "implementation here: %s",
+           pc->read_bytes, pc->write_bytes, pc->level, best.name);
+  gbench_label(s, buf);
+}
+
+static void run_probe_fma(gbench_state *s, void *user) {
+  const probe_case *pc = user;
+  if (pc->fma == bench_fma_probe_avx2 && !ups_isa_supported(UPS_ISA_AVX2)) {
+    gbench_skip(s, "avx2 not usable on this CPU or not built into this library");
+    return;
+  }
+  const int64_t rounds = 100000;
+  const double flops = pc->fma(rounds);
+  const double peak = bench_fma_peak_gflops();
+  while (gbench_keep_running(s)) pc->fma(rounds);
+  gbench_counter(s, "GFLOPS", flops * 1e-9, GBENCH_COUNTER_PER_SECOND);
+  gbench_counter(s, "roof", flops / (peak * 1e9), GBENCH_COUNTER_PER_SECOND);
+  gbench_label(s, pc->fma == bench_fma_probe_avx2
+                      ? "single-core FMA throughput, 12 ymm chains (the deconv roof)"
+                      : "single-core FMA throughput, 12 portable 128-bit chains");
+}
+
+/* ------------------------------------------------------------ main */
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: upsimd-bench [--quick] [--info] [--pin=PU|--no-pin] [--no-peers] "
+          "[--peer-notes] [Google Benchmark flags]\n"
+          "  --quick       the small --quick workload set, --benchmark_min_time=0.05\n"
+          "  --info        print ISAs (built, usable, AUTO's pick) and the topology, exit\n"
+          "  --pin=PU      pin the timing thread to this PU (OS index; default: the last)\n"
+          "  --no-pin      do not pin\n"
+          "  --no-peers    do not register peer libraries\n"
+          "  --peer-notes  print why a peer is not registered for a workload\n"
+          "Google Benchmark flags (1.7.1): --benchmark_filter=REGEX, "
+          "--benchmark_repetitions=N,\n  --benchmark_min_time=SECONDS, "
+          "--benchmark_out=FILE --benchmark_out_format=json, --benchmark_format=json, ...\n"
+          "Exit status: 0 ok, 1 a variant gave wrong results, 2 nothing matched the filter, "
+          "3 usage.\n");
+}
+
+static int has_prefix(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void context_number(const char *key, double v) {
+  char buf[48];
+  snprintf(buf, sizeof buf, "%.4g", v);
+  gbench_add_context(key, buf);
+}
+
+/* Microseconds: readable from in-L1 kernels (0.4 us) to scalar deconv (1e5 us). */
+static const gbench_options g_options = {.unit = GBENCH_UNIT_US};
+
+static void register_probe(const char *name, gbench_fn fn, probe_case *pc) {
+  gbench_register(name, fn, pc, &g_options);
+}
+
+int bench_main(int argc, char **argv) {
+  int quick = 0, info = 0, peers = 1, peer_notes = 0, pin_pu = -1, has_min_time = 0;
+  /* Our own flags out, GB's through; default min time in unless given. */
+  char **args = calloc((size_t)argc + 2, sizeof *args);
+  int n = 0;
+  if (!args) return 3;
+  args[n++] = argv[0];
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--quick") == 0) quick = 1;
+    else if (strcmp(a, "--info") == 0) info = 1;
+    else if (strcmp(a, "--no-peers") == 0) peers = 0;
+    else if (strcmp(a, "--peer-notes") == 0) peer_notes = 1;
+    else if (strcmp(a, "--no-pin") == 0) pin_pu = -2;
+    else if (has_prefix(a, "--pin=")) pin_pu = atoi(a + 6);
+    else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      free(args);
+      return 0;
+    } else {
+      if (has_prefix(a, "--benchmark_min_time")) has_min_time = 1;
+      args[n++] = argv[i];
+    }
+  }
+  static char min_time_quick[] = "--benchmark_min_time=0.05";
+  static char min_time_default[] = "--benchmark_min_time=0.2";
+  if (!has_min_time) args[n++] = quick ? min_time_quick : min_time_default;
+  args[n] = NULL;
+
+  bench_topology topo;
+  if (bench_topology_init(&topo, pin_pu) != 0)
+    fprintf(stderr, "upsimd-bench: warning: hwloc could not load the topology\n");
+  if (info) {
+    bench_print_info(stdout, &topo);
+    free(args);
+    return 0;
+  }
+  if (gbench_initialize(&n, args) != 0) {
+    usage(stderr);
+    free(args);
+    return 3;
+  }
+  gbench_mark_ratio_counter("roof");
+
+  /* Context: topology, ISAs, the limits (measured once, now, on the pinned core). */
+  bench_topology_add_context(&topo);
+  gbench_add_context("upsimd_isa_auto", ups_isa_name(ups_isa_selected()));
+  {
+    char isas[64] = "";
+    for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+      if (ups_isa_supported((ups_isa)i)) {
+        if (isas[0]) strcat(isas, ",");
+        strcat(isas, ups_isa_name((ups_isa)i));
+      }
+    gbench_add_context("upsimd_isas_usable", isas);
+  }
+  gbench_add_context("upsimd_mode", quick ? "quick" : "full");
+  gbench_add_context("probe_fma_kind", bench_fma_probe_name());
+  context_number("probe_fma_gflops", bench_fma_peak_gflops());
+
+  static probe_case probes[6];
+  const size_t l1 = topo.l1d_bytes ? topo.l1d_bytes : 32u << 10;
+  const size_t l2 = topo.l2_bytes ? topo.l2_bytes : 256u << 10;
+  const size_t l3 = topo.l3_bytes ? topo.l3_bytes : 8u << 20;
+  const size_t dram = 4 * l3 > ((size_t)64 << 20) ? 4 * l3 : (size_t)64 << 20;
+  /* Half of each cache, split evenly between the read and the written buffer. */
+  const struct { const char *level; size_t each; } levels[] = {
+      {"l1", l1 / 4}, {"l2", l2 / 4}, {"l3", l3 / 4}, {"dram", dram}};
+  for (size_t i = 0; i < 4; i++) {
+    probes[i] = (probe_case){levels[i].level, levels[i].each, levels[i].each, NULL};
+    const double sec = bench_copy_seconds(levels[i].each, levels[i].each);
+    char key[48];
+    snprintf(key, sizeof key, "probe_copy_%s_GBps", levels[i].level);
+    context_number(key, sec > 0 ? 2.0 * (double)levels[i].each / sec * 1e-9 : 0.0);
+    snprintf(key, sizeof key, "probe/copy/%s", levels[i].level);
+    register_probe(key, run_probe_copy, &probes[i]);
+  }
+  probes[4] = (probe_case){"core", 0, 0, bench_fma_probe_avx2};
+  probes[5] = (probe_case){"core", 0, 0, bench_fma_probe_portable};
+  register_probe("probe/fma/avx2", run_probe_fma, &probes[4]);
+  register_probe("probe/fma/portable", run_probe_fma, &probes[5]);
+
+  size_t n_peers = peers ? bench_peer_count() : 0;
+  for (size_t i = 0; i < n_peers; i++) {
+    const bench_peer *peer = bench_peer_get(i);
+    char key[64];
+    snprintf(key, sizeof key, "peer_%s", peer->name);
+    gbench_add_context(key, peer->version ? peer->version : "");
+  }
+
+  /* Benchmarks: instance by instance, so each instance's tensors are made once. */
+  const size_t n_work = bench_workload_count();
+  bench_instance *insts = calloc(n_work * 2, sizeof *insts);
+  bench_case *cases = calloc(n_work * 2 * (2 * N_ISA + n_peers), sizeof *cases);
+  if (!insts || !cases) return 3;
+  size_t n_inst = 0, n_case = 0;
+  for (size_t wi = 0; wi < n_work; wi++) {
+    const bench_workload *w = bench_workload_get(wi);
+    if (quick && !w->quick) continue;
+    for (int li = 0; li < 2; li++) {
+      if (!(w->layouts & (li ? BENCH_LAYOUT_NHWC : BENCH_LAYOUT_NCHW))) continue;
+      bench_instance *inst = &insts[n_inst];
+      inst->w = w;
+      inst->layout = li ? UPS_NHWC : UPS_NCHW;
+      inst->index = n_inst++;
+      int bad;
+      if (w->op == BENCH_DECONV) {
+        const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+        bad = bench_deconv_work(&p, w->bias, &inst->work);
+      } else {
+        const ups_resize_params p = bench_workload_resize(w, inst->layout);
+        bad = bench_resize_work(&p, &inst->work);
+      }
+      if (bad) {
+        fprintf(stderr, "upsimd-bench: workload %s is invalid\n", w->name);
+        return 3;
+      }
+      const char *op = bench_op_name(w->op);
+      const char *lay = li ? "nhwc" : "nchw";
+      static const ups_isa order[] = {UPS_ISA_SCALAR, UPS_ISA_AVX2, UPS_ISA_NEON, UPS_ISA_AUTO};
+      char name[256];
+      for (size_t k = 0; k < 4; k++) {
+        bench_case *c = &cases[n_case++];
+        c->inst = inst;
+        c->kind = CASE_RUN;
+        c->isa = order[k];
+        snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, ups_isa_name(order[k]));
+        gbench_register(name, run_upsimd, c, &g_options);
+      }
+      if (n_peers) {
+        if (tensors_for(inst)) return 3; /* weights, for the deconv adapters */
+        for (size_t pi = 0; pi < n_peers; pi++) {
+          const bench_peer *peer = bench_peer_get(pi);
+          const char *why = NULL;
+          bench_peer_op *probe_op = peer_create(peer, inst, &why);
+          if (!probe_op) {
+            if (peer_notes)
+              fprintf(stderr, "upsimd-bench: %s/%s/%s: no %s: %s\n", op, lay, w->name, peer->name,
+                      why ? why : "cannot express it");
+            continue;
+          }
+          peer->destroy(probe_op);
+          bench_case *c = &cases[n_case++];
+          c->inst = inst;
+          c->kind = CASE_PEER;
+          c->peer = peer;
+          snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, peer->name);
+          gbench_register(name, run_peer, c, &g_options);
+        }
+        tensors_release();
+      }
+      if (w->op == BENCH_DECONV)
+        for (size_t k = 0; k < 4; k++) {
+          bench_case *c = &cases[n_case++];
+          c->inst = inst;
+          c->kind = CASE_PACK;
+          c->isa = order[k];
+          snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, w->name,
+                   ups_isa_name(order[k]));
+          gbench_register(name, run_pack, c, &g_options);
+        }
+    }
+  }
+
+  size_t n_run = 0;
+  const int status = gbench_run_count(&n_run);
+  tensors_release();
+  if (status == 2) fprintf(stderr, "upsimd-bench: no benchmark matched the filter\n");
+  if (gbench_failure_count())
+    fprintf(stderr, "upsimd-bench: %zu benchmark(s) refused: a variant gave wrong results\n",
+            gbench_failure_count());
+  /* insts and cases stay allocated: GB holds pointers to them until exit. */
+  free(args);
+  return status;
+}

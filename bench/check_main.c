@@ -1,0 +1,357 @@
+/* check_main.c — upsimd-check: a seeded randomized sweep of every operator x
+ * variant against the scalar reference, with the contract of kernels/check.h.
+ * Covers every coordinate mode and rounding, both layouts, up- and
+ * down-sampling, explicit and derived scales, 2x/4x fast-path shapes; deconv
+ * with groups, dilation, asymmetric pads, output padding, bias or none, both
+ * weight layouts, odd channel counts; occasional non-finite inputs. Outputs are
+ * NaN-filled and end flush against a PROT_NONE page (an overrun faults).
+ * Prints a table (operator, variant, cases, worst error as a fraction of the
+ * contract's bound, failures) and exits 1 on any failure.
+ *
+ *   upsimd-check [--cases N] [--seed S] [--quick] [--verbose] */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "harness.h"
+
+enum { N_VARIANT = UPS_ISA_NEON + 1 };
+
+typedef struct tally {
+  ups_check_result r;
+  size_t cases, call_errors, failed_cases;
+  int used;
+} tally;
+
+/* ------------------------------------------------------------ guarded output */
+
+typedef struct guarded {
+  void *base;
+  size_t map_bytes;
+  float *ptr;
+} guarded;
+
+static float *guarded_alloc(guarded *g, size_t elems) {
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t bytes = elems * sizeof(float);
+  const size_t data_pages = (bytes + page - 1) / page;
+  g->map_bytes = (data_pages + 1) * page;
+  g->base = mmap(NULL, g->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (g->base == MAP_FAILED) return g->ptr = NULL;
+  unsigned char *b = g->base;
+  mprotect(b + data_pages * page, page, PROT_NONE);
+  g->ptr = (float *)(b + data_pages * page - bytes);
+  return g->ptr;
+}
+
+static void guarded_free(guarded *g) {
+  if (g->ptr) munmap(g->base, g->map_bytes);
+  g->ptr = NULL;
+}
+
+/* ------------------------------------------------------------ generators */
+
+static size_t pick(bench_rng *r, const size_t *v, size_t n) { return v[bench_rng_range(r, 0, n - 1)]; }
+
+static size_t channels(bench_rng *r) {
+  static const size_t wide[] = {8, 16, 24, 32, 33, 64, 67};
+  return bench_rng_range(r, 0, 3) == 0 ? pick(r, wide, 7) : bench_rng_range(r, 1, 19);
+}
+
+static void gen_resize(bench_rng *r, int bilinear, ups_resize_params *p) {
+  for (;;) {
+    memset(p, 0, sizeof *p);
+    p->layout = bench_rng_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
+    p->n = bench_rng_range(r, 1, 2);
+    p->c = channels(r);
+    p->in_h = bench_rng_range(r, 1, 24);
+    p->in_w = bench_rng_range(r, 1, 24);
+    p->coord = (ups_coord)bench_rng_range(r, 0, bilinear ? 3 : 4);
+    p->round = (ups_round)bench_rng_range(r, 0, 3);
+    static const float scales[] = {0.5f, 0.75f, 1.5f, 2.0f, 2.5f, 3.0f, 4.0f, 8.0f, 1.0f / 3.0f};
+    switch (bench_rng_range(r, 0, 3)) {
+      case 0: { /* integer up-scale by sizes and scale (the fast paths) */
+        static const size_t f[] = {2, 2, 3, 4, 8};
+        const size_t k = pick(r, f, 5);
+        p->out_h = p->in_h * k;
+        p->out_w = p->in_w * k;
+        if (bench_rng_range(r, 0, 1)) p->scale_h = p->scale_w = (float)k;
+        break;
+      }
+      case 1: /* sizes only, up or down */
+        p->out_h = bench_rng_range(r, 1, 60);
+        p->out_w = bench_rng_range(r, 1, 60);
+        break;
+      case 2: /* explicit scale, output derived */
+        p->scale_h = scales[bench_rng_range(r, 0, 8)];
+        p->scale_w = bench_rng_range(r, 0, 1) ? p->scale_h : scales[bench_rng_range(r, 0, 8)];
+        break;
+      default: /* explicit random scale and an output size that disagrees with it */
+        p->scale_h = bench_rng_uniform(r, 0.3f, 4.0f);
+        p->scale_w = bench_rng_uniform(r, 0.3f, 4.0f);
+        p->out_h = bench_rng_range(r, 1, 50);
+        p->out_w = bench_rng_range(r, 1, 50);
+        break;
+    }
+    size_t oh, ow;
+    if (ups_resize_output_size(p, &oh, &ow) == UPS_OK && oh * ow <= 100000) return;
+  }
+}
+
+static void gen_deconv(bench_rng *r, ups_deconv_params *p, int *bias) {
+  for (;;) {
+    memset(p, 0, sizeof *p);
+    p->layout = bench_rng_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
+    p->weight_layout = bench_rng_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
+    p->n = bench_rng_range(r, 1, 2);
+    p->groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
+    static const size_t wide[] = {8, 16, 17, 32};
+    const size_t ic_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 7) : pick(r, wide, 4);
+    const size_t oc_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 7) : pick(r, wide, 4);
+    p->in_c = ic_g * p->groups;
+    p->out_c = oc_g * p->groups;
+    p->in_h = bench_rng_range(r, 1, 12);
+    p->in_w = bench_rng_range(r, 1, 12);
+    p->kernel_h = bench_rng_range(r, 1, 5);
+    p->kernel_w = bench_rng_range(r, 0, 2) ? p->kernel_h : bench_rng_range(r, 1, 5);
+    p->stride_h = bench_rng_range(r, 1, 4);
+    p->stride_w = bench_rng_range(r, 0, 2) ? p->stride_h : bench_rng_range(r, 1, 4);
+    p->dilation_h = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
+    p->dilation_w = bench_rng_range(r, 0, 2) ? p->dilation_h : bench_rng_range(r, 1, 3);
+    const size_t span_h = p->dilation_h * (p->kernel_h - 1) + 1;
+    const size_t span_w = p->dilation_w * (p->kernel_w - 1) + 1;
+    p->pad_top = bench_rng_range(r, 0, span_h - 1);
+    p->pad_bottom = bench_rng_range(r, 0, span_h - 1);
+    p->pad_left = bench_rng_range(r, 0, span_w - 1);
+    p->pad_right = bench_rng_range(r, 0, span_w - 1);
+    const size_t mh = p->stride_h > p->dilation_h ? p->stride_h : p->dilation_h;
+    const size_t mw = p->stride_w > p->dilation_w ? p->stride_w : p->dilation_w;
+    p->out_pad_h = bench_rng_range(r, 0, 2) ? 0 : bench_rng_range(r, 0, mh - 1);
+    p->out_pad_w = bench_rng_range(r, 0, 2) ? 0 : bench_rng_range(r, 0, mw - 1);
+    *bias = (int)bench_rng_range(r, 0, 1);
+    size_t oh, ow;
+    if (ups_deconv_output_size(p, &oh, &ow) == UPS_OK) return;
+  }
+}
+
+/* A few non-finite inputs in one case out of eight. */
+static void maybe_poison(bench_rng *r, float *x, size_t n) {
+  if (bench_rng_range(r, 0, 7) != 0) return;
+  static const float bad[] = {INFINITY, -INFINITY, NAN};
+  for (int k = 0; k < 2; k++) x[bench_rng_range(r, 0, n - 1)] = bad[bench_rng_range(r, 0, 2)];
+}
+
+/* ------------------------------------------------------------ sweep */
+
+static int g_verbose;
+
+static void note_failure(const char *op, ups_isa isa, size_t case_no, const char *what,
+                         const char *problem) {
+  fprintf(stderr, "\nupsimd-check: %s/%s case %zu: %s\n  problem: %s\n", op, ups_isa_name(isa),
+          case_no, what, problem);
+}
+
+static void describe_resize(char *b, size_t cap, const ups_resize_params *p) {
+  snprintf(b, cap, "%s n=%zu c=%zu %zux%zu -> %zux%zu scale=%gx%g coord=%d round=%d",
+           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->n, p->c, p->in_h, p->in_w, p->out_h,
+           p->out_w, (double)p->scale_h, (double)p->scale_w, (int)p->coord, (int)p->round);
+}
+
+static void describe_deconv(char *b, size_t cap, const ups_deconv_params *p, int bias) {
+  snprintf(b, cap,
+           "%s w=%s n=%zu ic=%zu oc=%zu g=%zu %zux%zu k=%zux%zu s=%zux%zu d=%zux%zu "
+           "pads(t,l,b,r)=%zu,%zu,%zu,%zu out_pad=%zux%zu bias=%d",
+           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->weight_layout == UPS_W_HWOI ? "hwoi" : "iohw",
+           p->n, p->in_c, p->out_c, p->groups, p->in_h, p->in_w, p->kernel_h, p->kernel_w,
+           p->stride_h, p->stride_w, p->dilation_h, p->dilation_w, p->pad_top, p->pad_left,
+           p->pad_bottom, p->pad_right, p->out_pad_h, p->out_pad_w, bias);
+}
+
+static void progress(const char *op, size_t i, size_t n) {
+  if (isatty(2) && (i % 16 == 0 || i == n))
+    fprintf(stderr, "\rupsimd-check: %-8s %zu/%zu", op, i, n);
+}
+
+static void account(tally *t, ups_status call, ups_status chk, const ups_check_result *r,
+                    const char *op, ups_isa isa, size_t case_no, const char *problem) {
+  t->used = 1;
+  t->cases++;
+  if (call != UPS_OK || chk != UPS_OK) {
+    t->call_errors++;
+    char what[128];
+    snprintf(what, sizeof what, "call returned \"%s\" (check: \"%s\")", ups_status_string(call),
+             ups_status_string(chk));
+    note_failure(op, isa, case_no, what, problem);
+    return;
+  }
+  if (r->failures) t->failed_cases++;
+  if (r->failures && (t->r.failures == 0 || g_verbose)) {
+    char what[256];
+    snprintf(what, sizeof what, "%zu of %zu outputs outside the contract (worst %.3g x bound; "
+             "first at [%zu]: got %.9g, reference %.9g)",
+             r->failures, r->count, r->worst, r->first_bad, (double)r->first_got,
+             (double)r->first_want);
+    note_failure(op, isa, case_no, what, problem);
+  }
+  ups_check_merge(&t->r, r);
+}
+
+static int variants(ups_isa out[N_VARIANT]) {
+  int n = 0;
+  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+    if (ups_isa_supported((ups_isa)i)) out[n++] = (ups_isa)i;
+  out[n++] = UPS_ISA_AUTO;
+  return n;
+}
+
+static void sweep_resize(int bilinear, size_t cases, uint64_t seed, tally t[N_VARIANT]) {
+  const char *op = bilinear ? "bilinear" : "nearest";
+  bench_rng r = {seed ^ (bilinear ? 0xb11ull : 0xea5ull)};
+  ups_isa isas[N_VARIANT];
+  const int nv = variants(isas);
+  for (size_t i = 0; i < cases; i++) {
+    ups_resize_params p;
+    gen_resize(&r, bilinear, &p);
+    size_t oh, ow;
+    ups_resize_output_size(&p, &oh, &ow);
+    const size_t in_n = p.n * p.c * p.in_h * p.in_w, out_n = p.n * p.c * oh * ow;
+    float *in = malloc(in_n * sizeof *in);
+    guarded g;
+    float *out = guarded_alloc(&g, out_n);
+    if (!in || !out) {
+      fprintf(stderr, "upsimd-check: out of memory\n");
+      exit(2);
+    }
+    bench_fill_uniform(bench_rng_next(&r), in, in_n, -4.f, 4.f);
+    maybe_poison(&r, in, in_n);
+    char problem[256];
+    describe_resize(problem, sizeof problem, &p);
+    for (int v = 0; v < nv; v++) {
+      p.isa = isas[v];
+      bench_fill_nan(out, out_n);
+      const ups_status call = bilinear ? ups_resize_bilinear_f32(&p, in, out)
+                                       : ups_resize_nearest_f32(&p, in, out);
+      ups_check_result res = {0};
+      ups_status chk = UPS_OK;
+      if (call == UPS_OK)
+        chk = bilinear ? ups_check_bilinear(&p, in, out, &res) : ups_check_nearest(&p, in, out, &res);
+      account(&t[isas[v]], call, chk, &res, op, isas[v], i, problem);
+    }
+    free(in);
+    guarded_free(&g);
+    progress(op, i + 1, cases);
+  }
+}
+
+static void sweep_deconv(size_t cases, uint64_t seed, tally t[N_VARIANT]) {
+  bench_rng r = {seed ^ 0xdec0ull};
+  ups_isa isas[N_VARIANT];
+  const int nv = variants(isas);
+  for (size_t i = 0; i < cases; i++) {
+    ups_deconv_params p;
+    int has_bias;
+    gen_deconv(&r, &p, &has_bias);
+    size_t oh, ow;
+    ups_deconv_output_size(&p, &oh, &ow);
+    const size_t in_n = p.n * p.in_c * p.in_h * p.in_w, out_n = p.n * p.out_c * oh * ow;
+    const size_t w_n = p.in_c * (p.out_c / p.groups) * p.kernel_h * p.kernel_w;
+    float *in = malloc(in_n * sizeof *in), *w = malloc(w_n * sizeof *w);
+    float *bias = has_bias ? malloc(p.out_c * sizeof *bias) : NULL;
+    guarded g;
+    float *out = guarded_alloc(&g, out_n);
+    if (!in || !w || (has_bias && !bias) || !out) {
+      fprintf(stderr, "upsimd-check: out of memory\n");
+      exit(2);
+    }
+    bench_fill_uniform(bench_rng_next(&r), in, in_n, -2.f, 2.f);
+    bench_fill_uniform(bench_rng_next(&r), w, w_n, -1.f, 1.f);
+    if (bias) bench_fill_uniform(bench_rng_next(&r), bias, p.out_c, -1.f, 1.f);
+    maybe_poison(&r, in, in_n);
+    char problem[320];
+    describe_deconv(problem, sizeof problem, &p, has_bias);
+    const int use_plan = (int)bench_rng_range(&r, 0, 1); /* both entry points */
+    for (int v = 0; v < nv; v++) {
+      p.isa = isas[v];
+      bench_fill_nan(out, out_n);
+      ups_status call;
+      if (use_plan) {
+        ups_deconv_plan *plan = NULL;
+        call = ups_deconv_plan_create(&p, w, bias, &plan);
+        if (call == UPS_OK) call = ups_deconv_plan_run(plan, in, out);
+        ups_deconv_plan_destroy(plan);
+      } else {
+        call = ups_deconv_f32(&p, in, w, bias, out);
+      }
+      ups_check_result res = {0};
+      ups_status chk = UPS_OK;
+      if (call == UPS_OK) chk = ups_check_deconv(&p, in, w, bias, out, &res);
+      account(&t[isas[v]], call, chk, &res, "deconv", isas[v], i, problem);
+    }
+    free(in);
+    free(w);
+    free(bias);
+    guarded_free(&g);
+    progress("deconv", i + 1, cases);
+  }
+}
+
+int main(int argc, char **argv) {
+  size_t cases = 400;
+  uint64_t seed = 1;
+  int quick = 0, cases_given = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--verbose") == 0) g_verbose = 1;
+    else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
+      cases = (size_t)strtoull(argv[++i], NULL, 10);
+      cases_given = 1;
+    } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+      seed = strtoull(argv[++i], NULL, 0);
+    else {
+      fprintf(stderr, "usage: upsimd-check [--cases N] [--seed S] [--quick] [--verbose]\n"
+                      "  N cases per operator (default 400; --quick: 60); exit 1 on any "
+                      "failure\n");
+      return strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
+  if (quick && !cases_given) cases = 60;
+
+  static tally t[3][N_VARIANT];
+  const char *ops[3] = {"nearest", "bilinear", "deconv"};
+  printf("upsimd-check: seed %llu, %zu cases per operator, AUTO = %s\n",
+         (unsigned long long)seed, cases, ups_isa_name(ups_isa_selected()));
+  fflush(stdout);
+  sweep_resize(0, cases, seed, t[0]);
+  sweep_resize(1, cases, seed, t[1]);
+  sweep_deconv(cases, seed, t[2]);
+  if (isatty(2)) fprintf(stderr, "\r%60s\r", "");
+
+  printf("\n| operator | variant | cases | outputs | worst error / bound | failed cases |\n");
+  printf("|---|---|---:|---:|---:|---:|\n");
+  size_t total_failures = 0;
+  for (int o = 0; o < 3; o++)
+    for (int v = UPS_ISA_SCALAR; v <= UPS_ISA_NEON + 1; v++) {
+      const int isa = v == UPS_ISA_NEON + 1 ? UPS_ISA_AUTO : v; /* auto last */
+      const tally *x = &t[o][isa];
+      if (!x->used) {
+        if (isa != UPS_ISA_AUTO)
+          printf("| %s | %s | - | - | not usable here | - |\n", ops[o], ups_isa_name((ups_isa)isa));
+        continue;
+      }
+      const size_t fails = x->failed_cases + x->call_errors;
+      total_failures += fails;
+      char variant[32];
+      snprintf(variant, sizeof variant, "%s%s%s", ups_isa_name((ups_isa)isa),
+               isa == UPS_ISA_AUTO ? "=" : "",
+               isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+      printf("| %s | %s | %zu | %zu | %.3g | %zu%s |\n", ops[o], variant, x->cases, x->r.count,
+             x->r.worst, fails, fails ? " FAIL" : "");
+    }
+  printf("\n%s\n", total_failures ? "upsimd-check: FAILED" : "upsimd-check: all variants within "
+                                                             "the contract");
+  return total_failures ? 1 : 0;
+}

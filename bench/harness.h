@@ -1,0 +1,134 @@
+/* harness.h — what the harness's C files share: deterministic fills, aligned
+ * buffers, a clock, the limits probes, the hwloc topology and the workload
+ * table. Internal to bench/. */
+#ifndef UPSIMD_BENCH_HARNESS_H
+#define UPSIMD_BENCH_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "counters.h"
+#include "upsimd.h"
+
+/* ------------------------------------------------------------------ utils */
+
+typedef struct bench_rng { uint64_t s; } bench_rng; /* splitmix64 */
+uint64_t bench_rng_next(bench_rng *r);
+size_t bench_rng_range(bench_rng *r, size_t lo, size_t hi); /* uniform in [lo, hi] */
+float bench_rng_uniform(bench_rng *r, float lo, float hi);
+void bench_fill_uniform(uint64_t seed, float *p, size_t n, float lo, float hi);
+void bench_fill_nan(float *p, size_t n);
+
+/* 64-byte aligned, never NULL for n > 0 unless out of memory. */
+void *bench_alloc(size_t bytes);
+void bench_free(void *p);
+
+/* The benchmarks' clock: process CPU time (CLOCK_PROCESS_CPUTIME_ID), which is
+ * what Google Benchmark reports by default, so probe and benchmark times are
+ * measured alike (and time the process is descheduled is not counted). */
+double bench_clock_seconds(void);
+double bench_median(double *v, size_t n); /* sorts v */
+
+/* ----------------------------------------------------------------- probes */
+
+/* One pass of the streaming probe: read `read_bytes` of src once and write
+ * `write_bytes` of dst once (copy the common part, store the rest of dst,
+ * load the rest of src). Several implementations exist because none is the
+ * fastest everywhere (the C library's memcpy/memset may switch to
+ * non-temporal stores at some size; plain vector loops may not); the limit is
+ * the fastest of them. */
+typedef void (*bench_copy_fn)(const unsigned char *src, size_t read_bytes, unsigned char *dst,
+                              size_t write_bytes);
+typedef struct bench_copy_impl {
+  const char *name;
+  bench_copy_fn pass;
+} bench_copy_impl;
+/* The implementations usable on this CPU; returns their count. */
+size_t bench_copy_impls(bench_copy_impl out[8]);
+void bench_copy_pass_libc(const unsigned char *src, size_t read_bytes, unsigned char *dst,
+                          size_t write_bytes);
+void bench_copy_pass_vec128(const unsigned char *src, size_t read_bytes, unsigned char *dst,
+                            size_t write_bytes);
+/* probe_copy_avx2.c (AVX2 CPUs only): 32-byte stores, cached or non-temporal. */
+void bench_copy_pass_avx2(const unsigned char *src, size_t read_bytes, unsigned char *dst,
+                          size_t write_bytes);
+void bench_copy_pass_avx2_nt(const unsigned char *src, size_t read_bytes, unsigned char *dst,
+                             size_t write_bytes);
+
+/* Seconds one pass takes on buffers of exactly these sizes, kept warm the way
+ * a benchmark keeps its own buffers: for each implementation the median of 7
+ * timed runs, and the fastest implementation wins (*winner, may be NULL).
+ * Measured the first time a size is asked for, then reused for the rest of the
+ * process. */
+double bench_copy_seconds(size_t read_bytes, size_t write_bytes);
+double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *winner);
+
+/* Single-core FMA throughput: the AVX2+FMA probe when that ISA is usable, else
+ * the portable 128-bit probe. Median of 7 runs, measured once. */
+double bench_fma_peak_gflops(void);
+const char *bench_fma_probe_name(void); /* "avx2-fma" or "portable-128bit" */
+
+/* Raw probe kernels: run `iterations` rounds; return the FLOPs done. */
+double bench_fma_probe_portable(int64_t iterations);
+double bench_fma_probe_avx2(int64_t iterations); /* probe_fma_avx2.c; AVX2 CPUs only */
+/* GFLOP/s of one of the raw kernels (median of 7 runs of ~10 ms). */
+double bench_fma_measure(double (*probe)(int64_t));
+
+/* --------------------------------------------------------------- topology */
+
+typedef struct bench_topology {
+  char cpu_model[160];
+  char hwloc_version[32];
+  int packages, cores, pus;
+  size_t l1d_bytes, l2_bytes, l3_bytes; /* of the first cache of each level; 0 = none */
+  int pinned;      /* 1 when the calling thread is bound to one PU */
+  int pinned_pu;   /* OS index of that PU, -1 when not pinned */
+} bench_topology;
+
+/* Loads the topology with hwloc; pin_pu = -1 pins to the last PU, -2 does not
+ * pin, else the PU with that OS index. Returns 0 on success. */
+int bench_topology_init(bench_topology *t, int pin_pu);
+void bench_topology_add_context(const bench_topology *t);
+/* ISAs built, usable, AUTO's pick, UPSIMD_ISA, topology. */
+void bench_print_info(FILE *f, const bench_topology *t);
+
+/* ------------------------------------------------------------ workloads */
+
+typedef enum bench_op { BENCH_NEAREST, BENCH_BILINEAR, BENCH_DECONV } bench_op;
+const char *bench_op_name(bench_op op);
+
+enum { BENCH_LAYOUT_NCHW = 1, BENCH_LAYOUT_NHWC = 2, BENCH_LAYOUT_BOTH = 3 };
+
+typedef struct bench_workload {
+  const char *name;       /* the workload part of the benchmark name */
+  const char *about;      /* model, layer and shape: goes into the label */
+  bench_op op;
+  unsigned layouts;       /* BENCH_LAYOUT_* mask */
+  int quick;              /* part of the --quick set */
+  ups_resize_params resize; /* layout is set per benchmark */
+  ups_deconv_params deconv; /* layout and weight layout set per benchmark:
+                               NCHW + IOHW (PyTorch), NHWC + HWOI (Keras) */
+  int bias;
+} bench_workload;
+
+size_t bench_workload_count(void);
+const bench_workload *bench_workload_get(size_t i);
+
+/* The workload's parameters in one layout (weight layout follows it). */
+ups_resize_params bench_workload_resize(const bench_workload *w, ups_layout layout);
+ups_deconv_params bench_workload_deconv(const bench_workload *w, ups_layout layout);
+
+/* --------------------------------------------------------------- running */
+
+typedef struct bench_main_options {
+  int quick;
+  int peers;        /* register peer variants */
+  int pin_pu;       /* see bench_topology_init */
+} bench_main_options;
+
+/* The whole of upsimd-bench (also called by the tests): parses the harness's
+ * own flags and GB's, registers everything, runs. Returns the exit status. */
+int bench_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,301 @@
+// peer_onednn.cc — oneDNN (DNNL 2.x C++ API) as a benchmark peer: resampling
+// forward (nearest, linear) and deconvolution forward (direct), f32, with the
+// user's nchw/nhwc activations used in place and the weights reordered once at
+// create time into the layout oneDNN picks (format_tag::any): the prepacked
+// comparison. Single thread: Debian's libdnnl uses OpenMP, so every create and
+// run sets the calling thread's OpenMP team size to 1 (omp_set_num_threads of
+// the runtime libdnnl itself loaded, found with dlsym).
+//
+// Exact mappings (oneDNN's src/cpu/resampling_utils.hpp):
+// - linear: x_in = (x+0.5)*in/out - 0.5, taps clamped at both edges =
+//   UPS_COORD_HALF_PIXEL (and PYTORCH_HALF_PIXEL when both outputs are > 1),
+//   sizes only (a given scale must equal out/in); accepted when its weights
+//   are bit-identical to upsimd's for these sizes (peer_bilinear_probe).
+// - nearest: roundf((x+0.5)*in/out - 0.5) (half away from zero) = HALF_PIXEL +
+//   PREFER_CEIL; accepted for any upsimd mode whose index map is the same for
+//   the problem's sizes (peer_nearest_probe), e.g. PyTorch 'nearest' at
+//   integer factors.
+// - deconvolution: dst[oh = ih*S - PL + kh*(D+1)] += src*w (no flip, as
+//   upsimd), dilation D = d-1, padding_r = pad_end - output_padding (may be
+//   negative), weights {G, OC/G, IC/G, KH, KW} described with the user's strides.
+//
+// Caveat: oneDNN 2.6's jit resampling needs a 64-byte aligned dst (large
+// outputs are written with non-temporal zmm stores); run() returns -1 for a
+// misaligned dst rather than crash. The harness allocates aligned buffers.
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <unordered_map>
+
+#include "oneapi/dnnl/dnnl.hpp"
+#include "peer_internal.h"
+
+namespace {
+
+// The adapter's op; handed out as the opaque bench_peer_op (each C++ adapter
+// has its own type in an anonymous namespace: one shared struct name with
+// different definitions would break the one-definition rule).
+struct onednn_op {
+  bool needs_aligned_dst;
+  dnnl::primitive prim;
+  dnnl::memory src, dst, wei, bias;
+  std::unordered_map<int, dnnl::memory> args;
+  std::string impl;
+};
+
+onednn_op *self(bench_peer_op *op) { return reinterpret_cast<onednn_op *>(op); }
+bench_peer_op *handle(onednn_op *op) { return reinterpret_cast<bench_peer_op *>(op); }
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+void single_thread() {
+  using set_fn = void (*)(int);
+  static const set_fn set =
+      reinterpret_cast<set_fn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  if (set) set(1);
+}
+
+dnnl::engine &cpu_engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream &cpu_stream() {
+  static dnnl::stream s(cpu_engine());
+  return s;
+}
+
+const char *isa_name(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+
+const char *dnnl_why(const char *what, const std::exception &e) {
+  return peer_whyf("oneDNN %s: %s", what, e.what());
+}
+
+bench_peer_op *resize_build(const ups_resize_params *p, int bilinear, const char **why) {
+  try {
+    single_thread();
+    const tag t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
+    const memory::dim n = (memory::dim)p->n, c = (memory::dim)p->c;
+    memory::desc smd({n, c, (memory::dim)p->in_h, (memory::dim)p->in_w}, dt::f32, t);
+    memory::desc dmd({n, c, (memory::dim)p->out_h, (memory::dim)p->out_w}, dt::f32, t);
+    dnnl::resampling_forward::desc d(
+        dnnl::prop_kind::forward_inference,
+        bilinear ? dnnl::algorithm::resampling_linear : dnnl::algorithm::resampling_nearest,
+        smd, dmd);
+    dnnl::resampling_forward::primitive_desc pd(d, cpu_engine());
+    onednn_op *op = new onednn_op();
+    op->prim = dnnl::resampling_forward(pd);
+    op->src = memory(smd, cpu_engine(), nullptr);
+    op->dst = memory(dmd, cpu_engine(), nullptr);
+    op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_DST, op->dst}};
+    op->impl = pd.impl_info_str();
+    op->needs_aligned_dst = op->impl.compare(0, 4, "jit:") == 0;
+    return handle(op);
+  } catch (const std::bad_alloc &) {
+    *why = "out of memory";
+  } catch (const std::exception &e) {
+    *why = dnnl_why("resampling", e);
+  }
+  return nullptr;
+}
+
+int run(bench_peer_op *handle_, const float *in, float *out) {
+  onednn_op *op = self(handle_);
+  // oneDNN 2.6's jit resampling writes large outputs with 64-byte
+  // non-temporal stores (vmovntps zmm) without checking the user pointer's
+  // alignment: a dst that is not 64-byte aligned crashes. Refuse instead.
+  if (op->needs_aligned_dst && (reinterpret_cast<uintptr_t>(out) & 63u) != 0) return -1;
+  try {
+    single_thread();
+    op->src.set_data_handle(const_cast<float *>(in));
+    op->dst.set_data_handle(out);
+    op->prim.execute(cpu_stream(), op->args);
+    cpu_stream().wait();
+    return 0;
+  } catch (const std::exception &) {
+    return -1;
+  }
+}
+
+void destroy(bench_peer_op *op) { delete self(op); }
+
+const char *impl(const bench_peer_op *op) {
+  return reinterpret_cast<const onednn_op *>(op)->impl.c_str();
+}
+
+bench_peer_op *resize_create(const ups_resize_params *p, int bilinear, const char **why) {
+  ups_resize_params q;
+  if (peer_resize_resolve(p, &q, why) != 0) return nullptr;
+  if (bilinear) {
+    const int out1 = q.out_h == 1 || q.out_w == 1;
+    if (q.coord == UPS_COORD_PYTORCH_HALF_PIXEL && out1) {
+      *why = "pytorch_half_pixel with an output of size 1 (oneDNN linear is half_pixel)";
+      return nullptr;
+    }
+    if (q.coord != UPS_COORD_HALF_PIXEL && q.coord != UPS_COORD_PYTORCH_HALF_PIXEL) {
+      *why = "oneDNN linear is half_pixel only (no align_corners/asymmetric)";
+      return nullptr;
+    }
+    if (!peer_scale_is_size_ratio(&q)) {
+      *why = "scale differs from out/in (oneDNN maps with the sizes)";
+      return nullptr;
+    }
+    const char *probe_why = nullptr;
+    if (!peer_bilinear_probe(&q, 1, resize_build, run, destroy, &probe_why)) {
+      const std::string r = probe_why ? probe_why : "";
+      *why = peer_whyf("oneDNN linear: %s", r.c_str());
+      return nullptr;
+    }
+    return resize_build(&q, 1, why);
+  }
+  const char *probe_why = nullptr;
+  if (!peer_nearest_probe(&q, 0, resize_build, run, destroy, &probe_why)) {
+    const std::string r = probe_why ? probe_why : "";
+    *why = peer_whyf("oneDNN nearest is half_pixel+round_prefer_ceil: %s", r.c_str());
+    return nullptr;
+  }
+  return resize_build(&q, 0, why);
+}
+
+bench_peer_op *deconv_create(const ups_deconv_params *p, const float *weights,
+                             const float *bias, const char **why) {
+  size_t oh = 0, ow = 0;
+  if (peer_deconv_resolve(p, &oh, &ow, why) != 0) return nullptr;
+  try {
+    single_thread();
+    const memory::dim G = (memory::dim)(p->groups ? p->groups : 1);
+    const memory::dim N = (memory::dim)p->n, IC = (memory::dim)p->in_c,
+                      OC = (memory::dim)p->out_c;
+    const memory::dim Cig = IC / G, Cog = OC / G;
+    const memory::dim KH = (memory::dim)p->kernel_h, KW = (memory::dim)p->kernel_w;
+    const memory::dim SH = (memory::dim)(p->stride_h ? p->stride_h : 1),
+                      SW = (memory::dim)(p->stride_w ? p->stride_w : 1);
+    const memory::dim DH = (memory::dim)(p->dilation_h ? p->dilation_h : 1),
+                      DW = (memory::dim)(p->dilation_w ? p->dilation_w : 1);
+    const tag t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
+    memory::desc smd({N, IC, (memory::dim)p->in_h, (memory::dim)p->in_w}, dt::f32, t);
+    memory::desc dmd({N, OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, t);
+
+    // The user's weights, described with strides: logical dims
+    // {G, OC/G, IC/G, KH, KW} (or {OC, IC, KH, KW} when G == 1).
+    memory::dim sg, so, si, sy, sx;
+    if (p->weight_layout == UPS_W_IOHW) {  // [G*Cig][Cog][KH][KW]
+      sx = 1;
+      sy = KW;
+      so = KH * KW;
+      si = Cog * KH * KW;
+      sg = Cig * si;
+    } else {  // HWOI: [KH][KW][Cog][G*Cig]
+      si = 1;
+      sg = Cig;
+      so = IC;
+      sx = Cog * IC;
+      sy = KW * sx;
+    }
+    memory::dims wdims, wstrides;
+    if (G > 1) {
+      wdims = {G, Cog, Cig, KH, KW};
+      wstrides = {sg, so, si, sy, sx};
+    } else {
+      wdims = {OC, IC, KH, KW};
+      wstrides = {so, si, sy, sx};
+    }
+    memory::desc user_wmd(wdims, dt::f32, wstrides);
+    memory::desc any_wmd(wdims, dt::f32, tag::any);
+    memory::desc bmd({OC}, dt::f32, tag::a);
+
+    const memory::dims strides = {SH, SW}, dil = {DH - 1, DW - 1};
+    const memory::dims pad_l = {(memory::dim)p->pad_top, (memory::dim)p->pad_left};
+    const memory::dims pad_r = {(memory::dim)p->pad_bottom - (memory::dim)p->out_pad_h,
+                                (memory::dim)p->pad_right - (memory::dim)p->out_pad_w};
+    const auto prop = dnnl::prop_kind::forward_inference;
+    const auto alg = dnnl::algorithm::deconvolution_direct;
+    dnnl::deconvolution_forward::desc d =
+        bias ? dnnl::deconvolution_forward::desc(prop, alg, smd, any_wmd, bmd, dmd, strides,
+                                                 dil, pad_l, pad_r)
+             : dnnl::deconvolution_forward::desc(prop, alg, smd, any_wmd, dmd, strides, dil,
+                                                 pad_l, pad_r);
+    dnnl::deconvolution_forward::primitive_desc pd(d, cpu_engine());
+
+    onednn_op *op = new onednn_op();
+    op->needs_aligned_dst = false;
+    op->prim = dnnl::deconvolution_forward(pd);
+    op->src = memory(smd, cpu_engine(), nullptr);
+    op->dst = memory(dmd, cpu_engine(), nullptr);
+    op->wei = memory(pd.weights_desc(), cpu_engine());
+    memory user_w(user_wmd, cpu_engine(), const_cast<float *>(weights));
+    dnnl::reorder(user_w, op->wei).execute(cpu_stream(), user_w, op->wei);
+    cpu_stream().wait();
+    op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_WEIGHTS, op->wei}, {DNNL_ARG_DST, op->dst}};
+    if (bias) {
+      op->bias = memory(pd.bias_desc(), cpu_engine());
+      std::memcpy(op->bias.get_data_handle(), bias, (size_t)OC * sizeof(float));
+      op->args.insert({DNNL_ARG_BIAS, op->bias});
+    }
+    op->impl = pd.impl_info_str();
+    return handle(op);
+  } catch (const std::bad_alloc &) {
+    *why = "out of memory";
+  } catch (const std::exception &e) {
+    *why = dnnl_why("deconvolution", e);
+  }
+  return nullptr;
+}
+
+char version_buf[128];
+
+const bench_peer onednn_peer = {"onednn", version_buf, resize_create, deconv_create,
+                                run, destroy, impl};
+
+}  // namespace
+
+extern "C" const bench_peer *bench_peer_onednn(void) {
+  static const bool once = [] {
+    const dnnl_version_t *v = dnnl_version();
+#if defined(__x86_64__)
+    // ISA-matched comparison: upsimd's widest x86 variant is AVX2+FMA, so
+    // oneDNN is held to its jit:avx2 code unless the user names an ISA
+    // (ONEDNN_MAX_CPU_ISA=ALL shows its best on AVX-512 machines).
+    if (!std::getenv("ONEDNN_MAX_CPU_ISA") && !std::getenv("DNNL_MAX_CPU_ISA")) {
+      try {
+        dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
+      } catch (const std::exception &) {
+      }
+    }
+#endif
+    const char *isa = "?";
+    try {
+      isa = isa_name(dnnl::get_effective_cpu_isa());
+    } catch (const std::exception &) {
+    }
+    const char *rt = v->cpu_runtime == DNNL_RUNTIME_OMP   ? "omp"
+                     : v->cpu_runtime == DNNL_RUNTIME_TBB ? "tbb"
+                     : v->cpu_runtime == DNNL_RUNTIME_SEQ ? "seq"
+                                                          : "other";
+    std::snprintf(version_buf, sizeof version_buf, "%d.%d.%d (%s runtime, 1 thread, isa %s)",
+                  v->major, v->minor, v->patch, rt, isa);
+    return true;
+  }();
+  (void)once;
+  return &onednn_peer;
+}

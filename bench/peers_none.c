@@ -1,0 +1,10 @@
+/* peers_none.c — the peer table when no peer adapter is built (bench/peers.cmake
+ * absent or no peer library found): zero peers. */
+#include "peers.h"
+
+size_t bench_peer_count(void) { return 0; }
+
+const bench_peer *bench_peer_get(size_t i) {
+  (void)i;
+  return NULL;
+}

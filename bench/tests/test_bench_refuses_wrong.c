@@ -1,0 +1,108 @@
+/* test_bench_refuses_wrong.c — check-before-time: a deliberately wrong,
+ * test-only kernel table installed for the AVX2 variant (one output element off
+ * by one ulp in nearest NCHW, by 1.0 in deconv) is refused by upsimd-bench's own
+ * main: the benchmark reports "FAILED: ..." with no timed iteration, the right
+ * variants are timed, and the run's exit status is non-zero. Skipped (77) on a
+ * CPU without a SIMD variant to replace. */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gbench.h"
+#include "harness.h"
+#include "internal.h"
+
+static int g_failed_checks;
+#define EXPECT(cond)                                                     \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
+      g_failed_checks++;                                                 \
+    }                                                                    \
+  } while (0)
+
+static void off_by_one_ulp(float *x) { *x = nextafterf(*x, INFINITY); }
+
+static void wrong_nearest_nchw(const ups_nearest_job *job) {
+  ups_nearest_nchw_scalar(job);
+  off_by_one_ulp(&job->out[job->n * job->c * job->y.out * job->x.out - 1]);
+}
+
+static void wrong_deconv_run(const ups_deconv_geom *g, const void *packed, const float *in,
+                             float *out) {
+  ups_deconv_run_scalar(g, packed, in, out);
+  out[0] += 1.0f; /* far outside the deconv contract (one ulp may be inside) */
+}
+
+static const ups_kernel_table g_wrong_table = {
+    .nearest_nchw = wrong_nearest_nchw,
+    .deconv = {ups_deconv_packed_bytes_scalar, ups_deconv_pack_scalar, wrong_deconv_run},
+};
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  static char buf[1 << 20];
+  const size_t n = fread(buf, 1, sizeof buf - 1, f);
+  buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+int main(void) {
+  ups_isa victim = UPS_ISA_AUTO;
+  if (ups_isa_supported(UPS_ISA_AVX2)) victim = UPS_ISA_AVX2;
+  else if (ups_isa_supported(UPS_ISA_NEON)) victim = UPS_ISA_NEON;
+  if (victim == UPS_ISA_AUTO) {
+    printf("test_bench_refuses_wrong: skipped (no SIMD variant on this CPU)\n");
+    return 77;
+  }
+  ups_kernels_override_for_testing(victim, &g_wrong_table);
+
+  const char *v = ups_isa_name(victim);
+  char filter[256], out_arg[300], json_path[256];
+  snprintf(filter, sizeof filter,
+           "--benchmark_filter=^(nearest/nchw/incache-l1-16px-2x|"
+           "deconv/nchw/incache-l1-8px-16to16-k2s2|deconv-pack/nchw/incache-l1-8px-16to16-k2s2)/"
+           "(scalar|%s)$",
+           v);
+  snprintf(json_path, sizeof json_path, "test_bench_refuses_wrong.%d.json", (int)getpid());
+  snprintf(out_arg, sizeof out_arg, "--benchmark_out=%s", json_path);
+  static char arg0[] = "upsimd-bench", min_time[] = "--benchmark_min_time=0.01";
+  static char no_peers[] = "--no-peers", no_pin[] = "--no-pin", fmt[] = "--benchmark_out_format=json";
+  char *argv[] = {arg0, filter, min_time, no_peers, no_pin, out_arg, fmt, NULL};
+  const int status = bench_main(7, argv);
+
+  EXPECT(status == 1);
+  EXPECT(gbench_failure_count() == 3);
+  char name[160];
+  gbench_record r;
+  const char *wrong[] = {"nearest/nchw/incache-l1-16px-2x", "deconv/nchw/incache-l1-8px-16to16-k2s2",
+                         "deconv-pack/nchw/incache-l1-8px-16to16-k2s2"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(name, sizeof name, "%s/%s", wrong[i], v);
+    EXPECT(gbench_lookup(name, &r) && r.calls >= 1 && r.failed && r.iterations == 0);
+    snprintf(name, sizeof name, "%s/scalar", wrong[i]);
+    EXPECT(gbench_lookup(name, &r) && !r.failed && r.iterations >= 1);
+  }
+  const char *json = slurp(json_path);
+  EXPECT(json != NULL);
+  if (json) {
+    EXPECT(strstr(json, "\"error_occurred\": true") != NULL);
+    EXPECT(strstr(json, "FAILED: ") != NULL);
+    EXPECT(strstr(json, "gives wrong results") != NULL);
+    EXPECT(strstr(json, "not timed") != NULL);
+    EXPECT(strstr(json, "\"cpu_model\"") != NULL); /* hwloc context */
+  }
+  remove(json_path);
+  ups_kernels_override_for_testing(victim, NULL);
+  if (g_failed_checks) {
+    fprintf(stderr, "test_bench_refuses_wrong: %d check(s) failed\n", g_failed_checks);
+    return 1;
+  }
+  printf("test_bench_refuses_wrong: ok (wrong %s kernels refused, exit status %d)\n", v, status);
+  return 0;
+}

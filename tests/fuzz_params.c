@@ -1,0 +1,599 @@
+/* fuzz_params.c — libFuzzer target upsimd-fuzz-params: hostile parameters for
+ * every public entry point.
+ *
+ * The fuzz bytes become a resize or deconvolution problem: sizes from tiny to
+ * SIZE_MAX, pads, strides, dilations, scales (NaN, inf, negative, denormal,
+ * raw bits), enums out of range, NULL pointers and pointers anywhere inside a
+ * fixed arena (so overlapping ones too). For each problem the harness predicts
+ * the status on its own:
+ *
+ *   NULL pointer        -> UPS_ERR_NULL
+ *   invalid parameters  -> the status of ups_*_output_size (plus the
+ *                          operator-specific checks), checked against an
+ *                          independent computation of the output size and of
+ *                          the element counts in 128-bit arithmetic
+ *   overlapping output  -> UPS_ERR_ALIAS
+ *   otherwise           -> UPS_OK
+ *
+ * A call is made with real buffers only when every buffer the library will use
+ * (sizes computed here) fits in the arena; a call with declared sizes beyond
+ * the arena is made only when the library must reject it before touching any
+ * memory. During each call the whole arena is poisoned for ASan except the
+ * buffers the call may use (none for a call that must fail), and every byte
+ * outside the output is compared afterwards: a failing call writes nothing, a
+ * successful one writes only its output. Every successful call is repeated for
+ * every supported variant and compared with the scalar reference (ups_check_*);
+ * for resize with finite inputs, every output must be finite.
+ *
+ * Input format (see tests/fuzz/make_corpus.py): one op byte, then the fields
+ * in a fixed order, each a tagged byte (sizes, floats, enums, pointers); bytes
+ * past the end read as 0. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "upsimd.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FZ_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define FZ_ASAN 1
+#endif
+#ifdef FZ_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/* The arena: every tensor pointer the harness makes points into it. */
+enum { ARENA = 1 << 15 };          /* floats (128 KiB) */
+enum { MAX_MACS = 1 << 18 };       /* deconv work bound per call */
+static float *arena, *snap;
+
+/* Calls per operator and status; printed at exit when UPSIMD_FUZZ_STATS is set
+ * (to see how much of the input space reaches successful, compared calls). */
+static unsigned long long stats[4][8];
+static const char *const stat_ops[4] = {"nearest", "bilinear", "deconv", "deconv plan"};
+static void count(int op, ups_status st) { stats[op][(unsigned)st < 8 ? (unsigned)st : 7]++; }
+static const char *const stat_names[8] = {"ok", "null", "shape", "param", "overflow", "alias", "isa", "nomem"};
+static void print_stats(void) {
+  for (int op = 0; op < 4; op++) {
+    fprintf(stderr, "fuzz_params stats: %-12s", stat_ops[op]);
+    for (int s = 0; s < 8; s++)
+      fprintf(stderr, " %s=%llu", stat_names[s], stats[op][s]);
+    fputc('\n', stderr);
+  }
+}
+
+#define FZ_ASSERT(cond, ...)                                             \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      fprintf(stderr, "fuzz_params: %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                      \
+      fputc('\n', stderr);                                               \
+      abort();                                                           \
+    }                                                                    \
+  } while (0)
+
+/* ------------------------------------------------------------ byte reader */
+
+typedef struct rd { const uint8_t *d; size_t n, i; } rd;
+
+static uint8_t u8(rd *r) { return r->i < r->n ? r->d[r->i++] : 0; }
+static uint64_t uN(rd *r, int bytes) {
+  uint64_t v = 0;
+  for (int k = 0; k < bytes; k++) v |= (uint64_t)u8(r) << (8 * k);
+  return v;
+}
+
+/* Sizes: tag < 0xe0 is the value itself; the rest are the boundaries. */
+static size_t rd_size(rd *r) {
+  static const size_t special[] = {
+      SIZE_MAX, SIZE_MAX - 1, SIZE_MAX / 2, SIZE_MAX / 2 + 1, SIZE_MAX / 4,
+      SIZE_MAX / 4 + 1, (size_t)PTRDIFF_MAX / 4, (size_t)PTRDIFF_MAX / 4 + 1,
+      (size_t)PTRDIFF_MAX / 16, (size_t)PTRDIFF_MAX / 16 + 1, (size_t)1 << 32,
+      ((size_t)1 << 32) + 1, (size_t)INT32_MAX, (size_t)INT32_MAX + 1, (size_t)1 << 16,
+      (size_t)1 << 31 | 1, (size_t)3037000499u /* ~sqrt(2^63) */, (size_t)3037000500u,
+      (size_t)4294967295u, (size_t)65535, (size_t)65537, (size_t)1 << 40, (size_t)1 << 52,
+      (size_t)1 << 53, ((size_t)1 << 53) + 1, (size_t)1 << 62, 256, 511, 512, 513, 1000,
+  };
+  const uint8_t t = u8(r);
+  if (t < 0xe0) return t;
+  if (t == 0xff) return (size_t)uN(r, 8);
+  if (t == 0xfe) return (size_t)uN(r, 2);
+  return special[(t - 0xe0) % (sizeof special / sizeof special[0])];
+}
+
+/* Floats: tag < 0xc0 is tag/16; the rest are specials or raw bits. */
+static float rd_float(rd *r) {
+  static const float special[] = {
+      NAN, -NAN, INFINITY, -INFINITY, -1.0f, -0.0f, 0.0f, FLT_MIN, 1e-40f, FLT_MAX,
+      1e-30f, 1e30f, 2.9e-39f, 3.0e-39f, 1.0f / 3.0f, 2.0f / 3.0f, 1.0000001f, 0.9999999f,
+      16777216.0f, 16777217.0f, 4294967296.0f, 9.3e18f, 1.8e19f, 0.5f, 0.25f, 1.5f,
+  };
+  const uint8_t t = u8(r);
+  if (t < 0xc0) return (float)t / 16.0f;
+  if (t == 0xff) {
+    uint32_t b = (uint32_t)uN(r, 4);
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+  }
+  return special[(t - 0xc0) % (sizeof special / sizeof special[0])];
+}
+
+/* Enums: small in-range values mostly; any int when asked. */
+static unsigned rd_enum(rd *r) {
+  const uint8_t t = u8(r);
+  if (t < 0xf0) return t % 8u; /* 0..7: in range and just out of it */
+  if (t == 0xff) return (unsigned)uN(r, 4);
+  return 0xffffffffu - (t - 0xf0u); /* negative when read as int */
+}
+
+/* Pointers: 0 -> NULL; 1 -> packed after the previous tensor, then (tag>>1)&7
+ * floats of shift; 2 -> an arena offset from 2 more bytes; 3 -> the previous
+ * tensor's start plus a small offset (overlap). In floats from the arena. */
+typedef struct pref { int null; size_t off; } pref;
+
+static pref rd_ptr(rd *r, size_t *cursor, size_t prev) {
+  const uint8_t t = u8(r);
+  pref p = {0, 0};
+  switch (t & 3) {
+    case 0: p.null = t == 0; p.off = *cursor + ((t >> 2) & 7); break;
+    case 1: p.off = *cursor + ((t >> 2) & 7); break;
+    case 2: p.off = (size_t)uN(r, 2) % ARENA; break;
+    default: p.off = prev + ((t >> 2) & 15); break;
+  }
+  return p;
+}
+
+/* ------------------------------------------------------------ arithmetic oracle */
+
+typedef unsigned __int128 u128;
+static const u128 ELEM_LIMIT = (u128)((size_t)PTRDIFF_MAX / sizeof(float));
+
+static u128 mul4(size_t a, size_t b, size_t c, size_t d) {
+  /* Saturating: products of 4 values < 2^64 can exceed 2^128. */
+  u128 r = (u128)a * b;
+  if (r != 0 && c > ((u128)-1) / r) return (u128)-1;
+  r *= c;
+  if (r != 0 && d > ((u128)-1) / r) return (u128)-1;
+  return r * d;
+}
+
+/* ------------------------------------------------------------ arena helpers */
+
+static void fill_arena(rd *r) {
+  uint64_t s = 0x243f6a8885a308d3ull ^ u8(r);
+  const float scale = u8(r) & 1 ? 1e30f : 1.0f;
+  for (size_t i = 0; i < ARENA; i++) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    arena[i] = ((float)(s >> 40) / 16777216.0f * 2.0f - 1.0f) * scale;
+  }
+  const int specials = u8(r) % 4;
+  static const float sv[] = {NAN, INFINITY, -INFINITY, -0.0f};
+  for (int k = 0; k < specials; k++) {
+    const size_t at = (size_t)uN(r, 2) % ARENA;
+    arena[at] = sv[u8(r) % 4];
+  }
+}
+
+static int all_finite(const float *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(p[i])) return 0;
+  return 1;
+}
+
+static int overlap(size_t a, size_t an, size_t b, size_t bn) {
+  return an && bn && a < b + bn && b < a + an;
+}
+
+/* Snapshot before a call; out_off/out_n: the range the call may write. */
+static void before_call(void) { memcpy(snap, arena, ARENA * sizeof(float)); }
+
+static void after_call(ups_status st, size_t out_off, size_t out_n, const char *what) {
+  UNPOISON(arena, ARENA * sizeof(float));
+  for (size_t i = 0; i < ARENA; i++) {
+    if (st == UPS_OK && i >= out_off && i < out_off + out_n) continue;
+    FZ_ASSERT(memcmp(&arena[i], &snap[i], sizeof(float)) == 0,
+              "%s (status %d) wrote arena[%zu] outside its output [%zu, +%zu)", what, (int)st, i,
+              out_off, out_n);
+  }
+}
+
+/* Poisons the arena except the listed ranges (offset, count) for the call. */
+static void expose(size_t n, const size_t *off, const size_t *cnt) {
+  POISON(arena, ARENA * sizeof(float));
+  for (size_t k = 0; k < n; k++)
+    if (cnt[k]) UNPOISON(arena + off[k], cnt[k] * sizeof(float));
+}
+
+static int supported_isas(ups_isa out[4]) {
+  int n = 0;
+  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+    if (ups_isa_supported((ups_isa)i)) out[n++] = (ups_isa)i;
+  return n;
+}
+
+/* ------------------------------------------------------------ resize */
+
+static void fuzz_resize(rd *r, int bilinear) {
+  ups_resize_params p;
+  memset(&p, 0, sizeof p);
+  p.layout = (ups_layout)rd_enum(r);
+  p.n = rd_size(r);
+  p.c = rd_size(r);
+  p.in_h = rd_size(r);
+  p.in_w = rd_size(r);
+  p.out_h = rd_size(r);
+  p.out_w = rd_size(r);
+  p.scale_h = rd_float(r);
+  p.scale_w = rd_float(r);
+  p.coord = (ups_coord)rd_enum(r);
+  p.round = (ups_round)rd_enum(r);
+  p.isa = (ups_isa)rd_enum(r);
+  size_t cursor = 0;
+  const pref pin = rd_ptr(r, &cursor, 0);
+  /* Validation is the same for every supported variant: decide the sizes
+   * with the ISA forced to scalar, then the status per variant. */
+  ups_resize_params ps = p;
+  if ((unsigned)ps.isa <= (unsigned)UPS_ISA_NEON) ps.isa = UPS_ISA_SCALAR;
+  size_t oh = 0, ow = 0;
+  const ups_status sz = ups_resize_output_size(&ps, &oh, &ow);
+  /* Independent size rule: floor(in*scale) when the size field is 0. */
+  if (sz == UPS_OK) {
+    FZ_ASSERT(p.out_h ? oh == p.out_h : oh == (size_t)floor((double)p.in_h * p.scale_h),
+              "out_h %zu", oh);
+    FZ_ASSERT(p.out_w ? ow == p.out_w : ow == (size_t)floor((double)p.in_w * p.scale_w),
+              "out_w %zu", ow);
+    FZ_ASSERT(isfinite(p.scale_h) && p.scale_h >= 0 && isfinite(p.scale_w) && p.scale_w >= 0,
+              "accepted scale %g x %g", (double)p.scale_h, (double)p.scale_w);
+  }
+  const u128 in_e = mul4(p.n, p.c, p.in_h, p.in_w), out_e = mul4(p.n, p.c, oh, ow);
+  if (sz == UPS_OK)
+    FZ_ASSERT(in_e >= 1 && out_e >= 1 && in_e <= ELEM_LIMIT && out_e <= ELEM_LIMIT,
+              "accepted a shape whose element count overflows");
+  if (in_e > ELEM_LIMIT) FZ_ASSERT(sz != UPS_OK, "overflowing input count accepted");
+  cursor = pin.off + (in_e <= ARENA ? (size_t)in_e : 0);
+  const pref pout = rd_ptr(r, &cursor, pin.off);
+  const int null_p = u8(r) == 0x5a; /* rarely: p itself NULL */
+  fill_arena(r);
+
+  /* The operator-specific checks come before the shape checks (all PARAM). */
+  ups_status valid = sz;
+  if (bilinear && p.coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) valid = UPS_ERR_PARAM;
+  if (!bilinear && (unsigned)p.round > (unsigned)UPS_ROUND_CEIL) valid = UPS_ERR_PARAM;
+  const int alias = valid == UPS_OK && overlap(pin.off, (size_t)in_e, pout.off, (size_t)out_e);
+  const int touches = valid == UPS_OK && !null_p && !pin.null && !pout.null && !alias;
+  if (touches && (pin.off + in_e > ARENA || pout.off + out_e > ARENA))
+    return; /* valid but larger than the arena: a real call would need more memory */
+
+  const float *in = pin.null ? NULL : arena + pin.off;
+  float *out = pout.null ? NULL : arena + pout.off;
+  const size_t ine = touches ? (size_t)in_e : 0, oute = touches ? (size_t)out_e : 0;
+  const int finite_in = touches && all_finite(in, ine);
+
+  ups_isa isas[5];
+  int ni = 0;
+  isas[ni++] = p.isa;
+  if (touches) ni += supported_isas(isas + ni);
+  for (int k = 0; k < ni; k++) {
+    ups_resize_params q = p;
+    q.isa = isas[k];
+    size_t qh, qw;
+    const ups_status szk = ups_resize_output_size(&q, &qh, &qw);
+    ups_status expect;
+    if (null_p || pin.null || pout.null)
+      expect = UPS_ERR_NULL;
+    else if (valid != UPS_OK && (valid == UPS_ERR_PARAM || szk == UPS_ERR_PARAM))
+      expect = UPS_ERR_PARAM; /* every PARAM check comes before the others */
+    else if (valid != UPS_OK)
+      expect = valid;
+    else if (szk != UPS_OK)
+      expect = szk; /* UPS_ERR_PARAM or UPS_ERR_ISA from the isa field */
+    else if (alias)
+      expect = UPS_ERR_ALIAS;
+    else
+      expect = UPS_OK;
+    const int call_touches = expect == UPS_OK;
+    const size_t offs[2] = {pin.off, pout.off};
+    const size_t cnts[2] = {call_touches ? ine : 0, call_touches ? oute : 0};
+    if (call_touches)
+      for (size_t i = 0; i < oute; i++) out[i] = NAN; /* every element must be written */
+    before_call();
+    expose(2, offs, cnts);
+    const ups_status st = bilinear ? ups_resize_bilinear_f32(null_p ? NULL : &q, in, out)
+                                   : ups_resize_nearest_f32(null_p ? NULL : &q, in, out);
+    after_call(st, pout.off, cnts[1], bilinear ? "bilinear" : "nearest");
+    count(bilinear, st);
+    FZ_ASSERT(st == expect,
+              "%s isa=%u layout=%u n=%zu c=%zu in=%zux%zu out=%zux%zu scale=%g,%g coord=%u "
+              "round=%u: got %d (%s), expected %d",
+              bilinear ? "bilinear" : "nearest", (unsigned)q.isa, (unsigned)q.layout, q.n, q.c,
+              q.in_h, q.in_w, q.out_h, q.out_w, (double)q.scale_h, (double)q.scale_w,
+              (unsigned)q.coord, (unsigned)q.round, (int)st, ups_status_string(st), (int)expect);
+    if (st != UPS_OK) continue;
+    ups_check_result cr;
+    const ups_status cs = bilinear ? ups_check_bilinear(&q, in, out, &cr)
+                                   : ups_check_nearest(&q, in, out, &cr);
+    FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
+              "%s isa=%s: %zu of %zu elements differ from scalar; first %zu got %g want %g",
+              bilinear ? "bilinear" : "nearest", ups_isa_name(q.isa), cr.failures, cr.count,
+              cr.first_bad, (double)cr.first_got, (double)cr.first_want);
+    if (finite_in)
+      for (size_t i = 0; i < oute; i++)
+        FZ_ASSERT(isfinite(out[i]),
+                  "%s isa=%s in=%zux%zu out=%zux%zu scale=%g,%g coord=%u: finite input gave "
+                  "out[%zu] = %g",
+                  bilinear ? "bilinear" : "nearest", ups_isa_name(q.isa), q.in_h, q.in_w, oh, ow,
+                  (double)q.scale_h, (double)q.scale_w, (unsigned)q.coord, i, (double)out[i]);
+  }
+}
+
+/* ------------------------------------------------------------ deconv */
+
+/* Exact output size of one axis; 0 when not positive; saturates. */
+static u128 deconv_axis_exact(size_t in, size_t k, size_t s, size_t d, size_t pb, size_t pe,
+                              size_t op) {
+  if (in == 0 || k == 0) return 0;
+  const u128 full = (u128)(in - 1) * s + (u128)d * (k - 1) + op + 1;
+  const u128 pads = (u128)pb + pe;
+  return pads >= full ? 0 : full - pads;
+}
+
+static void fuzz_deconv(rd *r, int use_plan) {
+  ups_deconv_params p;
+  memset(&p, 0, sizeof p);
+  p.layout = (ups_layout)rd_enum(r);
+  p.n = rd_size(r);
+  p.in_c = rd_size(r);
+  p.in_h = rd_size(r);
+  p.in_w = rd_size(r);
+  p.out_c = rd_size(r);
+  p.groups = rd_size(r);
+  p.kernel_h = rd_size(r);
+  p.kernel_w = rd_size(r);
+  p.stride_h = rd_size(r);
+  p.stride_w = rd_size(r);
+  p.dilation_h = rd_size(r);
+  p.dilation_w = rd_size(r);
+  p.pad_top = rd_size(r);
+  p.pad_left = rd_size(r);
+  p.pad_bottom = rd_size(r);
+  p.pad_right = rd_size(r);
+  p.out_pad_h = rd_size(r);
+  p.out_pad_w = rd_size(r);
+  p.weight_layout = (ups_weight_layout)rd_enum(r);
+  p.isa = (ups_isa)rd_enum(r);
+
+  const size_t g = p.groups ? p.groups : 1;
+  const size_t sh = p.stride_h ? p.stride_h : 1, sw = p.stride_w ? p.stride_w : 1;
+  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
+  ups_deconv_params ps = p;
+  if ((unsigned)ps.isa <= (unsigned)UPS_ISA_NEON) ps.isa = UPS_ISA_SCALAR;
+  size_t oh = 0, ow = 0;
+  const ups_status sz = ups_deconv_output_size(&ps, &oh, &ow);
+  const u128 eoh = deconv_axis_exact(p.in_h, p.kernel_h, sh, dh, p.pad_top, p.pad_bottom,
+                                     p.out_pad_h);
+  const u128 eow = deconv_axis_exact(p.in_w, p.kernel_w, sw, dw, p.pad_left, p.pad_right,
+                                     p.out_pad_w);
+  const u128 in_e = mul4(p.n, p.in_c, p.in_h, p.in_w);
+  const u128 out_e = mul4(p.n, p.out_c, (size_t)(eoh > SIZE_MAX ? SIZE_MAX : eoh),
+                          (size_t)(eow > SIZE_MAX ? SIZE_MAX : eow));
+  const u128 w_e = mul4(p.in_c, p.out_c / g, p.kernel_h, p.kernel_w);
+  if (sz == UPS_OK) {
+    FZ_ASSERT(oh == eoh && ow == eow, "output %zux%zu, exact %llu x %llu", oh, ow,
+              (unsigned long long)eoh, (unsigned long long)eow);
+    FZ_ASSERT(in_e >= 1 && out_e >= 1 && w_e >= 1 && in_e <= ELEM_LIMIT &&
+                  out_e <= ELEM_LIMIT && w_e <= ELEM_LIMIT,
+              "accepted a deconv whose element counts overflow");
+    FZ_ASSERT(p.in_c % g == 0 && p.out_c % g == 0, "groups %zu do not divide", g);
+    FZ_ASSERT((p.out_pad_h < sh || p.out_pad_h < dh) && (p.out_pad_w < sw || p.out_pad_w < dw),
+              "output padding accepted");
+  }
+  if (p.n && p.in_c && p.in_h && p.in_w && p.out_c && p.kernel_h && p.kernel_w && eoh && eow &&
+      (in_e > ELEM_LIMIT || out_e > ELEM_LIMIT || (p.in_c % g == 0 && p.out_c % g == 0 && w_e > ELEM_LIMIT)))
+    FZ_ASSERT(sz != UPS_OK, "overflowing counts accepted");
+  size_t cursor = 0;
+  const pref pin = rd_ptr(r, &cursor, 0);
+  cursor = pin.off + (in_e <= ARENA ? (size_t)in_e : 0);
+  const pref pw = rd_ptr(r, &cursor, pin.off);
+  cursor = pw.off + (w_e <= ARENA ? (size_t)w_e : 0);
+  const uint8_t bias_tag = u8(r);
+  pref pb = rd_ptr(r, &cursor, pw.off);
+  if (bias_tag & 1) pb.null = 1; /* bias is optional: NULL is valid */
+  cursor = pb.off + (pb.null ? 0 : p.out_c <= ARENA ? p.out_c : 0);
+  const pref pout = rd_ptr(r, &cursor, pb.off);
+  const int null_p = u8(r) == 0x5a;
+  fill_arena(r);
+
+  const size_t b_e = pb.null ? 0 : p.out_c;
+  const u128 macs = mul4(p.n, p.in_c, p.in_h, p.in_w) * (u128)(p.out_c / g ? p.out_c / g : 1) *
+                    ((u128)p.kernel_h * p.kernel_w);
+
+  const float *in = pin.null ? NULL : arena + pin.off;
+  const float *w = pw.null ? NULL : arena + pw.off;
+  const float *bias = pb.null ? NULL : arena + pb.off;
+  float *out = pout.null ? NULL : arena + pout.off;
+
+  /* What the library will read and write when the parameters are valid. */
+  const int alias_in = sz == UPS_OK && overlap(pin.off, (size_t)in_e, pout.off, (size_t)out_e);
+  const int alias = alias_in || (sz == UPS_OK && (overlap(pw.off, (size_t)w_e, pout.off,
+                                                          (size_t)out_e) ||
+                                                  overlap(pb.off, b_e, pout.off, (size_t)out_e)));
+  int reads_w, runs;
+  if (use_plan) {
+    reads_w = sz == UPS_OK && !null_p && w;
+    runs = reads_w && in && out && !alias_in;
+  } else {
+    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias;
+  }
+  if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA)) return;
+  if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA || macs > MAX_MACS)) return;
+  const size_t ine = runs ? (size_t)in_e : 0, oute = runs ? (size_t)out_e : 0;
+  const size_t wne = reads_w ? (size_t)w_e : 0, bne = reads_w ? b_e : 0;
+
+  /* Copies of the inputs: a plan must not depend on the caller's weights
+   * after create, so the arena copy is scribbled over before run. */
+  float *wcopy = NULL, *bcopy = NULL;
+  if (runs) {
+    wcopy = malloc((wne ? wne : 1) * sizeof(float));
+    bcopy = malloc((bne ? bne : 1) * sizeof(float));
+    FZ_ASSERT(wcopy && bcopy, "malloc");
+    memcpy(wcopy, w, wne * sizeof(float));
+    if (bne) memcpy(bcopy, bias, bne * sizeof(float));
+  }
+
+  ups_isa isas[5];
+  int ni = 0;
+  isas[ni++] = p.isa;
+  if (runs) ni += supported_isas(isas + ni);
+  for (int k = 0; k < ni; k++) {
+    ups_deconv_params q = p;
+    q.isa = isas[k];
+    size_t qh, qw;
+    const ups_status szk = ups_deconv_output_size(&q, &qh, &qw);
+    /* The isa range check is among the PARAM checks, before the shape ones;
+     * an unsupported isa is reported last. */
+    const ups_status vk = sz == UPS_ERR_PARAM || szk == UPS_ERR_PARAM ? UPS_ERR_PARAM
+                          : sz != UPS_OK                              ? sz
+                                                                      : szk;
+    ups_status expect;
+    if (!use_plan) {
+      if (null_p || !in || !w || !out) expect = UPS_ERR_NULL;
+      else if (vk != UPS_OK) expect = vk;
+      else if (alias) expect = UPS_ERR_ALIAS;
+      else expect = UPS_OK;
+    } else {
+      if (null_p || !w) expect = UPS_ERR_NULL;
+      else if (vk != UPS_OK) expect = vk;
+      else if (!in || !out) expect = UPS_ERR_NULL;
+      else if (alias_in) expect = UPS_ERR_ALIAS;
+      else expect = UPS_OK;
+    }
+    const int touch = vk == UPS_OK && runs;
+    if (touch) {
+      for (size_t i = 0; i < oute; i++) out[i] = NAN; /* every element must be written */
+      memcpy((float *)w, wcopy, wne * sizeof(float));
+      if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
+    }
+    ups_status st;
+    if (!use_plan) {
+      const size_t offs[4] = {pin.off, pw.off, pb.off, pout.off};
+      const size_t cnts[4] = {touch ? ine : 0, touch ? wne : 0, touch ? bne : 0, touch ? oute : 0};
+      before_call();
+      expose(4, offs, cnts);
+      st = ups_deconv_f32(null_p ? NULL : &q, in, w, bias, out);
+      after_call(st, pout.off, cnts[3], "deconv");
+      count(2, st);
+    } else {
+      ups_deconv_plan *plan = NULL;
+      const int create_reads = reads_w && vk == UPS_OK;
+      const size_t offs[2] = {pw.off, pb.off};
+      const size_t cnts[2] = {create_reads ? wne : 0, create_reads ? bne : 0};
+      before_call();
+      expose(2, offs, cnts);
+      st = ups_deconv_plan_create(null_p ? NULL : &q, w, bias, &plan);
+      after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, "plan_create");
+      if (st == UPS_OK) {
+        FZ_ASSERT(plan && ups_deconv_plan_isa(plan) != UPS_ISA_AUTO, "plan");
+        /* The plan owns its copy of the weights: scribble over the caller's
+         * (unless they share bytes with the input or output, which a plan
+         * allows: weights are not read by run). */
+        const int scribble = touch && !overlap(pw.off, wne, pin.off, ine) &&
+                             !overlap(pb.off, bne, pin.off, ine) &&
+                             !overlap(pw.off, wne, pout.off, oute) &&
+                             !overlap(pb.off, bne, pout.off, oute);
+        if (scribble) {
+          for (size_t i = 0; i < wne; i++) ((float *)w)[i] = NAN;
+          for (size_t i = 0; i < bne; i++) ((float *)bias)[i] = NAN;
+        }
+        const size_t roffs[2] = {pin.off, pout.off};
+        const size_t rcnts[2] = {touch ? ine : 0, touch ? oute : 0};
+        before_call();
+        expose(2, roffs, rcnts);
+        st = ups_deconv_plan_run(plan, in, out);
+        after_call(st, pout.off, rcnts[1], "plan_run");
+        count(3, st);
+        ups_deconv_plan_destroy(plan);
+        if (scribble) {
+          memcpy((float *)w, wcopy, wne * sizeof(float));
+          if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
+        }
+      } else {
+        count(3, st);
+        FZ_ASSERT(plan == NULL, "failed create left a plan");
+      }
+    }
+    FZ_ASSERT(st == expect,
+              "deconv%s isa=%u layout=%u wl=%u n=%zu ic=%zu ih=%zu iw=%zu oc=%zu g=%zu "
+              "k=%zux%zu s=%zux%zu d=%zux%zu pad=%zu,%zu,%zu,%zu opad=%zu,%zu: got %d (%s), "
+              "expected %d",
+              use_plan ? " plan" : "", (unsigned)q.isa, (unsigned)q.layout,
+              (unsigned)q.weight_layout, q.n, q.in_c, q.in_h, q.in_w, q.out_c, q.groups,
+              q.kernel_h, q.kernel_w, q.stride_h, q.stride_w, q.dilation_h, q.dilation_w,
+              q.pad_top, q.pad_left, q.pad_bottom, q.pad_right, q.out_pad_h, q.out_pad_w, (int)st,
+              ups_status_string(st), (int)expect);
+    if (st != UPS_OK) continue;
+    ups_check_result cr;
+    /* The original weights: with a plan, the output may overlap them. */
+    const ups_status cs = ups_check_deconv(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
+    FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
+              "deconv isa=%s: %zu of %zu elements differ from scalar; first %zu got %g want %g",
+              ups_isa_name(q.isa), cr.failures, cr.count, cr.first_bad, (double)cr.first_got,
+              (double)cr.first_want);
+  }
+  free(wcopy);
+  free(bcopy);
+}
+
+/* ------------------------------------------------------------ misc API */
+
+static void fuzz_misc(rd *r) {
+  const unsigned v = rd_enum(r);
+  FZ_ASSERT(ups_status_string((ups_status)v) != NULL, "status string");
+  FZ_ASSERT(ups_isa_name((ups_isa)v) != NULL, "isa name");
+  const int sup = ups_isa_supported((ups_isa)v);
+  FZ_ASSERT(sup == 0 || sup == 1, "supported");
+  if ((int)v < 0 || v > UPS_ISA_NEON) FZ_ASSERT(!sup, "out-of-range isa supported");
+  const ups_isa sel = ups_isa_selected();
+  FZ_ASSERT(sel != UPS_ISA_AUTO && ups_isa_supported(sel), "selected %d", (int)sel);
+  size_t a, b;
+  FZ_ASSERT(ups_resize_output_size(NULL, &a, &b) == UPS_ERR_NULL, "null");
+  ups_resize_params p = {0};
+  FZ_ASSERT(ups_resize_output_size(&p, NULL, &b) == UPS_ERR_NULL, "null");
+  ups_deconv_params d = {0};
+  FZ_ASSERT(ups_deconv_output_size(&d, &a, NULL) == UPS_ERR_NULL, "null");
+  FZ_ASSERT(ups_deconv_plan_run(NULL, arena, arena + 1) == UPS_ERR_NULL, "null plan");
+  ups_deconv_plan_destroy(NULL);
+  FZ_ASSERT(ups_deconv_plan_isa(NULL) == UPS_ISA_AUTO, "null plan isa");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!arena) {
+    arena = malloc(ARENA * sizeof(float));
+    snap = malloc(ARENA * sizeof(float));
+    if (!arena || !snap) abort();
+    if (getenv("UPSIMD_FUZZ_STATS")) atexit(print_stats);
+  }
+  rd r = {data, size, 0};
+  switch (u8(&r) % 6) {
+    case 0: fuzz_resize(&r, 0); break;
+    case 1: fuzz_resize(&r, 1); break;
+    case 2: fuzz_deconv(&r, 0); break;
+    case 3: fuzz_deconv(&r, 1); break;
+    case 4: fuzz_misc(&r); break;
+    default: fuzz_resize(&r, (int)(size & 1)); break;
+  }
+  return 0;
+}

@@ -1,0 +1,969 @@
+/* test_errors.c — every ups_status of every public entry point, reached on
+ * purpose, and proof that an error writes nothing.
+ *
+ * All buffers (tensors, the size_t results of the *_output_size calls, the
+ * plan pointer of plan_create) live in one arena that ends flush against a
+ * PROT_NONE page. Each error call snapshots the whole arena first and compares
+ * it afterwards, so "nothing is written" covers the output and every other
+ * byte. Calls that declare huge tensors get tiny real buffers at the arena's
+ * end, ordered so the declared ranges do not overlap: any write past the real
+ * bytes faults on the guard page.
+ *
+ * Every error test sits next to a passing neighbour (same call, one field
+ * changed back) so the error tests cannot pass because everything fails. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* ----------------------------------------------------------------- arena */
+
+enum { ARENA_BYTES = 1 << 16, PATTERN = 0xA5 };
+
+static tu_guarded g_guard;
+static unsigned char *arena;
+static unsigned char snapshot[ARENA_BYTES];
+
+static float *at(size_t i) { return (float *)arena + i; }              /* from the start */
+static float *tail(size_t n) { return (float *)(arena + ARENA_BYTES) - n; } /* flush at the end */
+
+static void arena_reset(void) {
+  memset(arena, PATTERN, ARENA_BYTES);
+  tu_rng r = {42};
+  tu_fill(&r, at(0), 8192, -1.0f, 1.0f); /* inputs in the first half get real values */
+}
+static void snap(void) { memcpy(snapshot, arena, ARENA_BYTES); }
+static int unchanged(void) { return memcmp(snapshot, arena, ARENA_BYTES) == 0; }
+
+/* Bytes outside [p, p + n floats) unchanged since snap(); the floats inside
+ * all rewritten (none still holds the pre-fill pattern). */
+static int wrote_exactly(const float *p, size_t n) {
+  const size_t lo = (size_t)((const unsigned char *)p - arena), hi = lo + n * sizeof(float);
+  if (memcmp(arena, snapshot, lo) != 0) return 0;
+  if (memcmp(arena + hi, snapshot + hi, ARENA_BYTES - hi) != 0) return 0;
+  uint32_t pat;
+  memset(&pat, PATTERN, sizeof pat);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t v;
+    memcpy(&v, p + i, sizeof v);
+    if (v == pat) return 0;
+  }
+  return 1;
+}
+
+static const char *sname(ups_status s) { return ups_status_string(s); }
+
+/* The call returns `want` and leaves every arena byte as it was. */
+#define EXPECT_ERR(call, want, ...)                                                   \
+  do {                                                                                \
+    snap();                                                                           \
+    const ups_status st_ = (call);                                                    \
+    TU_EXPECT(st_ == (want), "got \"%s\" want \"%s\"", sname(st_), sname(want));      \
+    if (st_ != (want)) fprintf(stderr, "  case: " __VA_ARGS__), fputc('\n', stderr);  \
+    TU_EXPECT(unchanged(), "memory written on error: " __VA_ARGS__);                  \
+  } while (0)
+
+/* The call succeeds and writes exactly the n floats at out. */
+#define EXPECT_WRITES(call, out, n, ...)                                              \
+  do {                                                                                \
+    snap();                                                                           \
+    const ups_status st_ = (call);                                                    \
+    TU_EXPECT(st_ == UPS_OK, __VA_ARGS__);                                            \
+    if (st_ != UPS_OK) fprintf(stderr, "  got \"%s\"\n", sname(st_));                 \
+    TU_EXPECT(st_ != UPS_OK || wrote_exactly((out), (n)), "wrong writes: " __VA_ARGS__); \
+  } while (0)
+
+/* Sentinel-filled result slots in the arena (8-byte aligned). */
+static size_t *size_slot(int i) { return (size_t *)(arena + ARENA_BYTES / 2 + 64 * (size_t)i); }
+static ups_deconv_plan **plan_slot(void) {
+  return (ups_deconv_plan **)(arena + ARENA_BYTES / 2 + 1024);
+}
+
+/* ----------------------------------------------------------- base cases */
+
+/* Resize: 1x2x2x3 -> 4x6. Input at float 1024, output at float 2048. */
+static ups_resize_params resize_base(void) {
+  ups_resize_params p = {0};
+  p.n = 1;
+  p.c = 2;
+  p.in_h = 2;
+  p.in_w = 3;
+  p.out_h = 4;
+  p.out_w = 6;
+  return p;
+}
+enum { R_IN = 12, R_OUT = 48 };
+#define RIN at(1024)
+#define ROUT at(2048)
+
+/* Deconv: 1x2x2x2, 3 out channels, k3 s2 p1 -> 3x3. */
+static ups_deconv_params deconv_base(void) {
+  ups_deconv_params d = {0};
+  d.n = 1;
+  d.in_c = 2;
+  d.out_c = 3;
+  d.in_h = d.in_w = 2;
+  d.kernel_h = d.kernel_w = 3;
+  d.stride_h = d.stride_w = 2;
+  d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
+  return d;
+}
+enum { D_IN = 8, D_W = 54, D_B = 3, D_OUT = 27 };
+#define DIN at(0)
+#define DW at(200)
+#define DB at(300)
+#define DOUT at(2048)
+
+/* ------------------------------------------------------------ misc API */
+
+static void test_strings_and_isa(void) {
+  const ups_status all[] = {UPS_OK,        UPS_ERR_NULL,  UPS_ERR_SHAPE, UPS_ERR_PARAM,
+                            UPS_ERR_OVERFLOW, UPS_ERR_ALIAS, UPS_ERR_ISA, UPS_ERR_NOMEM};
+  const int ns = (int)(sizeof all / sizeof all[0]);
+  const char *unknown = ups_status_string((ups_status)ns);
+  TU_EXPECT(unknown && strcmp(unknown, "unknown status") == 0, "one past the last status");
+  TU_EXPECT(strcmp(ups_status_string((ups_status)-1), "unknown status") == 0, "status -1");
+  TU_EXPECT(strcmp(ups_status_string((ups_status)0x7fffffff), "unknown status") == 0,
+            "huge status");
+  for (int i = 0; i < ns; i++) {
+    const char *s = ups_status_string(all[i]);
+    TU_EXPECT(s && *s && strcmp(s, unknown) != 0, "status %d has its own string", i);
+    for (int j = 0; j < i; j++)
+      TU_EXPECT(s && strcmp(s, ups_status_string(all[j])) != 0, "statuses %d and %d differ", i, j);
+  }
+
+  TU_EXPECT(strcmp(ups_isa_name(UPS_ISA_AUTO), "auto") == 0, "name auto");
+  TU_EXPECT(strcmp(ups_isa_name(UPS_ISA_SCALAR), "scalar") == 0, "name scalar");
+  TU_EXPECT(strcmp(ups_isa_name(UPS_ISA_AVX2), "avx2") == 0, "name avx2");
+  TU_EXPECT(strcmp(ups_isa_name(UPS_ISA_NEON), "neon") == 0, "name neon");
+  TU_EXPECT(strcmp(ups_isa_name((ups_isa)4), "unknown") == 0, "name one past");
+  TU_EXPECT(strcmp(ups_isa_name((ups_isa)-1), "unknown") == 0, "name -1");
+
+  TU_EXPECT(ups_isa_supported(UPS_ISA_AUTO) == 1, "auto always supported");
+  TU_EXPECT(ups_isa_supported(UPS_ISA_SCALAR) == 1, "scalar always supported");
+  TU_EXPECT(ups_isa_supported((ups_isa)4) == 0, "one past the last isa");
+  TU_EXPECT(ups_isa_supported((ups_isa)-1) == 0, "isa -1");
+  TU_EXPECT(ups_isa_supported((ups_isa)0x7fffffff) == 0, "huge isa");
+#if defined(__x86_64__) || defined(__i386__)
+  TU_EXPECT(ups_isa_supported(UPS_ISA_NEON) == 0, "neon is never built on x86");
+#elif defined(__aarch64__)
+  TU_EXPECT(ups_isa_supported(UPS_ISA_AVX2) == 0, "avx2 is never built on AArch64");
+#endif
+  const ups_isa sel = ups_isa_selected();
+  TU_EXPECT(sel != UPS_ISA_AUTO && ups_isa_supported(sel), "selected %d", (int)sel);
+  TU_EXPECT(ups_isa_selected() == sel, "selection is stable");
+
+  ups_deconv_plan_destroy(NULL); /* allowed: must not crash */
+  TU_EXPECT(ups_deconv_plan_isa(NULL) == UPS_ISA_AUTO, "plan_isa(NULL)");
+}
+
+/* --------------------------------------------------------------- resize */
+
+typedef ups_status (*resize_fn)(const ups_resize_params *, const float *, float *);
+
+static void test_resize_positive(void) {
+  ups_isa isas[4];
+  const int ni = tu_isas(isas);
+  for (int k = 0; k < ni; k++) {
+    ups_resize_params p = resize_base();
+    p.isa = isas[k];
+    const char *nm = ups_isa_name(isas[k]);
+    arena_reset();
+    EXPECT_WRITES(ups_resize_nearest_f32(&p, RIN, ROUT), ROUT, R_OUT, "nearest %s", nm);
+    EXPECT_WRITES(ups_resize_bilinear_f32(&p, RIN, ROUT), ROUT, R_OUT, "bilinear %s", nm);
+    /* Exact fit against the guard page: out sized by the scale-derived size. */
+    p.out_h = p.out_w = 0;
+    p.scale_h = 2.0f;
+    p.scale_w = 2.5f; /* floor(3 * 2.5) = 7 */
+    size_t oh = 0, ow = 0;
+    TU_EXPECT(ups_resize_output_size(&p, &oh, &ow) == UPS_OK && oh == 4 && ow == 7,
+              "derived size %zux%zu", oh, ow);
+    EXPECT_WRITES(ups_resize_nearest_f32(&p, RIN, tail(56)), tail(56), 56, "derived nearest %s",
+                  nm);
+    EXPECT_WRITES(ups_resize_bilinear_f32(&p, RIN, tail(56)), tail(56), 56, "derived bilinear %s",
+                  nm);
+  }
+}
+
+static void test_resize_null_shape_enum(resize_fn f, int bilinear, const char *nm) {
+  arena_reset();
+  ups_resize_params p = resize_base();
+  EXPECT_ERR(f(NULL, RIN, ROUT), UPS_ERR_NULL, "%s p NULL", nm);
+  EXPECT_ERR(f(&p, NULL, ROUT), UPS_ERR_NULL, "%s in NULL", nm);
+  EXPECT_ERR(f(&p, RIN, NULL), UPS_ERR_NULL, "%s out NULL", nm);
+
+  /* Each size zero on its own (no scale, so a zero output size cannot be derived). */
+  for (int i = 0; i < 6; i++) {
+    ups_resize_params q = resize_base();
+    size_t *fld[6] = {&q.n, &q.c, &q.in_h, &q.in_w, &q.out_h, &q.out_w};
+    *fld[i] = 0;
+    EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_SHAPE, "%s size field %d zero", nm, i);
+    EXPECT_ERR(ups_resize_output_size(&q, size_slot(0), size_slot(1)), UPS_ERR_SHAPE,
+               "output_size field %d zero", i);
+  }
+
+  /* Enums one past their range, negative and huge. */
+  const unsigned bad[3] = {0, 0x7fffffffu, (unsigned)-1};
+  for (int i = 0; i < 3; i++) {
+    ups_resize_params q = resize_base();
+    q.layout = (ups_layout)(i == 0 ? UPS_NHWC + 1 : bad[i]);
+    EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_PARAM, "%s layout %u", nm, (unsigned)q.layout);
+    q = resize_base();
+    q.coord = (ups_coord)(i == 0 ? UPS_COORD_TF_HALF_PIXEL_FOR_NN + 1 : bad[i]);
+    EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_PARAM, "%s coord %u", nm, (unsigned)q.coord);
+    q = resize_base();
+    q.isa = (ups_isa)(i == 0 ? UPS_ISA_NEON + 1 : bad[i]);
+    EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_PARAM, "%s isa %u", nm, (unsigned)q.isa);
+    q = resize_base();
+    q.round = (ups_round)(i == 0 ? UPS_ROUND_CEIL + 1 : bad[i]);
+    if (bilinear) /* the header: round is nearest only, "Ignored by bilinear" */
+      EXPECT_WRITES(f(&q, RIN, ROUT), ROUT, R_OUT, "%s ignores round %u", nm, (unsigned)q.round);
+    else
+      EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_PARAM, "%s round %u", nm, (unsigned)q.round);
+    arena_reset();
+  }
+
+  /* TF_HALF_PIXEL_FOR_NN is nearest only. */
+  ups_resize_params q = resize_base();
+  q.coord = UPS_COORD_TF_HALF_PIXEL_FOR_NN;
+  if (bilinear)
+    EXPECT_ERR(f(&q, RIN, ROUT), UPS_ERR_PARAM, "%s TF_HALF_PIXEL_FOR_NN", nm);
+  else
+    EXPECT_WRITES(f(&q, RIN, ROUT), ROUT, R_OUT, "%s TF_HALF_PIXEL_FOR_NN", nm);
+  /* Every other coordinate mode is valid for both. */
+  for (int c = UPS_COORD_HALF_PIXEL; c < UPS_COORD_TF_HALF_PIXEL_FOR_NN; c++) {
+    q = resize_base();
+    q.coord = (ups_coord)c;
+    q.layout = UPS_NHWC;
+    EXPECT_WRITES(f(&q, RIN, ROUT), ROUT, R_OUT, "%s coord %d nhwc", nm, c);
+  }
+}
+
+static void test_resize_scale(resize_fn f, int bilinear, const char *nm) {
+  arena_reset();
+  const float bad[] = {-1.0f, -FLT_MIN, NAN, -NAN, INFINITY, -INFINITY};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (int axis = 0; axis < 2; axis++) {
+      ups_resize_params p = resize_base(); /* sizes given: the scale is still checked */
+      *(axis ? &p.scale_w : &p.scale_h) = bad[i];
+      EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_PARAM, "%s scale[%d] = %g", nm, axis, (double)bad[i]);
+    }
+  }
+  /* A scale so small that its float reciprocal (the coordinate step) is inf:
+   * x = 0 would map to inf * 0 = NaN. Rejected; 1e-38 (1/s = 1e38) is fine and
+   * gives finite outputs in every mode. */
+  for (int c = UPS_COORD_HALF_PIXEL; c <= UPS_COORD_TF_HALF_PIXEL_FOR_NN; c++) {
+    if (bilinear && c == UPS_COORD_TF_HALF_PIXEL_FOR_NN) continue;
+    ups_resize_params p = resize_base();
+    p.coord = (ups_coord)c;
+    p.scale_w = 1e-39f;
+    EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_PARAM, "%s scale 1e-39 coord %d", nm, c);
+    p.scale_w = FLT_TRUE_MIN;
+    EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_PARAM, "%s scale FLT_TRUE_MIN coord %d", nm, c);
+    p.scale_w = 1e-38f;
+    EXPECT_WRITES(f(&p, RIN, ROUT), ROUT, R_OUT, "%s scale 1e-38 coord %d", nm, c);
+    int finite = 1;
+    for (int i = 0; i < R_OUT; i++) finite &= isfinite(ROUT[i]) != 0;
+    TU_EXPECT(finite, "%s scale 1e-38 coord %d: non-finite output from finite input", nm, c);
+    arena_reset();
+  }
+  ups_resize_params p = resize_base();
+  p.scale_h = -0.0f; /* ">= 0": negative zero is zero, i.e. derive from the sizes */
+  EXPECT_WRITES(f(&p, RIN, ROUT), ROUT, R_OUT, "%s scale -0", nm);
+  arena_reset();
+
+  /* Output size 0 needs a scale; floor(in*scale) must be >= 1. */
+  p = resize_base();
+  p.out_w = 0;
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_SHAPE, "%s out_w 0, scale 0", nm);
+  p.scale_w = 0.25f; /* floor(3 * 0.25) = 0 */
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_SHAPE, "%s floor(in*scale) == 0", nm);
+  p.scale_w = 1e-30f; /* floor(3e-30) = 0 */
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_SHAPE, "%s tiny scale", nm);
+  p.scale_w = 0.34f; /* floor(1.02) = 1: the smallest output */
+  size_t oh = 0, ow = 0;
+  TU_EXPECT(ups_resize_output_size(&p, &oh, &ow) == UPS_OK && oh == 4 && ow == 1,
+            "%s scale 0.34 -> %zux%zu", nm, oh, ow);
+  EXPECT_WRITES(f(&p, RIN, ROUT), ROUT, 8, "%s derived out_w 1", nm);
+  arena_reset();
+  p = resize_base();
+  p.out_h = 0;
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_SHAPE, "%s out_h 0, scale 0", nm);
+  p.scale_h = 0.49f; /* floor(0.98) = 0 */
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_SHAPE, "%s floor(2*0.49) == 0", nm);
+  p.scale_h = 0.5f;
+  TU_EXPECT(ups_resize_output_size(&p, &oh, &ow) == UPS_OK && oh == 1 && ow == 6,
+            "%s scale_h 0.5 -> %zux%zu", nm, oh, ow);
+  /* A finite but enormous scale: the derived size cannot be held. */
+  p.scale_h = FLT_MAX;
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_OVERFLOW, "%s scale FLT_MAX", nm);
+}
+
+static void test_resize_output_size(void) {
+  arena_reset();
+  ups_resize_params p = resize_base();
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  EXPECT_ERR(ups_resize_output_size(NULL, oh, ow), UPS_ERR_NULL, "output_size p NULL");
+  EXPECT_ERR(ups_resize_output_size(&p, NULL, ow), UPS_ERR_NULL, "output_size out_h NULL");
+  EXPECT_ERR(ups_resize_output_size(&p, oh, NULL), UPS_ERR_NULL, "output_size out_w NULL");
+  p.c = 0;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_SHAPE, "output_size c 0");
+  p = resize_base();
+  p.scale_w = NAN;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_PARAM, "output_size scale NaN");
+  p = resize_base();
+  p.isa = (ups_isa)4;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_PARAM, "output_size isa 4");
+  /* It cannot know the operator, so (header) it skips the operator-specific
+   * checks: a bad round and TF_HALF_PIXEL_FOR_NN both pass. */
+  p = resize_base();
+  p.round = (ups_round)4;
+  size_t h = 0, w = 0;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK && h == 4 && w == 6,
+            "output_size ignores round");
+  p = resize_base();
+  p.coord = UPS_COORD_TF_HALF_PIXEL_FOR_NN;
+  h = w = 0;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK && h == 4 && w == 6,
+            "output_size accepts TF_HALF_PIXEL_FOR_NN");
+  p.coord = (ups_coord)5; /* but every enum is still range-checked */
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_PARAM, "output_size coord 5");
+  p = resize_base();
+  p.layout = (ups_layout)2;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_PARAM, "output_size layout 2");
+}
+
+/* Overflow: the library requires every float count n to satisfy
+ * n * sizeof(float) <= PTRDIFF_MAX, i.e. n <= PTRDIFF_MAX / 4 (2^61 - 1 on
+ * LP64). The largest count passes, one more is UPS_ERR_OVERFLOW. */
+#define LIM ((size_t)PTRDIFF_MAX / sizeof(float))
+
+static void test_resize_overflow(void) {
+#if SIZE_MAX > 0xffffffffu
+  arena_reset();
+  const size_t T = (size_t)1 << 30, T31 = (size_t)1 << 31, T32 = (size_t)1 << 32;
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  size_t h, w;
+  ups_resize_params p = {0};
+  p.n = p.c = p.in_h = p.in_w = p.out_h = 1;
+
+  p.out_w = LIM;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK && w == LIM, "out_w = LIM fits");
+  p.out_w = LIM + 1;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "out_w = LIM + 1");
+  p.out_w = SIZE_MAX;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "out_w = SIZE_MAX");
+
+  /* As a product: 2^31 * (2^30 - 1) fits, 2^31 * 2^30 = LIM + 1 does not. */
+  p.out_w = 1;
+  p.out_h = T31;
+  p.n = T - 1;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK, "n*out_h = 2^61 - 2^31 fits");
+  p.n = T;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "n*out_h = 2^61");
+  p.n = 1;
+  p.out_h = 1;
+
+  /* The input count alone. */
+  p.in_h = T31;
+  p.c = T - 1;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK, "c*in_h = 2^61 - 2^31 fits");
+  p.c = T;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "c*in_h = 2^61");
+  p.in_w = LIM + 1;
+  p.in_h = p.c = 1;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "in_w = LIM + 1");
+  p.in_w = 1;
+
+  /* Products that wrap size_t itself to something small. */
+  p.n = T32;
+  p.c = T32 + 1; /* wraps to 2^32 */
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "n*c wraps to 2^32");
+  p.n = p.c = 1;
+  p.out_h = T32;
+  p.out_w = T32; /* wraps to 0 */
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "out_h*out_w wraps to 0");
+  p.out_h = p.out_w = 1;
+  p.in_h = p.in_w = T32;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "in_h*in_w wraps to 0");
+  p.in_h = p.in_w = 1;
+
+  /* A derived size is floor(in * scale) computed in double: exact below 2^53,
+   * so that is where derived sizes stop (explicit sizes go up to LIM). */
+  const size_t D = (size_t)1 << 53;
+  p.out_w = 0;
+  p.scale_w = 1.0f;
+  p.in_w = D - 1;
+  TU_EXPECT(ups_resize_output_size(&p, &h, &w) == UPS_OK && w == D - 1, "derived 2^53 - 1");
+  p.in_w = D;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "derived 2^53");
+  p.in_w = D / 2;
+  p.scale_w = 2.0f;
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_OVERFLOW, "derived 2^52 * 2");
+  p.in_w = 1;
+  p.out_w = 1;
+  p.scale_w = 0.0f;
+
+  /* The real calls with tiny real buffers: rejected before anything is
+   * touched. in sits below out, out flush against the guard page. */
+  float *in = tail(8), *out = tail(4);
+  resize_fn fs[2] = {ups_resize_nearest_f32, ups_resize_bilinear_f32};
+  for (int b = 0; b < 2; b++) {
+    const char *nm = b ? "bilinear" : "nearest";
+    ups_resize_params q = p;
+    q.out_w = LIM + 1;
+    EXPECT_ERR(fs[b](&q, in, out), UPS_ERR_OVERFLOW, "%s out_w = LIM + 1", nm);
+    q.out_w = 1;
+    q.in_w = LIM + 1;
+    EXPECT_ERR(fs[b](&q, in, out), UPS_ERR_OVERFLOW, "%s in_w = LIM + 1", nm);
+    q.in_w = 1;
+    q.n = T32;
+    q.c = T32 + 1;
+    EXPECT_ERR(fs[b](&q, in, out), UPS_ERR_OVERFLOW, "%s n*c wraps", nm);
+    /* The count fits, but the coordinate tables' byte count does not. */
+    q = p;
+    q.out_w = LIM;
+    EXPECT_ERR(fs[b](&q, in, out), UPS_ERR_OVERFLOW, "%s table bytes for out_w = LIM", nm);
+  }
+#endif
+}
+
+/* Enormous but valid outputs: the coordinate tables cannot be allocated, so
+ * UPS_ERR_NOMEM, with the tiny real output untouched (and guarded). */
+static void test_resize_nomem(void) {
+#if SIZE_MAX > 0xffffffffu
+  arena_reset();
+  float *in = tail(8), *out = tail(4);
+  ups_resize_params p = {0};
+  p.n = p.c = p.in_h = p.in_w = p.out_h = 1;
+  p.out_w = (size_t)1 << 58; /* 2^60 output bytes; 2^58 * 12 or * 28 table bytes */
+  EXPECT_ERR(ups_resize_nearest_f32(&p, in, out), UPS_ERR_NOMEM, "nearest out_w 2^58");
+  EXPECT_ERR(ups_resize_bilinear_f32(&p, in, out), UPS_ERR_NOMEM, "bilinear out_w 2^58");
+  p.out_h = (size_t)1 << 57;
+  p.out_w = 2; /* the other axis */
+  EXPECT_ERR(ups_resize_nearest_f32(&p, in, out), UPS_ERR_NOMEM, "nearest out_h 2^57");
+  EXPECT_ERR(ups_resize_bilinear_f32(&p, in, out), UPS_ERR_NOMEM, "bilinear out_h 2^57");
+#endif
+}
+
+static void test_resize_alias(resize_fn f, const char *nm) {
+  arena_reset();
+  ups_resize_params p = resize_base(); /* in 12 floats, out 48 */
+  float *in = RIN;
+  EXPECT_ERR(f(&p, in, in), UPS_ERR_ALIAS, "%s out == in", nm);
+  EXPECT_ERR(f(&p, in, in - R_OUT + 1), UPS_ERR_ALIAS, "%s out ends one float into in", nm);
+  EXPECT_ERR(f(&p, in, in + R_IN - 1), UPS_ERR_ALIAS, "%s out starts at in's last float", nm);
+  EXPECT_ERR(f(&p, in, in - 20), UPS_ERR_ALIAS, "%s out contains in", nm);
+  EXPECT_WRITES(f(&p, in, in - R_OUT), in - R_OUT, R_OUT, "%s out just before in", nm);
+  EXPECT_WRITES(f(&p, in, in + R_IN), in + R_IN, R_OUT, "%s out just after in", nm);
+  arena_reset();
+  /* Downsampling: in (4x4) contains out (2x2). */
+  p.in_h = p.in_w = 4;
+  p.out_h = p.out_w = 2;
+  EXPECT_ERR(f(&p, in, in + 6), UPS_ERR_ALIAS, "%s in contains out", nm);
+  EXPECT_WRITES(f(&p, in, in + 32), in + 32, 8, "%s downsample adjacent", nm);
+}
+
+static void test_resize_isa(resize_fn f, const char *nm) {
+  arena_reset();
+  for (int i = UPS_ISA_AUTO; i <= UPS_ISA_NEON; i++) {
+    ups_resize_params p = resize_base();
+    p.isa = (ups_isa)i;
+    if (ups_isa_supported(p.isa))
+      EXPECT_WRITES(f(&p, RIN, ROUT), ROUT, R_OUT, "%s forced %s", nm, ups_isa_name(p.isa));
+    else
+      EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_ISA, "%s forced %s", nm, ups_isa_name(p.isa));
+    arena_reset();
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  ups_resize_params p = resize_base();
+  p.isa = UPS_ISA_NEON;
+  EXPECT_ERR(f(&p, RIN, ROUT), UPS_ERR_ISA, "%s neon on x86", nm);
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  EXPECT_ERR(ups_resize_output_size(&p, oh, ow), UPS_ERR_ISA, "output_size neon on x86");
+#endif
+}
+
+/* --------------------------------------------------------------- deconv */
+
+static void test_deconv_positive(void) {
+  ups_isa isas[4];
+  const int ni = tu_isas(isas);
+  for (int k = 0; k < ni; k++) {
+    const char *nm = ups_isa_name(isas[k]);
+    ups_deconv_params d = deconv_base();
+    d.isa = isas[k];
+    size_t h = 0, w = 0;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 3 && w == 3,
+              "deconv_output_size %zux%zu", h, w);
+    arena_reset();
+    EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, DB, DOUT), DOUT, D_OUT, "deconv bias %s", nm);
+    EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, NULL, DOUT), DOUT, D_OUT, "deconv no bias %s", nm);
+    /* Inputs may share memory with each other (only the output must not). */
+    EXPECT_WRITES(ups_deconv_f32(&d, DW, DW, DW, DOUT), DOUT, D_OUT, "in = weights = bias %s", nm);
+
+    ups_deconv_plan *plan = NULL;
+    TU_EXPECT(ups_deconv_plan_create(&d, DW, NULL, &plan) == UPS_OK && plan,
+              "plan_create no bias %s", nm);
+    if (plan) {
+      TU_EXPECT(ups_deconv_plan_isa(plan) == isas[k], "plan isa %s", nm);
+      EXPECT_WRITES(ups_deconv_plan_run(plan, DIN, DOUT), DOUT, D_OUT, "plan_run %s", nm);
+      ups_deconv_plan_destroy(plan);
+    }
+    /* Output padding below dilation but not below stride is allowed (PyTorch's
+     * rule is "smaller than stride or dilation"), and the reverse. */
+    d = deconv_base();
+    d.isa = isas[k];
+    d.stride_h = 1;
+    d.dilation_h = 2;
+    d.out_pad_h = 1;
+    d.stride_w = 2;
+    d.dilation_w = 1;
+    d.out_pad_w = 1;
+    /* h: 1*1 - 2 + 2*2 + 1 + 1 = 5; w: 1*2 - 2 + 2 + 1 + 1 = 4 */
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 5 && w == 4,
+              "out_pad < dilation: %zux%zu", h, w);
+    arena_reset();
+    EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, DB, tail(3 * 5 * 4)), tail(3 * 5 * 4), 3 * 5 * 4,
+                  "out_pad < dilation, guarded %s", nm);
+    /* Zero means the default for groups, stride and dilation. */
+    d = deconv_base();
+    d.isa = isas[k];
+    d.stride_h = d.stride_w = 0;
+    d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 0;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 4 && w == 4,
+              "stride 0 = 1: %zux%zu", h, w);
+    arena_reset();
+    EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, DB, DOUT), DOUT, 3 * 4 * 4, "defaults %s", nm);
+  }
+  /* An exact value: 1x1 kernel, stride 2, bias. */
+  arena_reset();
+  ups_deconv_params d = {0};
+  d.n = d.in_c = d.out_c = d.in_h = d.in_w = d.kernel_h = d.kernel_w = 1;
+  float *io = at(4000);
+  io[0] = 3.0f, io[1] = 0.5f, io[2] = 1.0f;
+  TU_EXPECT(ups_deconv_f32(&d, io, io + 1, io + 2, io + 3) == UPS_OK && io[3] == 2.5f,
+            "3 * 0.5 + 1 = %g", (double)io[3]);
+}
+
+static void test_deconv_null_shape_enum(void) {
+  arena_reset();
+  ups_deconv_params d = deconv_base();
+  ups_deconv_plan **pl = plan_slot();
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  EXPECT_ERR(ups_deconv_f32(NULL, DIN, DW, DB, DOUT), UPS_ERR_NULL, "deconv p NULL");
+  EXPECT_ERR(ups_deconv_f32(&d, NULL, DW, DB, DOUT), UPS_ERR_NULL, "deconv in NULL");
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, NULL, DB, DOUT), UPS_ERR_NULL, "deconv weights NULL");
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, NULL), UPS_ERR_NULL, "deconv out NULL");
+  EXPECT_ERR(ups_deconv_plan_create(NULL, DW, DB, pl), UPS_ERR_NULL, "plan_create p NULL");
+  EXPECT_ERR(ups_deconv_plan_create(&d, NULL, DB, pl), UPS_ERR_NULL, "plan_create weights NULL");
+  EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, NULL), UPS_ERR_NULL, "plan_create plan NULL");
+  EXPECT_ERR(ups_deconv_output_size(NULL, oh, ow), UPS_ERR_NULL, "deconv_output_size p NULL");
+  EXPECT_ERR(ups_deconv_output_size(&d, NULL, ow), UPS_ERR_NULL, "deconv_output_size h NULL");
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, NULL), UPS_ERR_NULL, "deconv_output_size w NULL");
+  ups_deconv_plan *plan = NULL;
+  TU_EXPECT(ups_deconv_plan_create(&d, DW, DB, &plan) == UPS_OK, "plan for run NULL tests");
+  EXPECT_ERR(ups_deconv_plan_run(NULL, DIN, DOUT), UPS_ERR_NULL, "plan_run plan NULL");
+  EXPECT_ERR(ups_deconv_plan_run(plan, NULL, DOUT), UPS_ERR_NULL, "plan_run in NULL");
+  EXPECT_ERR(ups_deconv_plan_run(plan, DIN, NULL), UPS_ERR_NULL, "plan_run out NULL");
+  ups_deconv_plan_destroy(plan);
+
+  /* Each required size zero on its own: every entry point says SHAPE. */
+  for (int i = 0; i < 7; i++) {
+    ups_deconv_params q = deconv_base();
+    size_t *fld[7] = {&q.n, &q.in_c, &q.in_h, &q.in_w, &q.out_c, &q.kernel_h, &q.kernel_w};
+    *fld[i] = 0;
+    EXPECT_ERR(ups_deconv_f32(&q, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "deconv size %d zero", i);
+    EXPECT_ERR(ups_deconv_plan_create(&q, DW, DB, pl), UPS_ERR_SHAPE, "plan size %d zero", i);
+    EXPECT_ERR(ups_deconv_output_size(&q, oh, ow), UPS_ERR_SHAPE, "output_size size %d zero", i);
+  }
+
+  const unsigned bad[3] = {0, 0x7fffffffu, (unsigned)-1};
+  for (int i = 0; i < 3; i++) {
+    const unsigned v2 = i == 0 ? 2u : bad[i], v4 = i == 0 ? 4u : bad[i]; /* one past: 2, 2, 4 */
+    ups_deconv_params q = deconv_base();
+    q.layout = (ups_layout)v2;
+    EXPECT_ERR(ups_deconv_f32(&q, DIN, DW, DB, DOUT), UPS_ERR_PARAM, "layout %u", v2);
+    EXPECT_ERR(ups_deconv_plan_create(&q, DW, DB, pl), UPS_ERR_PARAM, "plan layout %u", v2);
+    EXPECT_ERR(ups_deconv_output_size(&q, oh, ow), UPS_ERR_PARAM, "size layout %u", v2);
+    q = deconv_base();
+    q.weight_layout = (ups_weight_layout)v2;
+    EXPECT_ERR(ups_deconv_f32(&q, DIN, DW, DB, DOUT), UPS_ERR_PARAM, "wlayout %u", v2);
+    EXPECT_ERR(ups_deconv_plan_create(&q, DW, DB, pl), UPS_ERR_PARAM, "plan wlayout %u", v2);
+    q = deconv_base();
+    q.isa = (ups_isa)v4;
+    EXPECT_ERR(ups_deconv_f32(&q, DIN, DW, DB, DOUT), UPS_ERR_PARAM, "isa %u", v4);
+    EXPECT_ERR(ups_deconv_plan_create(&q, DW, DB, pl), UPS_ERR_PARAM, "plan isa %u", v4);
+    EXPECT_ERR(ups_deconv_output_size(&q, oh, ow), UPS_ERR_PARAM, "size isa %u", v4);
+  }
+  /* Both weight layouts and both activation layouts are valid. */
+  ups_deconv_params q = deconv_base();
+  q.weight_layout = UPS_W_HWOI;
+  q.layout = UPS_NHWC;
+  EXPECT_WRITES(ups_deconv_f32(&q, DIN, DW, DB, DOUT), DOUT, D_OUT, "HWOI NHWC");
+}
+
+static void test_deconv_params(void) {
+  arena_reset();
+  ups_deconv_plan **pl = plan_slot();
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  size_t h, w;
+  /* Output padding: PARAM when >= stride AND >= dilation, per axis. */
+  for (int axis = 0; axis < 2; axis++) {
+    ups_deconv_params d = deconv_base(); /* stride 2, dilation 1 */
+    size_t *op = axis ? &d.out_pad_w : &d.out_pad_h;
+    *op = 2;
+    EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_PARAM, "out_pad[%d] = stride", axis);
+    EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, pl), UPS_ERR_PARAM, "plan out_pad[%d]", axis);
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_PARAM, "size out_pad[%d]", axis);
+    *op = SIZE_MAX;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_PARAM, "out_pad[%d] = SIZE_MAX", axis);
+    *op = 1;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK, "out_pad[%d] = stride - 1", axis);
+    /* stride 0 means 1: then any output padding >= 1 needs dilation > it. */
+    d = deconv_base();
+    op = axis ? &d.out_pad_w : &d.out_pad_h;
+    *(axis ? &d.stride_w : &d.stride_h) = 0;
+    *op = 1;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_PARAM, "out_pad[%d] 1, stride 0", axis);
+    *(axis ? &d.dilation_w : &d.dilation_h) = 2;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK, "out_pad[%d] 1 < dilation 2", axis);
+    *op = 2;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_PARAM, "out_pad[%d] = dilation", axis);
+  }
+
+  /* Groups must divide both channel counts. */
+  ups_deconv_params d = deconv_base(); /* in_c 2, out_c 3 */
+  d.groups = 2;
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "groups 2 vs out_c 3");
+  EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, pl), UPS_ERR_SHAPE, "plan groups 2 vs out_c 3");
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "size groups 2 vs out_c 3");
+  d.groups = 3;
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "groups 3 vs in_c 2");
+  d.groups = 4;
+  d.out_c = 4;
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "groups 4 > in_c 2");
+  d.groups = SIZE_MAX;
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "groups SIZE_MAX");
+  d.groups = 2;
+  d.out_c = 4; /* weights 2 * 2 * 9 = 36, out 4 * 9 = 36 */
+  EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, DB, DOUT), DOUT, 36, "groups 2 of 2 and 4");
+
+  /* Pads cropping the whole output (size 0) or more (negative): SHAPE.
+   * Base full size per axis: (2-1)*2 + 1*(3-1) + 0 + 1 = 5. */
+  for (int side = 0; side < 4; side++) {
+    d = deconv_base();
+    size_t *pads[4] = {&d.pad_top, &d.pad_bottom, &d.pad_left, &d.pad_right};
+    d.pad_top = d.pad_bottom = d.pad_left = d.pad_right = 0;
+    *pads[side] = 5;
+    EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_SHAPE, "pad[%d] 5: size 0", side);
+    EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, pl), UPS_ERR_SHAPE, "plan pad[%d] 5", side);
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "size pad[%d] 5", side);
+    *pads[side] = 6;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "pad[%d] 6: size -1", side);
+    *pads[side] = SIZE_MAX;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "pad[%d] SIZE_MAX", side);
+    *pads[side] = 4;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && (side < 2 ? h : w) == 1,
+              "pad[%d] 4: size 1", side);
+  }
+  d = deconv_base();
+  d.pad_top = 3;
+  d.pad_bottom = 2;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "pads 3 + 2 = full");
+  d.pad_top = d.pad_bottom = SIZE_MAX; /* the sum wraps to SIZE_MAX - 1 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_SHAPE, "pads wrap");
+  d.pad_top = d.pad_bottom = 2;
+  d.out_pad_h = 1; /* adds one row at the bottom: 6 - 4 = 2 */
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 2, "out_pad keeps it positive");
+}
+
+static void test_deconv_overflow(void) {
+#if SIZE_MAX > 0xffffffffu
+  arena_reset();
+  const size_t T30 = (size_t)1 << 30, T31 = (size_t)1 << 31, T32 = (size_t)1 << 32;
+  const size_t T60 = (size_t)1 << 60;
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  ups_deconv_plan **pl = plan_slot();
+  size_t h, w;
+  ups_deconv_params one = {0};
+  one.n = one.in_c = one.out_c = one.in_h = one.in_w = one.kernel_h = one.kernel_w = 1;
+  ups_deconv_params d;
+
+  /* Output count: out_c * out_h; 2^31 * (2^30 - 1) fits, 2^31 * 2^30 not. */
+  d = one;
+  d.out_c = T31;
+  d.in_h = T30 - 1;
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == T30 - 1, "out count fits");
+  d.in_h = T30;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "out count 2^61");
+  /* Input count alone (the output is 2^30 x 1 x 1). */
+  d = one;
+  d.in_c = T31;
+  d.in_h = T30 - 1;
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK, "in count fits");
+  d.in_h = T30;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "in count 2^61");
+  d = one;
+  d.in_w = LIM; /* in and out are both LIM floats */
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && w == LIM, "in_w = LIM");
+  d.in_w = LIM + 1;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "in_w = LIM + 1");
+
+  /* Weight count in_c * out_c/groups * kh * kw alone: pads crop the output to
+   * 1x1, so only the weights are big. */
+  d = one;
+  d.kernel_h = T31;
+  d.pad_top = T31 - 1;
+  d.kernel_w = T30 - 1;
+  d.pad_left = T30 - 2;
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 1 && w == 1, "weights fit");
+  d.kernel_w = T30;
+  d.pad_left = T30 - 1;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "weights 2^61");
+  /* ... and the weight count uses out_c / groups. */
+  d = one;
+  d.in_c = d.out_c = T31;
+  d.groups = 2; /* 2^31 * 2^30 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "weights 2^61 (groups 2)");
+  d.groups = 4; /* 2^31 * 2^29 */
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK, "weights 2^60 (groups 4)");
+
+  /* Products wrapping size_t itself. */
+  d = one;
+  d.in_c = d.out_c = T32; /* weights 2^64 -> 0 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "weights wrap to 0");
+  d = one;
+  d.n = T32;
+  d.out_c = T32 + 1; /* output count wraps to 2^32 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "out count wraps");
+
+  /* The output-size formula's own intermediates. */
+  d = one;
+  d.in_h = T32 + 1;
+  d.stride_h = T32; /* (in-1)*stride = 2^64 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "(in-1)*stride wraps");
+  d = one;
+  d.kernel_w = T32 + 1;
+  d.dilation_w = T32; /* dilation*(kernel-1) = 2^64 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "dilation*(k-1) wraps");
+  d = one;
+  d.in_h = 2;
+  d.stride_h = SIZE_MAX; /* (in-1)*stride + 1 wraps to 0 */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "... + 1 wraps");
+  d.pad_top = SIZE_MAX - 1; /* would crop it back to 1, but the intermediate overflowed */
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "wrap then crop");
+
+  /* Kernels index in ptrdiff_t: in*stride, kernel*dilation and every pad are
+   * limited to LIM. Exact edges: */
+  d = one;
+  d.stride_h = LIM; /* in_h 1: the stride never moves anything */
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 1, "in*stride = LIM");
+  d.stride_h = LIM + 1;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "in*stride = LIM + 1");
+  d = one;
+  d.dilation_w = LIM; /* kernel 1: the dilation never moves anything */
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && w == 1, "k*dilation = LIM");
+  d.dilation_w = LIM + 1;
+  EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "k*dilation = LIM + 1");
+  /* Pads: full = (2-1)(2^60-1) + (2^60-1)(2-1) + (2^60-2) + 1 = 3*2^60 - 3. */
+  for (int side = 0; side < 2; side++) {
+    d = one;
+    d.in_h = 2;
+    d.stride_h = T60 - 1;
+    d.kernel_h = 2;
+    d.dilation_h = T60 - 1;
+    d.out_pad_h = T60 - 2;
+    size_t *pad = side ? &d.pad_bottom : &d.pad_top;
+    *pad = LIM;
+    TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 3 * T60 - 3 - LIM,
+              "pad[%d] = LIM: h %zu", side, h);
+    *pad = LIM + 1;
+    EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_OVERFLOW, "pad[%d] = LIM + 1", side);
+  }
+
+  /* The real calls, tiny real buffers placed in < bias < out < weights (the
+   * biggest declared range last), out flush against the guard page where it
+   * matters. First the passing edge: stride LIM with in_h 1 really runs. */
+  float *in = at(8000), *bias = at(8004);
+  d = one;
+  d.stride_h = LIM;
+  d.stride_w = LIM;
+  in[0] = 2.0f;
+  bias[0] = 0.25f;
+  float *wt = tail(1), *out = tail(2);
+  *wt = 4.0f;
+  TU_EXPECT(ups_deconv_f32(&d, in, wt, bias, out) == UPS_OK && out[0] == 8.25f,
+            "stride LIM runs: %g", (double)out[0]);
+  d.stride_w = LIM + 1;
+  EXPECT_ERR(ups_deconv_f32(&d, in, wt, bias, out), UPS_ERR_OVERFLOW, "stride LIM + 1");
+  EXPECT_ERR(ups_deconv_plan_create(&d, wt, bias, pl), UPS_ERR_OVERFLOW, "plan stride LIM + 1");
+  out = tail(1);
+  wt = at(8008);
+  d = one;
+  d.out_c = T32;
+  d.n = T32 + 1;
+  EXPECT_ERR(ups_deconv_f32(&d, in, wt, NULL, out), UPS_ERR_OVERFLOW, "deconv out count wraps");
+  d = one;
+  d.in_w = LIM + 1;
+  EXPECT_ERR(ups_deconv_f32(&d, in, wt, NULL, out), UPS_ERR_OVERFLOW, "deconv in_w LIM + 1");
+  wt = tail(1);
+  d = one;
+  d.kernel_h = T31;
+  d.pad_top = T31 - 1;
+  d.kernel_w = T30;
+  d.pad_left = T30 - 1;
+  EXPECT_ERR(ups_deconv_f32(&d, in, wt, bias, at(8008)), UPS_ERR_OVERFLOW, "weights 2^61");
+  EXPECT_ERR(ups_deconv_plan_create(&d, wt, bias, pl), UPS_ERR_OVERFLOW, "plan weights 2^61");
+#endif
+}
+
+/* Valid but enormous weights: packing them cannot be allocated. */
+static void test_deconv_nomem(void) {
+#if SIZE_MAX > 0xffffffffu
+  arena_reset();
+  ups_deconv_plan **pl = plan_slot();
+  float *in = at(8000), *bias = at(8004), *out = at(8008), *wt = tail(1);
+  ups_deconv_params d = {0};
+  d.n = d.in_c = d.out_c = d.in_h = d.in_w = d.kernel_w = 1;
+  d.kernel_h = LIM; /* the largest weight count there is; output cropped to 1x1 */
+  d.pad_top = LIM - 1;
+  size_t h = 0, w = 0;
+  TU_EXPECT(ups_deconv_output_size(&d, &h, &w) == UPS_OK && h == 1 && w == 1,
+            "max weights valid: %zux%zu", h, w);
+  ups_isa isas[4];
+  const int ni = tu_isas(isas);
+  for (int k = 0; k < ni; k++) {
+    const char *nm = ups_isa_name(isas[k]);
+    for (int wl = 0; wl < 2; wl++) {
+      d.isa = isas[k];
+      d.weight_layout = (ups_weight_layout)wl;
+      EXPECT_ERR(ups_deconv_f32(&d, in, wt, bias, out), UPS_ERR_NOMEM, "deconv %s wl %d", nm, wl);
+      EXPECT_ERR(ups_deconv_plan_create(&d, wt, NULL, pl), UPS_ERR_NOMEM, "plan %s wl %d", nm, wl);
+    }
+  }
+  /* 2^58 weights from channels instead of the kernel. */
+  d = (ups_deconv_params){0};
+  d.n = d.in_h = d.in_w = d.kernel_h = d.kernel_w = 1;
+  d.in_c = (size_t)1 << 29;
+  d.out_c = (size_t)1 << 29;
+  EXPECT_ERR(ups_deconv_plan_create(&d, wt, NULL, pl), UPS_ERR_NOMEM, "plan 2^58 weights");
+#endif
+}
+
+static void test_deconv_alias(void) {
+  arena_reset();
+  ups_deconv_params d = deconv_base(); /* in 8, weights 54, bias 3, out 27 */
+  float *in = DIN, *wt = DW, *b = DB;
+  struct {
+    float *out;
+    ups_status want;
+    const char *what;
+  } cases[] = {
+      {in, UPS_ERR_ALIAS, "out == in"},
+      {in + D_IN - 1, UPS_ERR_ALIAS, "out starts at in's last float"},
+      {in + D_IN, UPS_OK, "out just after in"},
+      {wt, UPS_ERR_ALIAS, "out == weights"},
+      {wt + D_W - 1, UPS_ERR_ALIAS, "out starts at the last weight"},
+      {wt - D_OUT + 1, UPS_ERR_ALIAS, "out ends on the first weight"},
+      {wt + 10, UPS_ERR_ALIAS, "out inside weights"},
+      {wt + D_W, UPS_OK, "out just after weights"},
+      {wt - D_OUT, UPS_OK, "out just before weights"},
+      {b, UPS_ERR_ALIAS, "out == bias"},
+      {b + D_B - 1, UPS_ERR_ALIAS, "out starts at the last bias"},
+      {b - D_OUT + 1, UPS_ERR_ALIAS, "out ends on the first bias"},
+      {b - 10, UPS_ERR_ALIAS, "out contains bias"},
+      {b + D_B, UPS_OK, "out just after bias"},
+      {b - D_OUT, UPS_OK, "out just before bias"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (cases[i].want == UPS_OK)
+      EXPECT_WRITES(ups_deconv_f32(&d, in, wt, b, cases[i].out), cases[i].out, D_OUT, "%s",
+                    cases[i].what);
+    else
+      EXPECT_ERR(ups_deconv_f32(&d, in, wt, b, cases[i].out), cases[i].want, "%s", cases[i].what);
+    arena_reset();
+  }
+  /* Without a bias, the bias range is free. */
+  EXPECT_WRITES(ups_deconv_f32(&d, in, wt, NULL, b), b, D_OUT, "no bias: out at bias");
+  arena_reset();
+  /* Output overlapping the input by one float from below. */
+  EXPECT_ERR(ups_deconv_f32(&d, at(100), wt, b, at(100) - D_OUT + 1), UPS_ERR_ALIAS,
+             "out ends on the first input");
+
+  /* A plan copied its weights: only in vs out matters when running. */
+  ups_deconv_plan *plan = NULL;
+  TU_EXPECT(ups_deconv_plan_create(&d, wt, b, &plan) == UPS_OK, "plan for alias");
+  if (plan) {
+    EXPECT_ERR(ups_deconv_plan_run(plan, in, in), UPS_ERR_ALIAS, "plan_run out == in");
+    EXPECT_ERR(ups_deconv_plan_run(plan, in, in + D_IN - 1), UPS_ERR_ALIAS, "plan_run partial");
+    EXPECT_ERR(ups_deconv_plan_run(plan, at(100), at(100) - D_OUT + 1), UPS_ERR_ALIAS,
+               "plan_run out ends on in");
+    EXPECT_WRITES(ups_deconv_plan_run(plan, in, in + D_IN), in + D_IN, D_OUT, "plan_run adjacent");
+    arena_reset();
+    EXPECT_WRITES(ups_deconv_plan_run(plan, in, wt), wt, D_OUT, "plan_run over old weights");
+    ups_deconv_plan_destroy(plan);
+  }
+}
+
+static void test_deconv_isa(void) {
+  arena_reset();
+  ups_deconv_plan **pl = plan_slot();
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  for (int i = UPS_ISA_AUTO; i <= UPS_ISA_NEON; i++) {
+    ups_deconv_params d = deconv_base();
+    d.isa = (ups_isa)i;
+    const char *nm = ups_isa_name(d.isa);
+    if (ups_isa_supported(d.isa)) {
+      EXPECT_WRITES(ups_deconv_f32(&d, DIN, DW, DB, DOUT), DOUT, D_OUT, "deconv forced %s", nm);
+      ups_deconv_plan *plan = NULL;
+      TU_EXPECT(ups_deconv_plan_create(&d, DW, DB, &plan) == UPS_OK, "plan forced %s", nm);
+      TU_EXPECT(ups_deconv_plan_isa(plan) != UPS_ISA_AUTO, "plan isa resolved (%s)", nm);
+      ups_deconv_plan_destroy(plan);
+    } else {
+      EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_ISA, "deconv forced %s", nm);
+      EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, pl), UPS_ERR_ISA, "plan forced %s", nm);
+      EXPECT_ERR(ups_deconv_output_size(&d, oh, ow), UPS_ERR_ISA, "size forced %s", nm);
+    }
+    arena_reset();
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  ups_deconv_params d = deconv_base();
+  d.isa = UPS_ISA_NEON;
+  EXPECT_ERR(ups_deconv_f32(&d, DIN, DW, DB, DOUT), UPS_ERR_ISA, "deconv neon on x86");
+  EXPECT_ERR(ups_deconv_plan_create(&d, DW, DB, pl), UPS_ERR_ISA, "plan neon on x86");
+#endif
+}
+
+int main(void) {
+  arena = tu_guarded_alloc(&g_guard, ARENA_BYTES, 1);
+  if (!arena) {
+    fprintf(stderr, "guarded alloc failed\n");
+    return 1;
+  }
+  test_strings_and_isa();
+  test_resize_positive();
+  test_resize_null_shape_enum(ups_resize_nearest_f32, 0, "nearest");
+  test_resize_null_shape_enum(ups_resize_bilinear_f32, 1, "bilinear");
+  test_resize_scale(ups_resize_nearest_f32, 0, "nearest");
+  test_resize_scale(ups_resize_bilinear_f32, 1, "bilinear");
+  test_resize_output_size();
+  test_resize_overflow();
+  test_resize_nomem();
+  test_resize_alias(ups_resize_nearest_f32, "nearest");
+  test_resize_alias(ups_resize_bilinear_f32, "bilinear");
+  test_resize_isa(ups_resize_nearest_f32, "nearest");
+  test_resize_isa(ups_resize_bilinear_f32, "bilinear");
+  test_deconv_positive();
+  test_deconv_null_shape_enum();
+  test_deconv_params();
+  test_deconv_overflow();
+  test_deconv_nomem();
+  test_deconv_alias();
+  test_deconv_isa();
+  tu_guarded_free(&g_guard);
+  return tu_finish("errors");
+}

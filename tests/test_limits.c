@@ -1,0 +1,406 @@
+/* test_limits.c — size limits at their exact boundaries, and proof that a size
+ * the library rejects is rejected before anything is allocated.
+ *
+ * (test_errors.c reaches every status once with a passing neighbour; this file
+ * sweeps the boundaries systematically.) Every float count must satisfy
+ * count * sizeof(float) <= PTRDIFF_MAX, i.e. count <= LIM = PTRDIFF_MAX / 4
+ * (2^61 - 1 on LP64, a prime: only one factor can carry it). For each limit:
+ *
+ * - the largest accepted value gives UPS_OK from ups_*_output_size, the next
+ *   one UPS_ERR_OVERFLOW;
+ * - every split of 2^61 = LIM + 1 over two fields of a product overflows, and
+ *   2^a * (2^b - 1) just below it fits;
+ * - every OVERFLOW case also goes through the real entry points (nearest,
+ *   bilinear, deconv, plan_create) of every variant with tiny real buffers
+ *   flush against guard pages: UPS_ERR_OVERFLOW, no allocation at all (the
+ *   library's malloc/calloc/realloc/posix_memalign/aligned_alloc are wrapped
+ *   at link time and counted), nothing written;
+ * - the resize coordinate tables: a byte count one past SIZE_MAX is
+ *   UPS_ERR_OVERFLOW, the one at SIZE_MAX is a (failing) allocation,
+ *   UPS_ERR_NOMEM;
+ * - successful calls free whatever they allocate. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* ------------------------------------------------------------ allocation counting */
+
+/* Linked with -Wl,--wrap=malloc,... (tests/CMakeLists.txt): every allocation
+ * in this executable, the static library included, comes through here. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t s);
+void *__real_realloc(void *p, size_t n);
+int __real_posix_memalign(void **p, size_t a, size_t n);
+void *__real_aligned_alloc(size_t a, size_t n);
+void __real_free(void *p);
+
+/* attempts: every call (a rejected size must not even try); allocs: the
+ * successful ones, to be balanced by frees. */
+static long attempts, allocs, frees;
+
+static void *counted(void *p) {
+  attempts++;
+  if (p) allocs++;
+  return p;
+}
+void *__wrap_malloc(size_t n) { return counted(__real_malloc(n)); }
+void *__wrap_calloc(size_t n, size_t s) { return counted(__real_calloc(n, s)); }
+void *__wrap_realloc(void *p, size_t n) {
+  void *q = __real_realloc(p, n);
+  attempts++;
+  if (q && !p) allocs++; /* a resize of a live block is not a new one */
+  return q;
+}
+int __wrap_posix_memalign(void **p, size_t a, size_t n) {
+  const int r = __real_posix_memalign(p, a, n);
+  attempts++;
+  if (r == 0) allocs++;
+  return r;
+}
+void *__wrap_aligned_alloc(size_t a, size_t n) { return counted(__real_aligned_alloc(a, n)); }
+void __wrap_free(void *p) {
+  if (p) frees++;
+  __real_free(p);
+}
+
+/* ------------------------------------------------------------ buffers */
+
+#define LIM ((size_t)PTRDIFF_MAX / sizeof(float))
+
+/* Tiny real tensors, each flush against a guard page, NaN-filled. */
+enum { TINY = 16 };
+static tu_guarded g_in, g_w, g_b, g_out;
+static float *t_in, *t_w, *t_b, *t_out;
+static unsigned char canary[TINY * sizeof(float)];
+
+static void buffers_init(void) {
+  t_in = tu_guarded_alloc(&g_in, TINY * sizeof(float), 1);
+  t_w = tu_guarded_alloc(&g_w, TINY * sizeof(float), 1);
+  t_b = tu_guarded_alloc(&g_b, TINY * sizeof(float), 1);
+  t_out = tu_guarded_alloc(&g_out, TINY * sizeof(float), 1);
+  if (!t_in || !t_w || !t_b || !t_out) abort();
+  tu_rng r = {7};
+  tu_fill(&r, t_in, TINY, -1.0f, 1.0f);
+  tu_fill(&r, t_w, TINY, -1.0f, 1.0f);
+  tu_fill(&r, t_b, TINY, -1.0f, 1.0f);
+  tu_fill_nan(t_out, TINY);
+  memcpy(canary, t_out, sizeof canary);
+}
+
+static ups_isa isas[5];
+static int ni;
+
+/* ------------------------------------------------------------ resize */
+
+/* p must give UPS_ERR_OVERFLOW from every entry point of every variant, with
+ * no allocation and nothing written. */
+static void resize_overflows(const ups_resize_params *p0, const char *what) {
+  size_t h, w;
+  ups_resize_params p = *p0;
+  long a0 = attempts;
+  ups_status st = ups_resize_output_size(&p, &h, &w);
+  TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
+  for (int k = 0; k < ni; k++) {
+    p.isa = isas[k];
+    st = ups_resize_nearest_f32(&p, t_in, t_out);
+    TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: nearest %s gives %s", what, ups_isa_name(isas[k]),
+              ups_status_string(st));
+    st = ups_resize_bilinear_f32(&p, t_in, t_out);
+    TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: bilinear %s gives %s", what, ups_isa_name(isas[k]),
+              ups_status_string(st));
+  }
+  TU_EXPECT(attempts == a0, "%s: %ld allocations tried before UPS_ERR_OVERFLOW", what,
+            attempts - a0);
+  TU_EXPECT(memcmp(t_out, canary, sizeof canary) == 0, "%s: output written", what);
+}
+
+static void resize_fits(const ups_resize_params *p, const char *what) {
+  size_t h, w;
+  const ups_status st = ups_resize_output_size(p, &h, &w);
+  TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+}
+
+static void test_resize_limits(void) {
+  ups_resize_params one = {0}, p;
+  one.n = one.c = one.in_h = one.in_w = one.out_h = one.out_w = 1;
+  char what[128];
+  /* Each of the 8 size fields alone: LIM fits, LIM + 1 and SIZE_MAX do not.
+   * (An input field also counts in the input; n and c count in both.) */
+  size_t *fields[6] = {&p.n, &p.c, &p.in_h, &p.in_w, &p.out_h, &p.out_w};
+  const char *names[6] = {"n", "c", "in_h", "in_w", "out_h", "out_w"};
+  for (int f = 0; f < 6; f++) {
+    p = one;
+    *fields[f] = LIM;
+    snprintf(what, sizeof what, "%s = LIM", names[f]);
+    resize_fits(&p, what);
+    const size_t over[3] = {LIM + 1, SIZE_MAX / 2 + 1, SIZE_MAX};
+    for (int o = 0; o < 3; o++) {
+      *fields[f] = over[o];
+      snprintf(what, sizeof what, "%s = %zu", names[f], over[o]);
+      resize_overflows(&p, what);
+    }
+  }
+  /* Every split of 2^61 over two fields of the same count (input: n, c,
+   * in_h, in_w; output: n, c, out_h, out_w), and the largest fit below. */
+  for (int f1 = 0; f1 < 6; f1++)
+    for (int f2 = f1 + 1; f2 < 6; f2++) {
+      const int in1 = f1 >= 2 && f1 <= 3, in2 = f2 >= 2 && f2 <= 3;
+      const int out1 = f1 >= 4, out2 = f2 >= 4;
+      if ((in1 && out2) || (out1 && in2)) continue; /* not in one product */
+      for (int a = 1; a <= 60; a++) {
+        p = one;
+        *fields[f1] = (size_t)1 << a;
+        *fields[f2] = ((size_t)1 << (61 - a)) - 1;
+        snprintf(what, sizeof what, "%s = 2^%d, %s = 2^%d - 1", names[f1], a, names[f2], 61 - a);
+        resize_fits(&p, what);
+        *fields[f2] = (size_t)1 << (61 - a);
+        snprintf(what, sizeof what, "%s * %s = 2^%d * 2^%d", names[f1], names[f2], a, 61 - a);
+        resize_overflows(&p, what);
+        /* A product that wraps size_t to exactly 0 or to 1. */
+        *fields[f2] = (size_t)1 << (64 - a);
+        snprintf(what, sizeof what, "%s * %s wraps to 0", names[f1], names[f2]);
+        resize_overflows(&p, what);
+      }
+    }
+  /* Derived sizes, floor(in * scale) in double, stop at 2^53 (exact). */
+  p = one;
+  p.out_w = 0;
+  p.scale_w = 4.0f;
+  p.in_w = ((size_t)1 << 51) - 1;
+  resize_fits(&p, "derived 4 * (2^51 - 1)");
+  p.in_w = (size_t)1 << 51;
+  resize_overflows(&p, "derived 4 * 2^51 = 2^53");
+  p.scale_w = 0.5f;
+  p.in_w = ((size_t)1 << 54) - 2;
+  resize_fits(&p, "derived (2^54 - 2) / 2");
+  p.in_w = (size_t)1 << 54;
+  resize_overflows(&p, "derived 2^54 / 2 = 2^53");
+  /* Every out field overflowing through the scale. */
+  p = one;
+  p.out_h = 0;
+  p.scale_h = 3.4e38f;
+  resize_overflows(&p, "derived out_h = FLT_MAX");
+
+  /* The coordinate tables: one block of (out_h + out_w) * per bytes, per =
+   * 12 (nearest) or 28 (bilinear) on LP64 (kernels/resize.c; update `per`
+   * when that layout changes). At SIZE_MAX / per entries it is a real,
+   * impossible allocation: UPS_ERR_NOMEM, nothing leaked; one entry more and
+   * the byte count overflows: UPS_ERR_OVERFLOW without allocating. */
+#if SIZE_MAX > 0xffffffffu
+  const size_t per[2] = {sizeof(size_t) + sizeof(int32_t),
+                         2 * sizeof(size_t) + 2 * sizeof(float) + sizeof(int32_t)};
+  /* The declared output is enormous: put it above the input so that the
+   * ranges do not overlap (else UPS_ERR_ALIAS would come first). */
+  const float *lo_in = t_in < t_out ? t_in : t_out;
+  float *hi_out = t_in < t_out ? t_out : t_in;
+  float keep[2][TINY];
+  memcpy(keep[0], lo_in, sizeof keep[0]);
+  memcpy(keep[1], hi_out, sizeof keep[1]);
+  for (int b = 0; b < 2; b++) {
+    const size_t tmax = SIZE_MAX / per[b];
+    for (int k = 0; k < ni; k++) {
+      p = one;
+      p.isa = isas[k];
+      p.out_w = tmax - 1; /* out_h + out_w = tmax */
+      long a0 = allocs, f0 = frees;
+      ups_status st = b ? ups_resize_bilinear_f32(&p, lo_in, hi_out)
+                        : ups_resize_nearest_f32(&p, lo_in, hi_out);
+      TU_EXPECT(st == UPS_ERR_NOMEM, "%s %s tables of SIZE_MAX/%zu entries: %s",
+                b ? "bilinear" : "nearest", ups_isa_name(isas[k]), per[b],
+                ups_status_string(st));
+      TU_EXPECT(allocs - a0 == frees - f0, "NOMEM path leaks");
+      p.out_w = tmax; /* one entry more: the byte count overflows */
+      a0 = attempts;
+      st = b ? ups_resize_bilinear_f32(&p, lo_in, hi_out)
+             : ups_resize_nearest_f32(&p, lo_in, hi_out);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s %s tables of SIZE_MAX/%zu + 1 entries: %s",
+                b ? "bilinear" : "nearest", ups_isa_name(isas[k]), per[b],
+                ups_status_string(st));
+      TU_EXPECT(attempts == a0, "table overflow tried to allocate");
+    }
+  }
+  TU_EXPECT(memcmp(keep[0], lo_in, sizeof keep[0]) == 0 &&
+                memcmp(keep[1], hi_out, sizeof keep[1]) == 0,
+            "tables: a buffer was written");
+#endif
+}
+
+/* ------------------------------------------------------------ deconv */
+
+static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
+  size_t h, w;
+  ups_deconv_params d = *d0;
+  long a0 = attempts;
+  ups_status st = ups_deconv_output_size(&d, &h, &w);
+  TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
+  for (int k = 0; k < ni; k++) {
+    d.isa = isas[k];
+    for (int bias = 0; bias <= 1; bias++) {
+      st = ups_deconv_f32(&d, t_in, t_w, bias ? t_b : NULL, t_out);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: deconv %s gives %s", what, ups_isa_name(isas[k]),
+                ups_status_string(st));
+      ups_deconv_plan *plan = NULL;
+      st = ups_deconv_plan_create(&d, t_w, bias ? t_b : NULL, &plan);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
+                ups_isa_name(isas[k]), ups_status_string(st));
+    }
+  }
+  TU_EXPECT(attempts == a0, "%s: %ld allocations tried before UPS_ERR_OVERFLOW", what,
+            attempts - a0);
+  TU_EXPECT(memcmp(t_out, canary, sizeof canary) == 0, "%s: output written", what);
+}
+
+static void deconv_fits(const ups_deconv_params *d, const char *what) {
+  size_t h, w;
+  const ups_status st = ups_deconv_output_size(d, &h, &w);
+  TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+}
+
+static void test_deconv_limits(void) {
+  ups_deconv_params one = {0}, d;
+  one.n = one.in_c = one.out_c = one.in_h = one.in_w = one.kernel_h = one.kernel_w = 1;
+  char what[160];
+  /* Per axis, the ptrdiff_t geometry limits (kernels index iy*stride +
+   * ky*dilation - pad in ptrdiff_t): in*stride, kernel*dilation and every pad
+   * <= LIM. in = 2 so the stride really moves the taps. */
+  for (int axis = 0; axis < 2; axis++) {
+    const char *ax = axis ? "w" : "h";
+    size_t *in = axis ? &d.in_w : &d.in_h, *s = axis ? &d.stride_w : &d.stride_h;
+    size_t *k = axis ? &d.kernel_w : &d.kernel_h, *dl = axis ? &d.dilation_w : &d.dilation_h;
+    d = one;
+    *in = 2;
+    *s = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
+    snprintf(what, sizeof what, "in_%s 2 * stride 2^60 - 1", ax);
+    deconv_fits(&d, what);
+    *s = LIM / 2 + 1; /* 2^61 */
+    snprintf(what, sizeof what, "in_%s 2 * stride 2^60", ax);
+    deconv_overflows(&d, what);
+    d = one;
+    *k = 2;
+    *dl = LIM / 2;
+    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60 - 1", ax);
+    deconv_fits(&d, what);
+    *dl = LIM / 2 + 1;
+    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60", ax);
+    deconv_overflows(&d, what);
+    /* Pads: an output of 3*2^60 - 2 before cropping (in 2, stride and dilation
+     * 2^60 - 1, kernel 2, output padding 2^60 - 2), so a pad of LIM still
+     * leaves a positive size. */
+    for (int end = 0; end <= 1; end++) {
+      d = one;
+      *in = 2;
+      *s = ((size_t)1 << 60) - 1;
+      *k = 2;
+      *dl = ((size_t)1 << 60) - 1;
+      *(axis ? &d.out_pad_w : &d.out_pad_h) = ((size_t)1 << 60) - 2;
+      size_t *pad = axis ? (end ? &d.pad_right : &d.pad_left) : (end ? &d.pad_bottom : &d.pad_top);
+      const char *pn = axis ? (end ? "pad_right" : "pad_left") : (end ? "pad_bottom" : "pad_top");
+      *pad = LIM;
+      snprintf(what, sizeof what, "%s = LIM", pn);
+      size_t oh, ow;
+      const ups_status st = ups_deconv_output_size(&d, &oh, &ow);
+      TU_EXPECT(st == UPS_OK && (axis ? ow : oh) == 3 * ((size_t)1 << 60) - 3 - LIM, "%s: %s",
+                what, ups_status_string(st));
+      *pad = LIM + 1;
+      snprintf(what, sizeof what, "%s = LIM + 1", pn);
+      deconv_overflows(&d, what);
+    }
+  }
+  /* Counts: input n*in_c*in_h*in_w, output n*out_c*out_h*out_w, weights
+   * in_c*(out_c/groups)*kh*kw; every split of 2^61 over two fields. */
+  typedef struct split { size_t *a, *b; const char *na, *nb; } split;
+  const split splits[] = {
+      {&d.n, &d.in_c, "n", "in_c"},         {&d.in_c, &d.in_h, "in_c", "in_h"},
+      {&d.in_h, &d.in_w, "in_h", "in_w"},   {&d.n, &d.out_c, "n", "out_c"},
+      {&d.out_c, &d.in_w, "out_c", "in_w"}, {&d.in_c, &d.kernel_h, "in_c", "kernel_h"},
+      {&d.out_c, &d.kernel_w, "out_c", "kernel_w"},
+  };
+  for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++)
+    for (int a = 1; a <= 60; a += 1) {
+      d = one;
+      *splits[i].a = (size_t)1 << a;
+      *splits[i].b = ((size_t)1 << (61 - a)) - 1;
+      /* A big kernel would grow the output: crop it back to 1. */
+      d.pad_top = d.kernel_h - 1;
+      d.pad_left = d.kernel_w - 1;
+      snprintf(what, sizeof what, "%s 2^%d * %s 2^%d - 1", splits[i].na, a, splits[i].nb, 61 - a);
+      deconv_fits(&d, what);
+      *splits[i].b = (size_t)1 << (61 - a);
+      d.pad_top = d.kernel_h - 1;
+      d.pad_left = d.kernel_w - 1;
+      snprintf(what, sizeof what, "%s 2^%d * %s 2^%d", splits[i].na, a, splits[i].nb, 61 - a);
+      deconv_overflows(&d, what);
+    }
+  /* The weight count divides out_c by groups. */
+  d = one;
+  d.in_c = 4;
+  d.out_c = (size_t)1 << 60;
+  d.groups = 4; /* weights 4 * 2^58 = 2^60 */
+  deconv_fits(&d, "weights 4 * 2^60/4");
+  d.groups = 2; /* 4 * 2^59 = 2^61 */
+  deconv_overflows(&d, "weights 4 * 2^60/2");
+}
+
+/* ------------------------------------------------------------ no leaks */
+
+static void test_balanced(void) {
+  for (int k = 0; k < ni; k++) {
+    ups_resize_params p = {0};
+    p.n = 1;
+    p.c = 3;
+    p.in_h = 2;
+    p.in_w = 2;
+    p.out_h = 2;
+    p.out_w = 5;
+    p.isa = isas[k];
+    float out[30];
+    long a0 = allocs, f0 = frees;
+    TU_EXPECT(ups_resize_nearest_f32(&p, t_in, out) == UPS_OK, "small nearest");
+    TU_EXPECT(ups_resize_bilinear_f32(&p, t_in, out) == UPS_OK, "small bilinear");
+    TU_EXPECT(allocs - a0 == frees - f0, "resize %s leaks", ups_isa_name(isas[k]));
+    ups_deconv_params d = {0};
+    d.n = d.in_h = d.in_w = 1;
+    d.in_c = 2;
+    d.out_c = 2;
+    d.kernel_h = d.kernel_w = 2;
+    d.stride_h = d.stride_w = 2;
+    d.isa = isas[k];
+    d.weight_layout = UPS_W_HWOI;
+    a0 = allocs;
+    f0 = frees;
+    TU_EXPECT(ups_deconv_f32(&d, t_in, t_w, t_b, out) == UPS_OK, "small deconv");
+    ups_deconv_plan *plan = NULL;
+    TU_EXPECT(ups_deconv_plan_create(&d, t_w, NULL, &plan) == UPS_OK, "plan");
+    const long tried = attempts;
+    TU_EXPECT(ups_deconv_plan_run(plan, t_in, out) == UPS_OK, "plan run");
+    TU_EXPECT(attempts == tried, "plan_run allocates (%ld)", attempts - tried);
+    ups_deconv_plan_destroy(plan);
+    TU_EXPECT(allocs - a0 == frees - f0, "deconv %s: %ld allocations, %ld frees",
+              ups_isa_name(isas[k]), allocs - a0, frees - f0);
+  }
+}
+
+int main(void) {
+#if SIZE_MAX <= 0xffffffffu
+  puts("test_limits: the boundaries are written for 64-bit size_t; nothing to do");
+  return tu_finish("limits");
+#else
+  buffers_init();
+  isas[0] = UPS_ISA_AUTO;
+  ni = 1 + tu_isas(isas + 1);
+  /* The allocation counter must see the library's allocations at all. */
+  long a0 = allocs;
+  ups_deconv_plan *plan = NULL;
+  ups_deconv_params d = {0};
+  d.n = d.in_c = d.out_c = d.in_h = d.in_w = d.kernel_h = d.kernel_w = 1;
+  TU_EXPECT(ups_deconv_plan_create(&d, t_w, NULL, &plan) == UPS_OK && allocs > a0,
+            "the malloc wrappers count the library's allocations");
+  ups_deconv_plan_destroy(plan);
+  test_resize_limits();
+  test_deconv_limits();
+  test_balanced();
+  return tu_finish("limits");
+#endif
+}

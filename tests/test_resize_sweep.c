@@ -1,0 +1,209 @@
+/* test_resize_sweep.c — every SIMD variant of nearest and bilinear resize
+ * against the scalar reference over a seeded random sweep:
+ * n 1-3, c 1-70, sizes 1-67 up and down (plus integer factors 2, 3, 4, 8 and
+ * the half-pixel 2x pattern the fast paths take), every coordinate mode and
+ * rounding, explicit scales, both layouts, input and output pointers offset by
+ * every multiple of 4 bytes within 32, outputs pre-filled with NaN, a few
+ * NaN/inf inputs. Buffers end flush against a guard page (a read or write past
+ * the end faults) and the floats before the output must stay untouched.
+ * Usage: test_resize_sweep [cases-per-operator [seed]]. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+typedef struct sweep_stats {
+  size_t cases, elems;
+  double worst;
+} sweep_stats;
+
+static size_t pick_out(tu_rng *r, size_t in, int *factor) {
+  *factor = 0;
+  switch (tu_range(r, 0, 3)) {
+    case 0: { /* an integer factor */
+      static const size_t f[4] = {2, 3, 4, 8};
+      const size_t k = f[tu_range(r, 0, 3)];
+      *factor = (int)k;
+      return in * k;
+    }
+    default:
+      return tu_range(r, 1, 67);
+  }
+}
+
+static size_t pick_in(tu_rng *r) {
+  switch (tu_range(r, 0, 3)) {
+    case 0:
+      return tu_range(r, 1, 8);
+    case 1:
+      return tu_range(r, 9, 20);
+    default:
+      return tu_range(r, 1, 67);
+  }
+}
+
+static size_t pick_c(tu_rng *r) {
+  switch (tu_range(r, 0, 5)) {
+    case 0:
+      return 1;
+    case 1:
+      return tu_range(r, 2, 7);
+    case 2:
+      return 8 * tu_range(r, 1, 8);
+    default:
+      return tu_range(r, 1, 70);
+  }
+}
+
+/* Runs one case on every variant; returns 0 when the parameters were invalid
+ * (not counted). */
+static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int special,
+                    sweep_stats *st) {
+  ups_resize_params p = *base;
+  size_t oh, ow;
+  if (ups_resize_output_size(&p, &oh, &ow) != UPS_OK) return 0;
+  const size_t in_e = p.n * p.c * p.in_h * p.in_w, out_e = p.n * p.c * oh * ow;
+  const size_t in_off = tu_range(r, 0, 7), out_off = tu_range(r, 0, 7);
+
+  tu_guarded gin, gout;
+  float *inb = tu_guarded_alloc(&gin, (in_e + in_off) * sizeof(float), 1);
+  float *outb = tu_guarded_alloc(&gout, (out_e + out_off) * sizeof(float), 1);
+  TU_EXPECT(inb && outb, "guarded alloc");
+  if (!inb || !outb) {
+    tu_guarded_free(&gin), tu_guarded_free(&gout);
+    return 0;
+  }
+  float *in = inb + in_off, *out = outb + out_off;
+  /* Mostly [-1, 1]; sometimes huge, sometimes subnormal magnitudes. */
+  const size_t mag = tu_range(r, 0, 19);
+  const float hi = mag == 0 ? 1e30f : mag == 1 ? 1e-39f : 1.0f;
+  tu_fill(r, inb, in_e + in_off, -hi, hi);
+  if (special) {
+    const size_t k = tu_range(r, 1, 4);
+    for (size_t i = 0; i < k; i++) {
+      const float v[3] = {NAN, INFINITY, -INFINITY};
+      in[tu_range(r, 0, in_e - 1)] = v[tu_range(r, 0, 2)];
+    }
+  }
+
+  ups_isa isas[4];
+  const int ni = tu_isas(isas);
+  for (int k = 0; k < ni; k++) {
+    p.isa = isas[k];
+    tu_fill_nan(outb, out_e + out_off);
+    const ups_status s =
+        bilinear ? ups_resize_bilinear_f32(&p, in, out) : ups_resize_nearest_f32(&p, in, out);
+    TU_EXPECT(s == UPS_OK, "%s status %d", ups_isa_name(isas[k]), (int)s);
+    if (s != UPS_OK) continue;
+    int before_ok = 1;
+    for (size_t i = 0; i < out_off; i++) before_ok &= isnan(outb[i]) != 0;
+    ups_check_result cr;
+    const ups_status cs =
+        bilinear ? ups_check_bilinear(&p, in, out, &cr) : ups_check_nearest(&p, in, out, &cr);
+    TU_EXPECT(cs == UPS_OK && cr.failures == 0 && before_ok,
+              "%s %s %s n%zu c%zu %zux%zu->%zux%zu scale %g,%g coord %d round %d offs %zu/%zu: "
+              "%zu failures, first at %zu got %g want %g, worst %g, before_ok %d",
+              bilinear ? "bilinear" : "nearest", ups_isa_name(isas[k]),
+              p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.c, p.in_h, p.in_w, oh, ow,
+              (double)p.scale_h, (double)p.scale_w, (int)p.coord, (int)p.round, in_off, out_off,
+              cr.failures, cr.first_bad, (double)cr.first_got, (double)cr.first_want, cr.worst,
+              before_ok);
+    if (cs == UPS_OK && cr.worst > st->worst && isfinite(cr.worst)) st->worst = cr.worst;
+    st->elems += out_e;
+  }
+  st->cases++;
+  tu_guarded_free(&gin);
+  tu_guarded_free(&gout);
+  return 1;
+}
+
+static void sweep(tu_rng *r, int bilinear, size_t cases) {
+  sweep_stats st = {0, 0, 0.0};
+  size_t done = 0, tries = 0;
+  while (done < cases && tries < 4 * cases) {
+    tries++;
+    ups_resize_params p = {0};
+    p.layout = tu_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
+    p.n = tu_range(r, 1, 3);
+    p.c = pick_c(r);
+    p.in_h = pick_in(r);
+    p.in_w = pick_in(r);
+    int fh, fw;
+    p.out_h = pick_out(r, p.in_h, &fh);
+    p.out_w = pick_out(r, p.in_w, &fw);
+    p.coord = (ups_coord)tu_range(r, 0, bilinear ? 3 : 4);
+    p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)tu_range(r, 0, 3);
+    if (tu_range(r, 0, 4) == 0) { /* explicit scales */
+      p.scale_h = fh ? (float)fh : tu_uniform(r, 0.3f, 5.0f);
+      p.scale_w = fw ? (float)fw : tu_uniform(r, 0.3f, 5.0f);
+      if (tu_range(r, 0, 1)) p.out_h = 0; /* derived: floor(in*scale) */
+      if (tu_range(r, 0, 1)) p.out_w = 0;
+    }
+    /* Keep the sweep inside its time budget: large planes with many channels
+     * are rare. */
+    size_t oh, ow;
+    if (ups_resize_output_size(&p, &oh, &ow) != UPS_OK) continue;
+    if (p.n * p.c * oh * ow > 600000) p.c = 1 + p.c % 8;
+    done += (size_t)run_case(r, bilinear, &p, tu_range(r, 0, 29) == 0, &st);
+  }
+  TU_EXPECT(done == cases, "only %zu of %zu cases ran", done, cases);
+
+  /* The benchmark's shapes (scaled down) and each fast path, both layouts. */
+  static const size_t shapes[][5] = {
+      /* c, in_h, in_w, out_h, out_w */
+      {64, 32, 32, 64, 64},
+      {16, 17, 33, 34, 66},
+      {3, 9, 9, 18, 18},
+      {8, 16, 16, 48, 48},
+      {5, 10, 12, 40, 48},
+      {2, 8, 8, 64, 64},
+      {64, 32, 32, 48, 48},
+      {7, 31, 29, 62, 58},
+      {24, 16, 16, 61, 61},
+      {1, 40, 40, 80, 80},
+      {9, 20, 20, 13, 11},
+      {12, 1, 1, 5, 9},
+      /* rows around and beyond the kernels' 2048-float chunks and window
+       * tables; many channels */
+      {1, 2, 1100, 3, 2200},
+      {1, 3, 1030, 5, 2060},
+      {2100, 3, 4, 7, 9},
+      {2049, 2, 2, 3, 3},
+      {3, 2, 700, 3, 1400},
+      {2, 3, 1500, 4, 2300},
+      {2, 2, 2100, 3, 1300},
+      {1, 2, 1025, 3, 2050},
+      {2, 2, 1365, 3, 2049},
+  };
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (int layout = 0; layout < 2; layout++)
+      for (int coord = 0; coord < (bilinear ? 4 : 5); coord++) {
+        ups_resize_params p = {0};
+        p.layout = layout ? UPS_NHWC : UPS_NCHW;
+        p.n = 1 + s % 2;
+        p.c = shapes[s][0];
+        p.in_h = shapes[s][1];
+        p.in_w = shapes[s][2];
+        p.out_h = shapes[s][3];
+        p.out_w = shapes[s][4];
+        p.coord = (ups_coord)coord;
+        p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)(s % 4);
+        run_case(r, bilinear, &p, s == 3, &st);
+      }
+  printf("%s: %zu cases, %zu output elements checked, worst error/bound %g\n",
+         bilinear ? "bilinear" : "nearest", st.cases, st.elems, st.worst);
+}
+
+int main(int argc, char **argv) {
+  const size_t cases = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 2000;
+  tu_rng r = {argc > 2 ? (uint64_t)strtoull(argv[2], NULL, 10) : 0x5eed2026u};
+  ups_isa isas[4];
+  const int ni = tu_isas(isas);
+  printf("variants:");
+  for (int k = 0; k < ni; k++) printf(" %s", ups_isa_name(isas[k]));
+  printf("\n");
+  sweep(&r, 0, cases);
+  sweep(&r, 1, cases);
+  return tu_finish("resize_sweep");
+}

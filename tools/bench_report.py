@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+"""bench_report.py — turn one upsimd-bench run into results/<cpu>/README.md.
+
+Reads results/<cpu>/bench.json (Google Benchmark JSON from upsimd-bench) and
+results/<cpu>/check.txt (upsimd-check's table), writes results/<cpu>/README.md
+with tables (time, GB/s or GFLOP/s, roof, speed-up over scalar, ratio to the
+best peer) and SVG bar charts of roof, rewrites results/README.md (the index of
+every CPU) and prints a summary table. Python 3 standard library only.
+
+    tools/bench_report.py results/<cpu> [--summary-only]
+
+Which number is used: the median aggregate when the run had repetitions, else
+the single run (the median of several if GB ran the benchmark more than once).
+Times are CPU time (what the counters and the roof probes use).
+"""
+
+import html
+import json
+import os
+import statistics
+import sys
+
+OPS = ("nearest", "bilinear", "deconv")
+UPSIMD_VARIANTS = ("scalar", "avx2", "neon", "auto")
+TIME_SCALE = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def split_name(name):
+    """op/layout/workload/variant -> dict; probes and packing keep their kind."""
+    parts = name.split("/")
+    if parts[0] == "probe":
+        return {"kind": "probe", "op": "probe", "layout": parts[1], "workload": "/".join(parts[2:]),
+                "variant": parts[1]}
+    if len(parts) < 4:
+        return None
+    kind = "pack" if parts[0] == "deconv-pack" else "run"
+    return {"kind": kind, "op": parts[0], "layout": parts[1], "workload": parts[2],
+            "variant": parts[3]}
+
+
+def collect(bench):
+    """One record per benchmark name: status, seconds per call, counters, label."""
+    by_name = {}
+    order = []
+    for b in bench.get("benchmarks", []):
+        name = b.get("run_name") or b["name"]
+        if name not in by_name:
+            by_name[name] = {"runs": [], "median": None, "error": None}
+            order.append(name)
+        rec = by_name[name]
+        if b.get("error_occurred"):
+            rec["error"] = b.get("error_message", "error")
+            continue
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                rec["median"] = b
+        else:
+            rec["runs"].append(b)
+    out = []
+    for name in order:
+        rec = by_name[name]
+        parsed = split_name(name)
+        if parsed is None:
+            continue
+        r = dict(parsed, name=name, status="ok", seconds=None, counters={}, label="", message="")
+        if rec["error"] is not None:
+            msg = rec["error"]
+            r["message"] = msg
+            if msg.startswith("skipped:"):
+                r["status"] = "skipped"
+            elif msg.startswith("FAILED:"):
+                r["status"] = "WRONG"
+            else:
+                r["status"] = "peer-excluded" if msg.startswith("peer-") else "error"
+            out.append(r)
+            continue
+        src = rec["median"]
+        runs = rec["runs"]
+        if src is None and not runs:
+            continue
+        if src is None:
+            # No aggregates: the median of the runs GB reported (usually one).
+            def per_call(b):
+                return b["cpu_time"] * TIME_SCALE.get(b.get("time_unit", "ns"), 1e-9)
+            runs = sorted(runs, key=per_call)
+            src = runs[len(runs) // 2]
+        r["seconds"] = src["cpu_time"] * TIME_SCALE.get(src.get("time_unit", "ns"), 1e-9)
+        for key in ("items_per_second", "bytes_per_second", "GFLOPS", "roof"):
+            if key in src:
+                r["counters"][key] = src[key]
+        r["label"] = src.get("label", "")
+        out.append(r)
+    return out
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s >= 1:
+        return f"{s:.3g} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.3g} ms"
+    if s >= 1e-6:
+        return f"{s * 1e6:.3g} µs"
+    return f"{s * 1e9:.3g} ns"
+
+
+def fmt_ratio(x, digits=3):
+    return "-" if x is None else f"{x:.{digits}g}"
+
+
+def rate_of(r):
+    c = r["counters"]
+    if r["op"] == "deconv" and r["kind"] == "run" and "GFLOPS" in c:
+        return f"{c['GFLOPS']:.3g} GFLOP/s"
+    if "bytes_per_second" in c:
+        return f"{c['bytes_per_second'] / 1e9:.3g} GB/s"
+    if "GFLOPS" in c:
+        return f"{c['GFLOPS']:.3g} GFLOP/s"
+    return "-"
+
+
+def enrich(records):
+    """Speed-up over scalar and ratio to the best (fastest correct) peer."""
+    groups = {}
+    for r in records:
+        if r["kind"] in ("run", "pack"):
+            groups.setdefault((r["kind"], r["op"], r["layout"], r["workload"]), []).append(r)
+    for rows in groups.values():
+        scalar = next((x for x in rows if x["variant"] == "scalar" and x["seconds"]), None)
+        peers = [x for x in rows if x["variant"] not in UPSIMD_VARIANTS and x["seconds"]]
+        best = min(peers, key=lambda x: x["seconds"]) if peers else None
+        for x in rows:
+            x["speedup"] = scalar["seconds"] / x["seconds"] if scalar and x["seconds"] else None
+            x["best_peer"] = best["variant"] if best else None
+            x["vs_peer"] = (best["seconds"] / x["seconds"]
+                            if best and x["seconds"] and x["variant"] in UPSIMD_VARIANTS else None)
+    return groups
+
+
+def cell_status(r):
+    if r["status"] == "ok":
+        return None
+    if r["status"] == "skipped":
+        return "skipped"
+    if r["status"] == "WRONG":
+        return "**WRONG — refused, not timed**"
+    return "excluded (" + r["message"].split(":")[0] + ")"
+
+
+def table_rows(records, kind, op):
+    rows = [r for r in records if r["kind"] == kind and r["op"] == op]
+    lines = []
+    if not rows:
+        return lines
+    lines.append("| workload | layout | variant | time | throughput | roof | × scalar | vs best peer |")
+    lines.append("|---|---|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        st = cell_status(r)
+        if st == "skipped":
+            continue  # listed once below the table
+        if st:
+            lines.append(f"| {r['workload']} | {r['layout']} | {r['variant']} | {st} | | | | |")
+            continue
+        roof = r["counters"].get("roof")
+        vs = ""
+        if r.get("vs_peer") is not None:
+            vs = f"{r['vs_peer']:.2f}× ({r['best_peer']})"
+        lines.append(
+            f"| {r['workload']} | {r['layout']} | {r['variant']} | {fmt_time(r['seconds'])} | "
+            f"{rate_of(r)} | {fmt_ratio(roof, 2)} | "
+            f"{'' if r.get('speedup') is None else format(r['speedup'], '.2f') + '×'} | {vs} |")
+    return lines
+
+
+def svg_chart(records, op, kind="run"):
+    """Horizontal bars of roof, one group per workload/layout, one bar per variant."""
+    rows = [r for r in records if r["kind"] == kind and r["op"] == op and r["status"] == "ok"
+            and "roof" in r["counters"]]
+    if not rows:
+        return None
+    palette = {"scalar": "#9e9e9e", "avx2": "#1f77b4", "neon": "#2ca02c", "auto": "#17becf",
+               "onednn": "#ff7f0e", "xnnpack": "#d62728", "opencv": "#9467bd"}
+    groups = []
+    for r in rows:
+        key = f"{r['workload']} ({r['layout']})"
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(r)
+    bar_h, gap, left, width = 12, 10, 300, 420
+    height = 40 + sum(len(g[1]) * bar_h + gap for g in groups) + 30
+    top_roof = max(1.0, max(r["counters"]["roof"] for r in rows))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
+           f'font-family="sans-serif" font-size="10">',
+           f'<text x="10" y="16" font-size="13">{html.escape(op)}: roof (fraction of this '
+           f'machine\'s limit; 1 = at the limit)</text>']
+    y = 32
+    for key, rs in groups:
+        out.append(f'<text x="10" y="{y + bar_h}" >{html.escape(key)}</text>')
+        for r in rs:
+            w = r["counters"]["roof"] / top_roof * width
+            color = palette.get(r["variant"], "#8c564b")
+            out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                       f'fill="{color}"/>')
+            out.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 3}">'
+                       f'{html.escape(r["variant"])} {r["counters"]["roof"]:.2f}</text>')
+            y += bar_h
+        y += gap
+    x1 = left + width / top_roof
+    out.append(f'<line x1="{x1:.1f}" y1="28" x2="{x1:.1f}" y2="{y}" stroke="#000" '
+               f'stroke-dasharray="3,3"/>')
+    out.append(f'<text x="{x1 - 8:.1f}" y="{y + 12}">1.0</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def context_lines(ctx):
+    keys = [("CPU (hwloc)", "cpu_model"), ("cores / PUs", None), ("L1d / L2 / L3", None),
+            ("timing thread pinned to PU", "pinned_pu"), ("ISAs usable", "upsimd_isas_usable"),
+            ("AUTO picks", "upsimd_isa_auto"), ("run mode", "upsimd_mode"), ("date", "date"),
+            ("host", "host_name"), ("Google Benchmark build", "library_build_type")]
+    lines = ["| | |", "|---|---|"]
+    for title, key in keys:
+        if key is None and title.startswith("cores"):
+            v = f"{ctx.get('cpu_cores', '?')} / {ctx.get('cpu_pus', '?')}"
+        elif key is None:
+            def kib(k):
+                try:
+                    return f"{int(ctx.get(k, 0)) // 1024} KiB"
+                except ValueError:
+                    return "?"
+            v = f"{kib('cache_l1d_bytes')} / {kib('cache_l2_bytes')} / {kib('cache_l3_bytes')}"
+        else:
+            v = ctx.get(key, "?")
+        lines.append(f"| {title} | {v} |")
+    for k in sorted(ctx):
+        if k.startswith("peer_"):
+            lines.append(f"| peer {k[5:]} | {ctx[k]} |")
+    return lines
+
+
+def probe_lines(records, ctx):
+    lines = ["| probe | measured at start-up | as a benchmark | roof of the probe |",
+             "|---|---:|---:|---:|"]
+    for r in records:
+        if r["kind"] != "probe":
+            continue
+        if r["status"] != "ok":
+            lines.append(f"| {r['name']} | | {r['status']} | |")
+            continue
+        if r["layout"] == "copy":
+            start = ctx.get(f"probe_copy_{r['workload']}_GBps", "?")
+            start = f"{start} GB/s"
+        else:
+            start = f"{ctx.get('probe_fma_gflops', '?')} GFLOP/s" if r["workload"] == \
+                ("avx2" if ctx.get("probe_fma_kind") == "avx2-fma" else "portable") else ""
+        lines.append(f"| {r['name']} | {start} | {rate_of(r)} | "
+                     f"{fmt_ratio(r['counters'].get('roof'), 3)} |")
+    return lines
+
+
+def write_readme(outdir, bench, records, check_text):
+    ctx = bench.get("context", {})
+    md = []
+    mode = ctx.get("upsimd_mode", "full")
+    md.append(f"# upsimd results: {ctx.get('cpu_model', 'unknown CPU')}")
+    md.append("")
+    md.append("Generated by `tools/bench_report.py` from `bench.json` (upsimd-bench) and "
+              "`check.txt` (upsimd-check) of one `scripts/bench` run. Do not edit by hand.")
+    if mode != "full":
+        md.append("")
+        md.append("> **This is a `--quick` run** (few workloads, short timings, no repetitions): "
+                  "a smoke test, not for publication. Run `scripts/bench` for the full tables.")
+    if ctx.get("library_build_type") == "debug":
+        md.append("")
+        md.append("> Google Benchmark's own library reports a debug build (Debian's "
+                  "libbenchmark); it affects only GB's bookkeeping between timed loops, not the "
+                  "code under test, which is a Release build.")
+    md.append("")
+    md.append("## Machine")
+    md.append("")
+    md.extend(context_lines(ctx))
+    md.append("")
+    md.append("## How to read")
+    md.append("")
+    md.append("- **time**: CPU time per call (median of the repetitions when there were any), "
+              "one thread pinned to one core.")
+    md.append("- **throughput**: GB/s of compulsory traffic (input read once, output written "
+              "once, weights once) for resize and packing; GFLOP/s of useful work (2 × the "
+              "multiply-adds that land inside the output) for deconv.")
+    md.append("- **roof**: the time this machine's own limit needs for the same work divided by "
+              "the measured time (1 = at the limit). The limit is a streaming copy of the same "
+              "bytes on buffers of the same sizes (so the same cache level) for resize and "
+              "packing, and for deconv the larger of that and the FMA probe's time for the "
+              "useful FLOPs. All limits are measured in the same process (probes below).")
+    md.append("- **× scalar**: speed-up over the scalar reference of the same row group. "
+              "**vs best peer**: the fastest correct peer's time divided by this time "
+              "(> 1: upsimd is faster).")
+    md.append("- Every variant and peer is checked against the scalar reference before it is "
+              "timed: **WRONG** rows were refused (no time); peers that disagree are excluded.")
+    md.append("")
+    md.append("## Limits (probes)")
+    md.append("")
+    md.extend(probe_lines(records, ctx))
+    md.append("")
+    md.append("## Correctness sweep (upsimd-check)")
+    md.append("")
+    md.append(check_text.strip() if check_text else "(no check.txt)")
+    md.append("")
+    for op in OPS:
+        lines = table_rows(records, "run", op)
+        if not lines:
+            continue
+        md.append(f"## {op}")
+        md.append("")
+        md.extend(lines)
+        md.append("")
+        svg = svg_chart(records, op)
+        if svg:
+            fname = f"roof-{op}.svg"
+            with open(os.path.join(outdir, fname), "w", encoding="utf-8") as f:
+                f.write(svg + "\n")
+            md.append(f"![roof of every {op} variant]({fname})")
+            md.append("")
+    lines = table_rows(records, "pack", "deconv-pack")
+    if lines:
+        md.append("## deconv weight packing (plan creation)")
+        md.append("")
+        md.extend(lines)
+        md.append("")
+    abouts = {}
+    for r in records:
+        if r["kind"] == "run" and r["label"]:
+            abouts.setdefault(r["workload"], r["label"].split(";")[0])
+    if abouts:
+        md.append("## Workloads")
+        md.append("")
+        md.append("| workload | model, layer, shape |")
+        md.append("|---|---|")
+        for k, v in abouts.items():
+            md.append(f"| {k} | {v} |")
+        md.append("")
+    skipped = sorted({r["message"] for r in records if r["status"] == "skipped"})
+    excluded = [r for r in records if r["status"] in ("peer-excluded", "error")]
+    if skipped or excluded:
+        md.append("## Not timed")
+        md.append("")
+        for m in skipped:
+            n = sum(1 for r in records if r["message"] == m)
+            md.append(f"- {n} benchmark(s) {m}")
+        for r in excluded:
+            md.append(f"- `{r['name']}`: {r['message']}")
+        md.append("")
+    with open(os.path.join(outdir, "README.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(md))
+
+
+def write_index(results_dir):
+    rows = []
+    for d in sorted(os.listdir(results_dir)):
+        path = os.path.join(results_dir, d, "bench.json")
+        if not os.path.isfile(path):
+            continue
+        try:
+            bench = load(path)
+        except (OSError, ValueError):
+            continue
+        ctx = bench.get("context", {})
+        recs = collect(bench)
+        auto = [r["counters"]["roof"] for r in recs
+                if r["kind"] == "run" and r["variant"] == "auto" and r["status"] == "ok"
+                and "roof" in r["counters"]]
+        wrong = sum(1 for r in recs if r["status"] == "WRONG")
+        rows.append(f"| [{d}]({d}/README.md) | {ctx.get('cpu_model', '?')} | "
+                    f"{ctx.get('cpu_cores', '?')} | {ctx.get('upsimd_isas_usable', '?')} | "
+                    f"{ctx.get('probe_fma_gflops', '?')} | {ctx.get('probe_copy_dram_GBps', '?')} | "
+                    f"{statistics.median(auto) if auto else 0:.2f} | {wrong} | "
+                    f"{ctx.get('upsimd_mode', '?')} | {ctx.get('date', '?')[:10]} |")
+    md = ["# upsimd results", "",
+          "One folder per CPU, each written by `scripts/bench` (see the top-level README, "
+          "\"Benchmark harness\"). Roof: fraction of that machine's own limit (1 = at the limit).",
+          "",
+          "| CPU folder | CPU model | cores | ISAs usable | FMA peak GFLOP/s (1 core) | "
+          "copy GB/s (DRAM) | median roof of auto | wrong variants | mode | date |",
+          "|---|---|---:|---|---:|---:|---:|---:|---|---|"]
+    md.extend(rows)
+    with open(os.path.join(results_dir, "README.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(md) + "\n")
+
+
+def print_summary(records):
+    name_w = max([len(r["name"]) for r in records if r["kind"] != "probe"] + [20])
+    print(f"{'benchmark':<{name_w}}  {'time':>10}  {'throughput':>16}  {'roof':>6}  "
+          f"{'x scalar':>8}  {'vs best peer':>18}")
+    for r in records:
+        if r["kind"] == "probe":
+            continue
+        if r["status"] == "skipped":
+            continue
+        if r["status"] != "ok":
+            print(f"{r['name']:<{name_w}}  {r['status']}: {r['message'][:100]}")
+            continue
+        roof = r["counters"].get("roof")
+        vs = f"{r['vs_peer']:.2f}x {r['best_peer']}" if r.get("vs_peer") is not None else ""
+        sp = f"{r['speedup']:.2f}x" if r.get("speedup") is not None else ""
+        print(f"{r['name']:<{name_w}}  {fmt_time(r['seconds']):>10}  {rate_of(r):>16}  "
+              f"{fmt_ratio(roof, 2):>6}  {sp:>8}  {vs:>18}")
+    skipped = sum(1 for r in records if r["status"] == "skipped")
+    wrong = sum(1 for r in records if r["status"] == "WRONG")
+    excluded = sum(1 for r in records if r["status"] in ("peer-excluded", "error"))
+    print(f"\n{skipped} skipped (variant not on this CPU), {excluded} peer run(s) excluded, "
+          f"{wrong} WRONG variant(s) refused")
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(__doc__)
+        return 0 if len(argv) >= 2 else 2
+    outdir = argv[1]
+    bench = load(os.path.join(outdir, "bench.json"))
+    check_path = os.path.join(outdir, "check.txt")
+    check_text = open(check_path, encoding="utf-8").read() if os.path.exists(check_path) else ""
+    records = collect(bench)
+    enrich(records)
+    if "--summary-only" not in argv:
+        write_readme(outdir, bench, records, check_text)
+        write_index(os.path.dirname(os.path.abspath(outdir)))
+    print_summary(records)
+    return 1 if any(r["status"] == "WRONG" for r in records) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
