@@ -22,11 +22,20 @@
  *   call; otherwise two gathers. Windows are clamped inside the row; rows
  *   narrower than 8 are loaded with vmaskmovps (masked lanes never fault).
  *   Rows wider than a chunk compute the windows on the fly.
- * NHWC with 8 or more channels, direct: for a group of output rows sharing
- * their input rows, each output pixel's channel vectors are interpolated in
- * registers (top and bottom once, one blend per row; the last channel vector
- * overlaps). Measured faster than caching horizontal passes, whose rows are
- * c times longer and fall out of L1.
+ * NHWC with 8 or more channels, direct, in registers (the last channel vector
+ * of a pixel overlaps; pixels written in order with all their channels):
+ * - blocks of two runs of output rows that share an input row (rows reading
+ *   (a0, a1), then rows reading (a1, b1)): the column passes of the three
+ *   input rows are made once per pixel and channel vector, then each row of
+ *   the block is one blend (1.5x: 3 column passes per 3 output rows instead
+ *   of 4; the common block shapes are specialised so the row weights stay in
+ *   registers);
+ * - half-pixel 2x on both axes: constant weights, so products are shared:
+ *   rows 2k+1 .. 2k+4 at once (row k+1's products serve both pairs) and
+ *   columns in pairs (2j, 2j+1) sharing p_j*0.75.
+ * Caching column passes (as NCHW does) measured slower for NHWC: a pass row
+ * is c times longer than an NCHW one, and column strips that would fit the
+ * stack break the sequential store streams (up to 2x slower at 1x64x128x128).
  * Output: full vectors, the last one overlapping; rows shorter than 8 floats
  * use masked stores. Nothing outside the input is read, nothing outside the
  * output written. */
@@ -239,252 +248,208 @@ static inline void blend_flat(const float *t, const float *b, const float *wy0, 
                      lerp(_mm256_loadu_ps(t + L - 8), _mm256_loadu_ps(b + L - 8), w0, w1));
 }
 
-/* NHWC, c >= 8, direct: for a group of g output rows sharing their input
- * rows, each output pixel's channel vectors are interpolated in registers
- * (top and bottom once, then one blend per row). Measured faster than
- * caching horizontal passes for NHWC (whose rows are c times longer). */
+/* NHWC, c >= 8, direct: output rows are taken in blocks of two runs, run A
+ * reading input rows (a0, a1) and run B reading (a1, b1) (upsampling: the
+ * next run shares a row), up to GMAX rows each. For each output pixel and
+ * channel vector the column passes of the (up to) three input rows are made
+ * once in registers, then every row of the block is one blend: 3 column
+ * passes per 3 output rows at 1.5x instead of 4. Pixels are written in order
+ * with all their channels (sequential store streams). Measured faster than
+ * caching column passes, whose NHWC rows are c times longer than NCHW ones. */
+enum { GMAX = 4 };
+
+/* One block: ga rows at da from input rows r0, r1 and gb rows at db from r1,
+ * r2, with row weights wa, wb. Inlined with constant ga, gb for the common
+ * shapes (weights then stay in registers). */
+static inline void nhwc_block(const ups_linear_axis *ax, size_t c, size_t stride, const float *r0,
+                              const float *r1, const float *r2, float *da, float *db,
+                              const float (*wa)[2], const float (*wb)[2], size_t ga, size_t gb) {
+  const size_t ow = ax->out;
+  __m256 ya[GMAX][2], yb[GMAX][2];
+  for (size_t r = 0; r < ga; r++) {
+    ya[r][0] = _mm256_set1_ps(wa[r][0]);
+    ya[r][1] = _mm256_set1_ps(wa[r][1]);
+  }
+  for (size_t r = 0; r < gb; r++) {
+    yb[r][0] = _mm256_set1_ps(wb[r][0]);
+    yb[r][1] = _mm256_set1_ps(wb[r][1]);
+  }
+  for (size_t x = 0; x < ow; x++) {
+    const size_t o0 = ax->i0[x] * c, o1 = ax->i1[x] * c;
+    const __m256 w0 = _mm256_broadcast_ss(ax->w0 + x), w1 = _mm256_broadcast_ss(ax->w1 + x);
+    const size_t xo = x * c;
+    for (size_t c0 = 0; c0 < c; c0 += 8) {
+      const size_t ch = c0 + 8 <= c ? c0 : c - 8; /* last vector overlaps */
+      const __m256 h0 = lerp(_mm256_loadu_ps(r0 + o0 + ch), _mm256_loadu_ps(r0 + o1 + ch), w0, w1);
+      const __m256 h1 = lerp(_mm256_loadu_ps(r1 + o0 + ch), _mm256_loadu_ps(r1 + o1 + ch), w0, w1);
+      for (size_t r = 0; r < ga; r++)
+        _mm256_storeu_ps(da + r * stride + xo + ch, lerp(h0, h1, ya[r][0], ya[r][1]));
+      if (gb) {
+        const __m256 h2 =
+            lerp(_mm256_loadu_ps(r2 + o0 + ch), _mm256_loadu_ps(r2 + o1 + ch), w0, w1);
+        for (size_t r = 0; r < gb; r++)
+          _mm256_storeu_ps(db + r * stride + xo + ch, lerp(h1, h2, yb[r][0], yb[r][1]));
+      }
+    }
+  }
+}
+
 static void bilinear_nhwc_direct(const ups_bilinear_job *job) {
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  const size_t cv = c & ~(size_t)7, stride = ow * c;
+  const size_t stride = ow * c, rs = iw * c;
   for (size_t n = 0; n < job->n; n++) {
-    const float *src = job->in + n * ih * iw * c;
+    const float *src = job->in + n * ih * rs;
     float *out = job->out + n * oh * stride;
-    for (size_t y = 0, g; y < oh; y += g) {
-      g = 1;
-      while (y + g < oh && ay->i0[y + g] == ay->i0[y] && ay->i1[y + g] == ay->i1[y]) g++;
-      const float *r0 = src + ay->i0[y] * iw * c, *r1 = src + ay->i1[y] * iw * c;
-      const float *wy0 = ay->w0 + y, *wy1 = ay->w1 + y;
-      /* Weights of the first two rows in registers (stores may alias the
-       * tables as far as the compiler knows). */
-      const __m256 y00 = _mm256_broadcast_ss(wy0), y01 = _mm256_broadcast_ss(wy1);
-      const __m256 y10 = _mm256_broadcast_ss(wy0 + (g > 1)),
-                   y11 = _mm256_broadcast_ss(wy1 + (g > 1));
-      float *dst = out + y * stride;
-      for (size_t x = 0; x < ow; x++) {
-        const size_t o0 = ax->i0[x] * c, o1 = ax->i1[x] * c;
-        const float *pa = r0 + o0, *pb = r0 + o1, *pc = r1 + o0, *pd = r1 + o1;
-        const __m256 w0 = _mm256_broadcast_ss(ax->w0 + x), w1 = _mm256_broadcast_ss(ax->w1 + x);
-        float *d = dst + x * c;
-        for (size_t ch = 0; ch < c; ch += 8) {
-          const size_t cc = ch < cv ? ch : c - 8; /* last vector overlaps */
-          const __m256 top = lerp(_mm256_loadu_ps(pa + cc), _mm256_loadu_ps(pb + cc), w0, w1);
-          const __m256 bot = lerp(_mm256_loadu_ps(pc + cc), _mm256_loadu_ps(pd + cc), w0, w1);
-          if (g == 1) {
-            _mm256_storeu_ps(d + cc, lerp(top, bot, y00, y01));
-          } else if (g == 2) {
-            _mm256_storeu_ps(d + cc, lerp(top, bot, y00, y01));
-            _mm256_storeu_ps(d + stride + cc, lerp(top, bot, y10, y11));
-          } else {
-            for (size_t r = 0; r < g; r++)
-              _mm256_storeu_ps(d + r * stride + cc, lerp(top, bot, _mm256_broadcast_ss(wy0 + r),
-                                                         _mm256_broadcast_ss(wy1 + r)));
-          }
-        }
+    for (size_t y = 0; y < oh;) {
+      const size_t a0 = ay->i0[y], a1 = ay->i1[y];
+      size_t ga = 1, gb = 0;
+      while (ga < GMAX && y + ga < oh && ay->i0[y + ga] == a0 && ay->i1[y + ga] == a1) ga++;
+      const size_t yb = y + ga;
+      size_t b1 = a1;
+      if (yb < oh && ay->i0[yb] == a1 && a1 != a0) {
+        b1 = ay->i1[yb];
+        gb = 1;
+        while (gb < GMAX && yb + gb < oh && ay->i0[yb + gb] == a1 && ay->i1[yb + gb] == b1) gb++;
       }
+      float wa[GMAX][2], wb[GMAX][2];
+      for (size_t r = 0; r < ga; r++) wa[r][0] = ay->w0[y + r], wa[r][1] = ay->w1[y + r];
+      for (size_t r = 0; r < gb; r++) wb[r][0] = ay->w0[yb + r], wb[r][1] = ay->w1[yb + r];
+      const float *r0 = src + a0 * rs, *r1 = src + a1 * rs, *r2 = src + b1 * rs;
+      float *da = out + y * stride, *db = out + yb * stride;
+      const float(*ca)[2] = (const float(*)[2])wa, (*cb)[2] = (const float(*)[2])wb;
+      if (ga == 2 && gb == 1)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 2, 1);
+      else if (ga == 1 && gb == 2)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 1, 2);
+      else if (ga == 2 && gb == 2)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 2, 2);
+      else if (ga == 1 && gb == 1)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 1, 1);
+      else if (ga == 1 && gb == 0)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 1, 0);
+      else if (ga == 4 && gb == 4)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 4, 4);
+      else if (ga == 4 && gb == 0)
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, 4, 0);
+      else
+        nhwc_block(ax, c, stride, r0, r1, r2, da, db, ca, cb, ga, gb);
+      y = yb + gb;
     }
   }
 }
 
-/* NHWC, c >= 8, separable over column strips: the output is cut into strips
- * of pixels [xa, xb) (and, for c > SB, channel ranges [cs, cs+cw)); for each
- * strip, every output row of the image is produced in turn from the cached
- * horizontal passes of its two input rows (two slots of SB floats, each input
- * row's pass computed once per strip), so a pass is reused by all the output
- * rows that read that input row without caching whole rows (c times longer
- * than NCHW rows). */
-enum { SB = 2048 }; /* floats per strip buffer */
+/* NHWC half-pixel 2x on both axes, c >= 8: output rows 2k+1 and 2k+2 read
+ * input rows k and k+1 (clamped) with weights 0.75/0.25 and 0.25/0.75 on both
+ * axes, and so do columns. Two pairs of output rows (2k+1 .. 2k+4, input rows
+ * k, k+1, k+2) are made at once, so the products of row k+1's column pass
+ * serve both pairs; and columns go in pairs (2j, 2j+1), which share the
+ * product p_j*0.75 (2j = p_j-1*0.25 + p_j*0.75, 2j+1 = p_j*0.75 + p_j+1*0.25).
+ * Per 4 output vectors 10.5 multiplies instead of 16. Pixels are written in
+ * order with all their channels (sequential store streams measured faster
+ * than channel-blocked ones). Exactly the reference's products and sums
+ * (bit-identical). Row 0 and column 0 (weights 1 and 0) use the tables. */
 
-/* buf[(x - xa)*cw + ch] = top pass of pixel x, channels [cs, cs+cw) (cw >= 8;
- * the last channel vector overlaps). */
-static void hstrip_nhwc(const ups_linear_axis *ax, const float *row, size_t c, size_t cs,
-                        size_t cw, size_t xa, size_t xb, float *buf) {
-  const size_t cv = cw & ~(size_t)7;
-  for (size_t x = xa; x < xb; x++) {
-    const float *pa = row + ax->i0[x] * c + cs, *pb = row + ax->i1[x] * c + cs;
-    const __m256 w0 = _mm256_broadcast_ss(ax->w0 + x), w1 = _mm256_broadcast_ss(ax->w1 + x);
-    float *d = buf + (x - xa) * cw;
-    size_t ch = 0;
-    for (; ch < cv; ch += 8)
-      _mm256_storeu_ps(d + ch, lerp(_mm256_loadu_ps(pa + ch), _mm256_loadu_ps(pb + ch), w0, w1));
-    if (ch < cw) {
-      ch = cw - 8;
-      _mm256_storeu_ps(d + ch, lerp(_mm256_loadu_ps(pa + ch), _mm256_loadu_ps(pb + ch), w0, w1));
-    }
-  }
-}
-
-static void bilinear_nhwc_strips(const ups_bilinear_job *job) {
-  const ups_linear_axis *ay = &job->y, *ax = &job->x;
-  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  const size_t cw = c <= SB ? c : SB, np = SB / cw, stride = ow * c;
-  _Alignas(32) float hbuf[2][SB];
-  for (size_t n = 0; n < job->n; n++) {
-    const float *src = job->in + n * ih * iw * c;
-    float *out = job->out + n * oh * stride;
-    for (size_t c0 = 0; c0 < c; c0 += cw) {
-      const size_t cs = c0 + cw <= c ? c0 : c - cw;
-      for (size_t xa = 0; xa < ow; xa += np) {
-        const size_t xb = xa + np < ow ? xa + np : ow;
-        size_t crow[2] = {(size_t)-1, (size_t)-1};
-        for (size_t y = 0; y < oh; y++) {
-          const size_t rows[2] = {ay->i0[y], ay->i1[y]};
-          int slot[2];
-          for (int t = 0; t < 2; t++) {
-            slot[t] = crow[0] == rows[t] ? 0 : crow[1] == rows[t] ? 1 : -1;
-            if (slot[t] >= 0) continue;
-            const int keep = t == 1 ? slot[0] : crow[0] == rows[1] ? 0 : crow[1] == rows[1] ? 1 : -1;
-            const int s = keep == 0 ? 1 : 0;
-            hstrip_nhwc(ax, src + rows[t] * iw * c, c, cs, cw, xa, xb, hbuf[s]);
-            crow[s] = rows[t];
-            slot[t] = s;
-          }
-          const float *bt = hbuf[slot[0]], *bb = hbuf[slot[1]];
-          float *dst = out + y * stride;
-          if (cw == c) {
-            blend_flat(bt, bb, ay->w0 + y, ay->w1 + y, dst + xa * c, (xb - xa) * c);
-          } else {
-            for (size_t x = xa; x < xb; x++)
-              blend_flat(bt + (x - xa) * cw, bb + (x - xa) * cw, ay->w0 + y, ay->w1 + y,
-                         dst + x * c + cs, cw);
-          }
-        }
-      }
-    }
-  }
-}
-
-/* NHWC half-pixel 2x on both axes, c >= 8: the same strips, but with the
- * constant weights each product is shared. A column pass is, for input pixel
- * j and its right neighbour n, odd = p_j*0.75 + p_n*0.25, even =
- * p_j*0.25 + p_n*0.75 (p_n*0.25 and p_n*0.75 are reused by the next pair);
- * an input row's pass H is kept as Q1 = H*0.25 and Q3 = H*0.75, so output row
- * 2k+1 = Q3_k + Q1_k+1 and 2k+2 = Q1_k + Q3_k+1: one add per output vector.
- * Exactly the reference's products and sums (bit-identical). Row 0 and
- * column 0 (weights 1 and 0) use the tables. */
-typedef struct q13 {
-  _Alignas(32) float q1[SB];
-  _Alignas(32) float q3[SB];
-} q13;
-
-static inline void put_q(float *q1, float *q3, size_t i, __m256 h, int plain) {
-  if (plain) {
-    _mm256_storeu_ps(q1 + i, h);
-  } else {
-    _mm256_storeu_ps(q1 + i, _mm256_mul_ps(h, _mm256_set1_ps(0.25f)));
-    _mm256_storeu_ps(q3 + i, _mm256_mul_ps(h, _mm256_set1_ps(0.75f)));
-  }
-}
-
-/* The column pass of pixels [xa, xb), channels [cs, cs+cw) of one input row:
- * plain H into q1 (plain), else Q1 and Q3. */
-static inline void hstrip_hp2x(const ups_linear_axis *ax, const float *row, size_t c, size_t cs,
-                               size_t cw, size_t xa, size_t xb, float *q1, float *q3,
-                               int plain) {
+/* One output column of one or two row pairs (np): d[0..3] + off (d[1], d[3]
+ * NULL: not written) from the column passes h0, h1 (and h2) of input rows
+ * k, k+1 (and k+2). */
+static inline void hp2x_vert(__m256 h0, __m256 h1, __m256 h2, int np, float *const *d,
+                             size_t off) {
   const __m256 k1 = _mm256_set1_ps(0.25f), k3 = _mm256_set1_ps(0.75f);
+  const __m256 b1 = _mm256_mul_ps(h1, k1), b3 = _mm256_mul_ps(h1, k3);
+  _mm256_storeu_ps(d[0] + off, _mm256_add_ps(_mm256_mul_ps(h0, k3), b1));
+  if (d[1]) _mm256_storeu_ps(d[1] + off, _mm256_add_ps(_mm256_mul_ps(h0, k1), b3));
+  if (np == 2) {
+    _mm256_storeu_ps(d[2] + off, _mm256_add_ps(b3, _mm256_mul_ps(h2, k1)));
+    if (d[3]) _mm256_storeu_ps(d[3] + off, _mm256_add_ps(b1, _mm256_mul_ps(h2, k3)));
+  }
+}
+
+/* The column passes at output columns 2j and 2j+1 (j >= 1) of input row r,
+ * channels at ch. */
+static inline void hp2x_hpair(const float *r, size_t c, size_t j, size_t jn, size_t ch,
+                              __m256 *h) {
+  const __m256 k1 = _mm256_set1_ps(0.25f), k3 = _mm256_set1_ps(0.75f);
+  const __m256 a = _mm256_mul_ps(_mm256_loadu_ps(r + (j - 1) * c + ch), k1);
+  const __m256 m = _mm256_mul_ps(_mm256_loadu_ps(r + j * c + ch), k3);
+  const __m256 e = _mm256_mul_ps(_mm256_loadu_ps(r + jn * c + ch), k1);
+  h[0] = _mm256_add_ps(a, m);
+  h[1] = _mm256_add_ps(m, e);
+}
+
+static inline void hp2x_rows(const ups_linear_axis *ax, const float *const *r, size_t c,
+                             float *const *d, int np) {
   const size_t iw = ax->in;
-  const float *r = row + cs;
-  for (size_t c0 = 0; c0 < cw; c0 += 8) {
-    const size_t ch = c0 + 8 <= cw ? c0 : cw - 8;
-    float *b1 = q1 + ch - xa * cw, *b3 = q3 + ch - xa * cw;
-    size_t x = xa;
-    if (x == 0) {
-      const __m256 h = lerp(_mm256_loadu_ps(r + ax->i0[0] * c + ch),
-                            _mm256_loadu_ps(r + ax->i1[0] * c + ch), _mm256_broadcast_ss(ax->w0),
-                            _mm256_broadcast_ss(ax->w1));
-      put_q(b1, b3, 0, h, plain);
-      x = 1;
+  { /* Columns 0 (tables' weights) and 1 (p_0*0.75 + p_min(1,iw-1)*0.25). */
+    const __m256 w0 = _mm256_broadcast_ss(ax->w0), w1 = _mm256_broadcast_ss(ax->w1);
+    const __m256 v0 = _mm256_broadcast_ss(ax->w0 + 1), v1 = _mm256_broadcast_ss(ax->w1 + 1);
+    const size_t o0 = ax->i0[0] * c, o1 = ax->i1[0] * c, p0 = ax->i0[1] * c, p1 = ax->i1[1] * c;
+    for (size_t c0 = 0; c0 < c; c0 += 8) {
+      const size_t ch = c0 + 8 <= c ? c0 : c - 8;
+      __m256 h[3] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+      for (int i = 0; i < 2 + (np == 2); i++)
+        h[i] = lerp(_mm256_loadu_ps(r[i] + o0 + ch), _mm256_loadu_ps(r[i] + o1 + ch), w0, w1);
+      hp2x_vert(h[0], h[1], h[2], np, d, ch);
+      for (int i = 0; i < 2 + (np == 2); i++)
+        h[i] = lerp(_mm256_loadu_ps(r[i] + p0 + ch), _mm256_loadu_ps(r[i] + p1 + ch), v0, v1);
+      hp2x_vert(h[0], h[1], h[2], np, d, c + ch);
     }
-    if (x < xb && x % 2 == 0) { /* x = 2j+2: p_j*0.25 + p_j+1*0.75 */
-      const size_t j = (x - 2) / 2;
-      const __m256 h = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r + j * c + ch), k1),
-                                     _mm256_mul_ps(_mm256_loadu_ps(r + (j + 1) * c + ch), k3));
-      put_q(b1, b3, x * cw, h, plain);
-      x++;
-    }
-    if (x >= xb) continue;
-    /* x = 2j+1 from here on: products of p_j carried from the last pair. */
-    const __m256 pj = _mm256_loadu_ps(r + (x - 1) / 2 * c + ch);
-    __m256 s1 = _mm256_mul_ps(pj, k1), s3 = _mm256_mul_ps(pj, k3);
-    for (; x < xb; x += 2) {
-      const size_t j = (x - 1) / 2, jn = j + 1 < iw ? j + 1 : iw - 1;
-      const __m256 pn = _mm256_loadu_ps(r + jn * c + ch);
-      const __m256 s1n = _mm256_mul_ps(pn, k1), s3n = _mm256_mul_ps(pn, k3);
-      put_q(b1, b3, x * cw, _mm256_add_ps(s3, s1n), plain);
-      if (x + 1 < xb) put_q(b1, b3, (x + 1) * cw, _mm256_add_ps(s1, s3n), plain);
-      s1 = s1n;
-      s3 = s3n;
+  }
+  for (size_t j = 1; j < iw; j++) {
+    const size_t jn = j + 1 < iw ? j + 1 : iw - 1, x = 2 * j;
+    for (size_t c0 = 0; c0 < c; c0 += 8) {
+      const size_t ch = c0 + 8 <= c ? c0 : c - 8;
+      __m256 h[3][2];
+      hp2x_hpair(r[0], c, j, jn, ch, h[0]);
+      hp2x_hpair(r[1], c, j, jn, ch, h[1]);
+      if (np == 2)
+        hp2x_hpair(r[2], c, j, jn, ch, h[2]);
+      else
+        h[2][0] = h[2][1] = _mm256_setzero_ps();
+      hp2x_vert(h[0][0], h[1][0], h[2][0], np, d, x * c + ch);
+      hp2x_vert(h[0][1], h[1][1], h[2][1], np, d, (x + 1) * c + ch);
     }
   }
 }
 
-/* Plain H (in q1) -> Q1 in place and Q3. */
-static void q_from_h(q13 *b, size_t L) {
-  for (size_t i = 0; i < L; i += 8) {
-    const size_t k = i + 8 <= L ? i : L - 8;
-    const __m256 h = _mm256_loadu_ps(b->q1 + k);
-    _mm256_storeu_ps(b->q3 + k, _mm256_mul_ps(h, _mm256_set1_ps(0.75f)));
-    _mm256_storeu_ps(b->q1 + k, _mm256_mul_ps(h, _mm256_set1_ps(0.25f)));
+/* Row 0 (weights wy = 1, 0 from the tables): the direct path, one row. */
+static void hp2x_row0(const ups_bilinear_job *job, const float *src, float *dst) {
+  const ups_linear_axis *ay = &job->y, *ax = &job->x;
+  const size_t iw = ax->in, ow = ax->out, c = job->c;
+  const float *r0 = src + ay->i0[0] * iw * c, *r1 = src + ay->i1[0] * iw * c;
+  const __m256 y0 = _mm256_broadcast_ss(ay->w0), y1 = _mm256_broadcast_ss(ay->w1);
+  for (size_t x = 0; x < ow; x++) {
+    const size_t o0 = ax->i0[x] * c, o1 = ax->i1[x] * c;
+    const __m256 w0 = _mm256_broadcast_ss(ax->w0 + x), w1 = _mm256_broadcast_ss(ax->w1 + x);
+    for (size_t c0 = 0; c0 < c; c0 += 8) {
+      const size_t ch = c0 + 8 <= c ? c0 : c - 8;
+      const __m256 top = lerp(_mm256_loadu_ps(r0 + o0 + ch), _mm256_loadu_ps(r0 + o1 + ch), w0, w1);
+      const __m256 bot = lerp(_mm256_loadu_ps(r1 + o0 + ch), _mm256_loadu_ps(r1 + o1 + ch), w0, w1);
+      _mm256_storeu_ps(dst + x * c + ch, lerp(top, bot, y0, y1));
+    }
   }
-}
-
-/* dst[0, L) = a + b, L >= 8. */
-static inline void add_flat(const float *a, const float *b, float *dst, size_t L) {
-  size_t i = 0;
-  for (; i + 8 <= L; i += 8)
-    _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
-  if (i < L)
-    _mm256_storeu_ps(dst + L - 8,
-                     _mm256_add_ps(_mm256_loadu_ps(a + L - 8), _mm256_loadu_ps(b + L - 8)));
 }
 
 static void bilinear_nhwc_hp2x(const ups_bilinear_job *job) {
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  const size_t cw = c <= SB ? c : SB, np = SB / cw, stride = ow * c;
-  q13 B[2];
+  const size_t stride = ow * c, rs = iw * c;
   for (size_t n = 0; n < job->n; n++) {
-    const float *src = job->in + n * ih * iw * c;
+    const float *src = job->in + n * ih * rs;
     float *out = job->out + n * oh * stride;
-    for (size_t c0 = 0; c0 < c; c0 += cw) {
-      const size_t cs = c0 + cw <= c ? c0 : c - cw;
-      for (size_t xa = 0; xa < ow; xa += np) {
-        const size_t xb = xa + np < ow ? xa + np : ow, L = (xb - xa) * cw;
-        /* Row 0 from plain passes of rows 0 and i1[0]. */
-        const size_t r1 = ay->i1[0];
-        hstrip_hp2x(ax, src, c, cs, cw, xa, xb, B[0].q1, B[0].q3, 1);
-        if (r1 != 0) hstrip_hp2x(ax, src + r1 * iw * c, c, cs, cw, xa, xb, B[1].q1, B[1].q3, 1);
-        {
-          const float *bb = r1 != 0 ? B[1].q1 : B[0].q1;
-          if (cw == c) {
-            blend_flat(B[0].q1, bb, ay->w0, ay->w1, out + xa * c, L);
-          } else {
-            for (size_t x = xa; x < xb; x++)
-              blend_flat(B[0].q1 + (x - xa) * cw, bb + (x - xa) * cw, ay->w0, ay->w1,
-                         out + x * c + cs, cw);
-          }
-        }
-        q_from_h(&B[0], L);
-        if (r1 != 0) q_from_h(&B[1], L);
-        /* B[s] holds row k, B[s^1] row k+1 (when k+1 < ih). */
-        int s = 0;
-        for (size_t k = 0; k < ih; k++) {
-          if (k >= 1 && k + 1 < ih)
-            hstrip_hp2x(ax, src + (k + 1) * iw * c, c, cs, cw, xa, xb, B[s ^ 1].q1, B[s ^ 1].q3,
-                        0);
-          const q13 *A = &B[s], *N = k + 1 < ih ? &B[s ^ 1] : &B[s];
-          for (int e = 0; e < 2 && 2 * k + 1 + e < oh; e++) {
-            const float *ta = e ? A->q1 : A->q3, *tb = e ? N->q3 : N->q1;
-            float *dst = out + (2 * k + 1 + e) * stride;
-            if (cw == c) {
-              add_flat(ta, tb, dst + xa * c, L);
-            } else {
-              for (size_t x = xa; x < xb; x++)
-                add_flat(ta + (x - xa) * cw, tb + (x - xa) * cw, dst + x * c + cs, cw);
-            }
-          }
-          if (k + 1 < ih) s ^= 1;
-        }
+    hp2x_row0(job, src, out);
+    /* Pairs k, k+1: output rows 2k+1 .. 2k+4 (those < oh). */
+    for (size_t k = 0; k < ih; k += 2) {
+      const size_t y = 2 * k + 1;
+      const float *r[3] = {src + ay->i0[y] * rs, src + ay->i1[y] * rs, NULL};
+      float *d[4] = {out + y * stride, y + 1 < oh ? out + (y + 1) * stride : NULL, NULL, NULL};
+      if (k + 1 < ih) {
+        r[2] = src + ay->i1[y + 2] * rs;
+        d[2] = out + (y + 2) * stride;
+        d[3] = y + 3 < oh ? out + (y + 3) * stride : NULL;
+        hp2x_rows(ax, r, c, d, 2);
+      } else {
+        hp2x_rows(ax, r, c, d, 1);
       }
     }
   }
@@ -574,11 +539,10 @@ void ups_bilinear_nhwc_avx2(const ups_bilinear_job *job) {
     ups_bilinear_nchw_avx2(job);
     return;
   }
-  (void)bilinear_nhwc_direct;
   if (job->c >= 8 && job->x.half_pixel_2x && job->y.half_pixel_2x)
     bilinear_nhwc_hp2x(job);
   else if (job->c >= 8)
-    bilinear_nhwc_strips(job);
+    bilinear_nhwc_direct(job);
   else
     bilinear_run(job, 1);
 }

@@ -110,6 +110,12 @@ static size_t taps_all(size_t k, size_t s, size_t d, size_t pad, size_t out) {
   return t;
 }
 
+/* NHWC output-channel tiles, from oc0 with rem = oc_g - oc0 channels left:
+ * 16 while more than 24 remain, then one tile of 24 (17..24 left), 16 (9..16)
+ * or 8 (1..8). Padded lanes hold zero weights and are never stored. */
+static inline size_t nhwc_tile_w(size_t rem) {
+  return rem > 24 ? 16 : rem > 16 ? 24 : rem > 8 ? 16 : 8;
+}
 static inline size_t nhwc_ocpad(size_t oc) {
   const size_t r = oc % 16;
   return oc - r + (r == 0 ? 0 : r > 8 ? 16 : 8);
@@ -220,7 +226,7 @@ void ups_deconv_pack_avx2(const ups_deconv_geom *g, const float *w, const float 
           continue;
         }
         for (size_t oc0 = 0; oc0 < ocpad;) {
-          const size_t T = g->nhwc ? (ocpad - oc0 >= 16 ? 16 : 8) : 4;
+          const size_t T = g->nhwc ? nhwc_tile_w(oc - oc0) : 4;
           for (ptrdiff_t ty = 0; ty < ay.n; ty++)
             for (ptrdiff_t tx = 0; tx < ax.n; tx++) {
               const size_t ky = (size_t)(ay.k0 + ty * ay.step), kx = (size_t)(ax.k0 + tx * ax.step);
@@ -286,9 +292,9 @@ typedef struct nhwc_args {
 } nhwc_args;
 
 /* One channel step: acc[p][v] += x[p][0] * w[v]. */
-AI void nhwc_step(const int W, const int M, __m256 acc[12][2], const float *x, ptrdiff_t xp,
+AI void nhwc_step(const int W, const int M, __m256 acc[12][3], const float *x, ptrdiff_t xp,
                   const float *w) {
-  __m256 wv[2];
+  __m256 wv[3];
   _Pragma("GCC unroll 12")
   for (int v = 0; v < W; v++) wv[v] = _mm256_loadu_ps(w + 8 * v);
   _Pragma("GCC unroll 12")
@@ -303,8 +309,8 @@ AI void nhwc_step(const int W, const int M, __m256 acc[12][2], const float *x, p
  * pixels, short rows) split the channel loop over two accumulator sets to
  * cover the FMA latency. */
 AI void nhwc_body(const int W, const int M, const nhwc_args *a) {
-  __m256 acc[12][2]; /* fixed size: scalarised once M, W are constants */
-  __m256 acc2[12][2];
+  __m256 acc[12][3]; /* fixed size: scalarised once M, W are constants */
+  __m256 acc2[12][3];
   _Pragma("GCC unroll 12")
   for (int v = 0; v < W; v++) {
     const __m256 b = _mm256_loadu_ps(a->bias + 8 * v);
@@ -364,6 +370,8 @@ typedef void (*nhwc_fn)(const nhwc_args *a);
 NHWC_FN(2, 1) NHWC_FN(2, 2) NHWC_FN(2, 3) NHWC_FN(2, 4) NHWC_FN(2, 5) NHWC_FN(2, 6)
 NHWC_FN(1, 1) NHWC_FN(1, 2) NHWC_FN(1, 3) NHWC_FN(1, 4) NHWC_FN(1, 5) NHWC_FN(1, 6)
 NHWC_FN(1, 7) NHWC_FN(1, 8) NHWC_FN(1, 9) NHWC_FN(1, 10) NHWC_FN(1, 11) NHWC_FN(1, 12)
+NHWC_FN(3, 1) NHWC_FN(3, 2) NHWC_FN(3, 3) NHWC_FN(3, 4)
+static const nhwc_fn nhwc_w3[5] = {NULL, nhwc_w3_m1, nhwc_w3_m2, nhwc_w3_m3, nhwc_w3_m4};
 static const nhwc_fn nhwc_w2[7] = {NULL, nhwc_w2_m1, nhwc_w2_m2, nhwc_w2_m3,
                                    nhwc_w2_m4, nhwc_w2_m5, nhwc_w2_m6};
 static const nhwc_fn nhwc_w1[13] = {NULL, nhwc_w1_m1, nhwc_w1_m2, nhwc_w1_m3, nhwc_w1_m4,
@@ -381,6 +389,7 @@ typedef struct row_ctx {
   axis_phase ax;
   ptrdiff_t t0y, nty, ntaps_x, ntaps; /* ntaps = ay.n * ax.n (packed tap count) */
   ptrdiff_t noc;      /* NCHW kernels: output channels (or merged phases) to run */
+  ptrdiff_t oc_lo, oc_hi; /* NHWC: the output channels (whole tiles) to compute */
 } row_ctx;
 
 /* Pixels [i, i+m) of the phase row, taps [tx0, tx1) along x, every oc tile. */
@@ -412,19 +421,19 @@ static void nhwc_pixels(const row_ctx *r, ptrdiff_t i, ptrdiff_t m, ptrdiff_t tx
    * weights over the chunk's blocks */
   for (ptrdiff_t c0 = 0; c0 < m;) {
     ptrdiff_t c1 = m - c0 <= NHWC_CHUNK + NHWC_CHUNK / 2 ? m : c0 + NHWC_CHUNK;
-    for (ptrdiff_t oc0 = 0; oc0 < oc;) {
-      const ptrdiff_t T = oc - oc0 > 8 ? 16 : 8;
+    for (ptrdiff_t oc0 = r->oc_lo; oc0 < r->oc_hi;) {
+      const ptrdiff_t T = (ptrdiff_t)nhwc_tile_w((size_t)(oc - oc0));
       a.w = r->wph + r->ntaps * icg * oc0 + (r->t0y * r->ntaps_x + tx0) * icg * T;
       a.w_ty = r->ntaps_x * icg * T;
       a.w_tx = icg * T;
       a.bias = r->bias + oc0;
       a.nvalid = oc - oc0;
-      const ptrdiff_t mmax = T == 16 ? 6 : 12;
+      const ptrdiff_t mmax = T == 24 ? 4 : T == 16 ? 6 : 12;
       for (ptrdiff_t p = c0; p < c1;) {
         const ptrdiff_t mm = block_of(c1 - p, mmax);
         a.x = r->x_row + (ix0 + p) * cin;
         a.y = y + p * a.y_p + oc0;
-        (T == 16 ? nhwc_w2 : nhwc_w1)[mm](&a);
+        (T == 24 ? nhwc_w3 : T == 16 ? nhwc_w2 : nhwc_w1)[mm](&a);
         p += mm;
       }
       oc0 += T;
@@ -794,7 +803,8 @@ static void nchw_pixels(const row_ctx *r, ptrdiff_t i, ptrdiff_t m, int zpad) {
   a.y_c = (ptrdiff_t)(g->out_h * g->out_w);
   a.sw = (ptrdiff_t)g->sw;
   const ptrdiff_t ix0 = i + r->ax.off0; /* input column of pixel i, tap 0 */
-  const ptrdiff_t chunk = nchw_chunk(r);
+  ptrdiff_t chunk = nchw_chunk(r);
+  if (!zpad && chunk < 24 && chunk < m) chunk = 0; /* too narrow: read directly */
   if (chunk == 0) {
     /* too many channels for a tile: read the input directly (never zpad) */
     a.x_c = (ptrdiff_t)(g->in_h * g->in_w);
@@ -848,7 +858,7 @@ static void fill_bias_row(const row_ctx *r, ptrdiff_t i0, ptrdiff_t i1) {
   if (g->nhwc) {
     const ptrdiff_t cout = (ptrdiff_t)(g->groups * g->oc_g);
     for (ptrdiff_t i = i0; i < i1; i++)
-      for (ptrdiff_t o = 0; o < oc; o++) r->y_row[i * sw * cout + o] = r->bias[o];
+      for (ptrdiff_t o = r->oc_lo; o < r->oc_hi; o++) r->y_row[i * sw * cout + o] = r->bias[o];
   } else {
     const ptrdiff_t yc = (ptrdiff_t)(g->out_h * g->out_w);
     for (ptrdiff_t o = 0; o < oc; o++)
@@ -997,6 +1007,10 @@ static int nchw_rows_combined(const ups_deconv_geom *g, const float *in, float *
     chunk -= 8;
   const ptrdiff_t wt = (chunk + spread + 7) & ~(ptrdiff_t)7;
   if (icg * ay->n * wt + 8 > NCHW_TILE_FLOATS) return 0;
+  /* a tile narrower than 3 vectors starves the kernels: the per-phase path
+   * reads the input directly. (Splitting the channels into blocks that add
+   * to the output was tried and measured no faster.) */
+  if (chunk < 24 && chunk < maxnw) return 0;
 
   float tile[NCHW_TILE_FLOATS] __attribute__((aligned(32)));
   const ptrdiff_t xc = in_h * in_w, dl = R[0].ax.dl, dly = ay->dl;
@@ -1141,6 +1155,13 @@ void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const flo
           r.ntaps_x = ax.n;
           r.ntaps = ay.n * ax.n;
           r.noc = ocg;
+          r.oc_lo = 0;
+          r.oc_hi = ocg;
+          /* NHWC with a phase's weights too big for L2: one output-channel
+           * tile at a time over all rows (weights read once per tile, the
+           * smaller input once per tile) instead of all tiles per row */
+          const int tile_outer = g->nhwc && !dot && ocg > 24 &&
+                                 r.ntaps * per_tap * (ptrdiff_t)sizeof(float) > (256 << 10);
           /* pixels with every x tap inside the input */
           ptrdiff_t ilo = ax.n ? (ax.n - 1) * ax.dl - ax.off0 : nw;
           ptrdiff_t ihi = ax.n ? in_w - ax.off0 : nw;
@@ -1148,6 +1169,13 @@ void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const flo
           if (ihi > nw) ihi = nw;
           if (ilo > nw) ilo = nw;
           if (ihi < ilo) ihi = ilo;
+          for (ptrdiff_t pass_lo = 0; pass_lo < ocg;) {
+          if (tile_outer) {
+            r.oc_lo = pass_lo;
+            r.oc_hi = pass_lo + (ptrdiff_t)nhwc_tile_w((size_t)(ocg - pass_lo));
+            if (r.oc_hi > ocg) r.oc_hi = ocg;
+          }
+          pass_lo = r.oc_hi;
           for (ptrdiff_t j = 0; j < rows; j++) {
             const ptrdiff_t oy = (ptrdiff_t)ry + j * sh;
             ptrdiff_t t0y, t1y;
@@ -1170,7 +1198,7 @@ void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const flo
               fill_bias_row(&r, 0, nw);
               continue;
             }
-            if (!g->nhwc && finite && nchw_chunk(&r) > 0) {
+            if (!g->nhwc && finite && nchw_chunk(&r) >= (nw < 24 ? nw : 24)) {
               /* whole row through the kernels, out-of-range columns read as 0 */
               nchw_pixels(&r, 0, nw, 1);
               continue;
@@ -1200,6 +1228,7 @@ void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const flo
                 nchw_pixels(&r, ilo, ihi - ilo, 0);
             }
           }
+          } /* passes */
           wph += r.ntaps * per_tap;
         }
       }

@@ -209,6 +209,27 @@ void ups_nearest_nchw_avx2(const ups_nearest_job *job) {
   }
 }
 
+/* NHWC, c >= 8: g (1 or 2) output rows at dst, dst + stride from one input
+ * row; the last channel vector of a pixel overlaps. */
+static inline void nhwc_rows_c8(const float *row, const size_t *ix, size_t ow, size_t c,
+                                float *dst, size_t stride, int g) {
+  const size_t cv = c & ~(size_t)7;
+  for (size_t x = 0; x < ow; x++) {
+    const float *s = row + ix[x] * c;
+    float *d = dst + x * c;
+    for (size_t ch = 0; ch < cv; ch += 8) {
+      const __m256 v = _mm256_loadu_ps(s + ch);
+      _mm256_storeu_ps(d + ch, v);
+      if (g == 2) _mm256_storeu_ps(d + stride + ch, v);
+    }
+    if (cv < c) {
+      const __m256 v = _mm256_loadu_ps(s + c - 8);
+      _mm256_storeu_ps(d + c - 8, v);
+      if (g == 2) _mm256_storeu_ps(d + stride + c - 8, v);
+    }
+  }
+}
+
 void ups_nearest_nhwc_avx2(const ups_nearest_job *job) {
   const size_t c = job->c;
   if (c == 1) { /* one channel: the same memory as NCHW with n planes */
@@ -241,16 +262,18 @@ void ups_nearest_nhwc_avx2(const ups_nearest_job *job) {
   for (size_t n = 0; n < job->n; n++) {
     const float *src = job->in + n * ih * iw * c;
     float *out = job->out + n * oh * ow * c;
-    for (size_t y = 0; y < oh; y++) {
+    for (size_t y = 0, g = 1; y < oh; y += g) {
       const float *row = src + iy[y] * iw * c;
       float *dst = out + y * stride;
+      g = 1;
       if (c >= 8) {
-        const size_t cv = c & ~(size_t)7;
-        for (size_t x = 0; x < ow; x++) {
-          const float *s = row + ix[x] * c;
-          float *d = dst + x * c;
-          for (size_t ch = 0; ch < cv; ch += 8) _mm256_storeu_ps(d + ch, _mm256_loadu_ps(s + ch));
-          if (cv < c) _mm256_storeu_ps(d + c - 8, _mm256_loadu_ps(s + c - 8));
+        /* Output rows reading the same input row are written together (each
+         * vector loaded once, stored to both rows). */
+        if (y + 1 < oh && iy[y + 1] == iy[y]) {
+          g = 2;
+          nhwc_rows_c8(row, ix, ow, c, dst, stride, 2);
+        } else {
+          nhwc_rows_c8(row, ix, ow, c, dst, stride, 1);
         }
       } else {
         /* Full vectors while the spill stays inside this row (the next pixel

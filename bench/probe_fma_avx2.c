@@ -11,8 +11,13 @@ static volatile float g_avx2_sink;
 
 double bench_fma_probe_avx2(int64_t iterations) {
   const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
-  __m256 c0 = _mm256_set1_ps(1.0f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m256 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+  /* Distinct starting values and an empty asm barrier per iteration: chains
+   * that start equal are one chain to the compiler (it merged all 12 into a
+   * single latency-bound one and the probe reported ~1.5x the real peak). */
+  __m256 c0 = _mm256_set1_ps(1.00f), c1 = _mm256_set1_ps(1.01f), c2 = _mm256_set1_ps(1.02f);
+  __m256 c3 = _mm256_set1_ps(1.03f), c4 = _mm256_set1_ps(1.04f), c5 = _mm256_set1_ps(1.05f);
+  __m256 c6 = _mm256_set1_ps(1.06f), c7 = _mm256_set1_ps(1.07f), c8 = _mm256_set1_ps(1.08f);
+  __m256 c9 = _mm256_set1_ps(1.09f), c10 = _mm256_set1_ps(1.10f), c11 = _mm256_set1_ps(1.11f);
   for (int64_t i = 0; i < iterations; i++) {
     c0 = _mm256_fmadd_ps(c0, a, b);
     c1 = _mm256_fmadd_ps(c1, a, b);
@@ -26,6 +31,8 @@ double bench_fma_probe_avx2(int64_t iterations) {
     c9 = _mm256_fmadd_ps(c9, a, b);
     c10 = _mm256_fmadd_ps(c10, a, b);
     c11 = _mm256_fmadd_ps(c11, a, b);
+    __asm__ volatile("" : "+x"(c0), "+x"(c1), "+x"(c2), "+x"(c3), "+x"(c4), "+x"(c5),
+                     "+x"(c6), "+x"(c7), "+x"(c8), "+x"(c9), "+x"(c10), "+x"(c11));
   }
   __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)),
                            _mm256_add_ps(_mm256_add_ps(c4, c5), _mm256_add_ps(c6, c7)));

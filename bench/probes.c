@@ -175,8 +175,12 @@ double bench_copy_seconds(size_t read_bytes, size_t write_bytes) {
 double bench_fma_probe_portable(int64_t iterations) {
   const bench_v4 a = {0.999999f, 0.999998f, 0.999997f, 0.999996f};
   const bench_v4 b = {1e-7f, 2e-7f, 3e-7f, 4e-7f};
-  bench_v4 c0 = {1, 1, 1, 1}, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  bench_v4 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+  /* Distinct starting values: equal chains would be merged into one by the
+   * compiler (c6..c11 are not behind the opaque barrier). */
+  const bench_v4 one = {1, 1, 1, 1};
+  bench_v4 c0 = one, c1 = one + 0.01f, c2 = one + 0.02f, c3 = one + 0.03f, c4 = one + 0.04f;
+  bench_v4 c5 = one + 0.05f, c6 = one + 0.06f, c7 = one + 0.07f, c8 = one + 0.08f;
+  bench_v4 c9 = one + 0.09f, c10 = one + 0.10f, c11 = one + 0.11f;
   for (int64_t i = 0; i < iterations; i++) {
     c0 = c0 * a + b;
     c1 = c1 * a + b;
@@ -191,6 +195,7 @@ double bench_fma_probe_portable(int64_t iterations) {
     c10 = c10 * a + b;
     c11 = c11 * a + b;
     PROBE_OPAQUE(c0, c1, c2, c3, c4, c5);
+    PROBE_OPAQUE(c6, c7, c8, c9, c10, c11);
   }
   const bench_v4 s = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11;
   g_sink = s[0] + s[1] + s[2] + s[3];

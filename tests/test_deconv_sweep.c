@@ -164,6 +164,8 @@ static void named_cases(tu_rng *r) {
       {2100, 1, 11, 1, 1, 0, 0, 0, 0, 0, 1}, /* idem, 1-3 output channels */
       {2100, 2, 11, 2, 1, 0, 1, 1, 0, 0, 1},
       {2100, 3, 11, 1, 1, 0, 0, 0, 0, 0, 1},
+      {512, 40, 3, 4, 2, 1, 1, 1, 1, 0, 1},  /* NHWC: a phase's weights > 256 KiB */
+      {600, 27, 4, 3, 1, 1, 0, 2, 1, 0, 1},
   };
   for (size_t i = 0; i < sizeof L / sizeof *L; i++)
     for (int lay = 0; lay < 2; lay++)

@@ -465,6 +465,8 @@ static int child_run(ups_nearest_fn kernel, int after, size_t off) {
 }
 
 static void harness_self_test(void) {
+  printf("self-test: two child processes are meant to die of SIGSEGV now (a fault report "
+         "from qemu or a sanitizer below is expected)\n");
   int st = child_run(bad_read_past_input, 1, (size_t)(0u - 15u * 4u) & 31u);
   TU_EXPECT(WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV || WTERMSIG(st) == SIGBUS),
             "a read one past the input end must fault on the guard page (status %#x)", st);

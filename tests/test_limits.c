@@ -18,10 +18,19 @@
  * - the resize coordinate tables: a byte count one past SIZE_MAX is
  *   UPS_ERR_OVERFLOW, the one at SIZE_MAX is a (failing) allocation,
  *   UPS_ERR_NOMEM;
- * - successful calls free whatever they allocate. */
+ * - successful calls free whatever they allocate;
+ * - index width: resizes whose input has more than INT32_MAX columns or rows
+ *   (no int32 index tables), or exactly INT32_MAX, or whose NHWC column
+ *   offsets x*c pass INT32_MAX, on sparse inputs of 8-12 GB of address space
+ *   (MAP_NORESERVE; only the sampled neighbourhoods are written), agree with
+ *   the reference in every variant and read nothing outside the input. */
+#define _DEFAULT_SOURCE
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -343,6 +352,116 @@ static void test_deconv_limits(void) {
   deconv_overflows(&d, "weights 4 * 2^60/2");
 }
 
+
+/* ------------------------------------------------------------ index width */
+
+/* A sparse input of `elems` floats between two PROT_NONE pages; zero except
+ * where set. */
+typedef struct sparse { unsigned char *map; size_t map_bytes; float *ptr; } sparse;
+
+static int sparse_alloc(sparse *s, size_t elems) {
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  const size_t data = (elems * sizeof(float) + page - 1) / page * page;
+  s->map_bytes = data + 2 * page;
+  void *m = mmap(NULL, s->map_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) return 0;
+  s->map = m;
+  mprotect(s->map, page, PROT_NONE);
+  mprotect(s->map + page + data, page, PROT_NONE);
+  /* Flush against the guard page after it. */
+  s->ptr = (float *)(s->map + page + data) - elems;
+  return 1;
+}
+
+/* Index windows [lo, hi) around the input coordinate each output reads:
+ * asymmetric x*in/out or half-pixel (x+0.5)*in/out-0.5, +- 1024 (the float
+ * ratio of a 2^31 axis is off by up to ~2^7 elements over the axis). */
+enum { WIN = 1024, MAXOUT = 64 };
+static size_t windows(size_t in, size_t out, int half_pixel, size_t lo[MAXOUT],
+                      size_t hi[MAXOUT]) {
+  size_t n = 0;
+  for (size_t o = 0; o < out && n < MAXOUT; o++) {
+    double x = half_pixel ? ((double)o + 0.5) * (double)in / (double)out - 0.5
+                          : (double)o * (double)in / (double)out;
+    if (x < 0) x = 0;
+    const size_t c = (size_t)x;
+    lo[n] = c > WIN ? c - WIN : 0;
+    hi[n] = c + WIN < in ? c + WIN : in;
+    n++;
+  }
+  return n;
+}
+
+static float value_of(size_t i) { return (float)((i * 2654435761u) % 1000003u) / 1000003.0f + 0.5f; }
+
+static void big_resize(ups_layout layout, size_t c, size_t in_h, size_t in_w, size_t out_h,
+                       size_t out_w, const char *what) {
+  const size_t elems = c * in_h * in_w;
+  sparse s;
+  if (!sparse_alloc(&s, elems)) {
+    printf("index width: %s: no %zu GB of address space here; skipped\n", what,
+           elems * sizeof(float) >> 30);
+    return;
+  }
+  for (int bilinear = 0; bilinear <= 1; bilinear++) {
+    size_t ylo[MAXOUT], yhi[MAXOUT], xlo[MAXOUT], xhi[MAXOUT];
+    const size_t ny = windows(in_h, out_h, bilinear, ylo, yhi);
+    const size_t nx = windows(in_w, out_w, bilinear, xlo, xhi);
+    for (size_t a = 0; a < ny; a++)
+      for (size_t y = ylo[a]; y < yhi[a]; y++)
+        for (size_t b = 0; b < nx; b++)
+          for (size_t x = xlo[b]; x < xhi[b]; x++)
+            for (size_t ch = 0; ch < c; ch++) {
+              const size_t i = layout == UPS_NHWC ? (y * in_w + x) * c + ch
+                                                  : (ch * in_h + y) * in_w + x;
+              s.ptr[i] = value_of(i);
+            }
+    ups_resize_params p = {0};
+    p.layout = layout;
+    p.n = 1;
+    p.c = c;
+    p.in_h = in_h;
+    p.in_w = in_w;
+    p.out_h = out_h;
+    p.out_w = out_w;
+    p.coord = bilinear ? UPS_COORD_HALF_PIXEL : UPS_COORD_ASYMMETRIC;
+    p.round = UPS_ROUND_FLOOR;
+    float out[MAXOUT * MAXOUT * 3];
+    for (int k = 1; k < ni; k++) { /* every variant (isas[0] is AUTO) */
+      p.isa = isas[k];
+      tu_fill_nan(out, c * out_h * out_w);
+      ups_status st = bilinear ? ups_resize_bilinear_f32(&p, s.ptr, out)
+                               : ups_resize_nearest_f32(&p, s.ptr, out);
+      TU_EXPECT(st == UPS_OK, "%s %s %s: %s", what, bilinear ? "bilinear" : "nearest",
+                ups_isa_name(isas[k]), ups_status_string(st));
+      if (st != UPS_OK) continue;
+      ups_check_result r;
+      st = bilinear ? ups_check_bilinear(&p, s.ptr, out, &r) : ups_check_nearest(&p, s.ptr, out, &r);
+      TU_EXPECT(st == UPS_OK && r.failures == 0,
+                "%s %s %s: %zu of %zu wrong, first %zu got %g want %g", what,
+                bilinear ? "bilinear" : "nearest", ups_isa_name(isas[k]), r.failures, r.count,
+                r.first_bad, (double)r.first_got, (double)r.first_want);
+      /* The windows hold the data: the result is not trivially all zero. */
+      size_t nonzero = 0;
+      for (size_t i = 0; i < c * out_h * out_w; i++) nonzero += out[i] != 0.0f;
+      TU_EXPECT(nonzero == c * out_h * out_w, "%s: %zu of %zu outputs read zero", what,
+                c * out_h * out_w - nonzero, c * out_h * out_w);
+    }
+  }
+  munmap(s.map, s.map_bytes);
+}
+
+static void test_index_width(void) {
+  const size_t I32 = (size_t)INT32_MAX;
+  big_resize(UPS_NCHW, 1, 1, I32 + 6, 1, 37, "nchw in_w = 2^31 + 5");
+  big_resize(UPS_NCHW, 1, 1, I32, 1, 45, "nchw in_w = INT32_MAX");
+  big_resize(UPS_NCHW, 1, I32 + 4, 1, 29, 3, "nchw in_h = 2^31 + 3");
+  big_resize(UPS_NHWC, 1, 1, I32 + 6, 1, 37, "nhwc c 1 in_w = 2^31 + 5");
+  big_resize(UPS_NHWC, 3, 1, ((size_t)1 << 30) + 7, 1, 41, "nhwc c 3 in_w = 2^30 + 7");
+  big_resize(UPS_NHWC, 3, ((size_t)1 << 30) + 3, 1, 23, 2, "nhwc c 3 in_h = 2^30 + 3");
+}
+
 /* ------------------------------------------------------------ no leaks */
 
 static void test_balanced(void) {
@@ -401,6 +520,7 @@ int main(void) {
   test_resize_limits();
   test_deconv_limits();
   test_balanced();
+  test_index_width();
   return tu_finish("limits");
 #endif
 }

@@ -191,6 +191,24 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
         p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)(s % 4);
         run_case(r, bilinear, &p, s == 3, &st);
       }
+  /* The NHWC 2x fast paths (half-pixel bilinear: constant weights, rows and
+   * columns in pairs; nearest: duplicated pixels and rows) on small random
+   * shapes: odd and tiny sizes, channel counts around the vector width. */
+  for (size_t i = 0; i < 240; i++) {
+    static const size_t cs[] = {8, 9, 12, 15, 16, 17, 23, 24, 31, 32, 33, 40, 64, 70};
+    ups_resize_params p = {0};
+    p.layout = UPS_NHWC;
+    p.n = tu_range(r, 1, 2);
+    p.c = cs[tu_range(r, 0, sizeof cs / sizeof cs[0] - 1)];
+    p.in_h = tu_range(r, 1, 9);
+    p.in_w = tu_range(r, 1, 13);
+    p.out_h = 2 * p.in_h;
+    p.out_w = 2 * p.in_w;
+    p.coord = bilinear ? (ups_coord)tu_range(r, 0, 1) : (ups_coord)tu_range(r, 0, 4);
+    p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)tu_range(r, 0, 3);
+    if (tu_range(r, 0, 3) == 0) p.scale_h = p.scale_w = 2.0f;
+    run_case(r, bilinear, &p, i % 3 == 0, &st);
+  }
   printf("%s: %zu cases, %zu output elements checked, worst error/bound %g\n",
          bilinear ? "bilinear" : "nearest", st.cases, st.elems, st.worst);
 }
