@@ -1,8 +1,12 @@
 /* nearest_avx2.c — AVX2 nearest resize, NCHW and NHWC, every mode.
  *
- * Output rows are written one at a time, sequentially, each recomputed from
- * its input row (which stays in L1): storing each vector to all the rows that
- * repeat an input row measured slower (interleaved store streams).
+ * NCHW (and NHWC with fewer than 8 channels): output rows are written one at
+ * a time, sequentially, each recomputed from its input row (which stays in
+ * L1): storing each vector to all the rows that repeat an input row measured
+ * slower (interleaved store streams within a page). NHWC with 8 or more
+ * channels: two output rows that repeat an input row are written together
+ * (their rows are c times longer, so the two store streams are in different
+ * pages; measured 1.1-1.6x faster than one row at a time on Zen 5).
  *
  * NCHW columns:
  * - integer replication (x.rep in 2..16): 8 input floats are loaded once and
@@ -18,7 +22,8 @@
  * - the last partial vector overlaps the previous one (same values written
  *   twice); rows narrower than 8 use masked stores.
  * NHWC: pixels are copied channel-vector by channel-vector (last vector
- * overlapping). Fewer than 8 channels: a row of up to NWIN*8 floats is a flat
+ * overlapping; with 8 or more channels each vector is loaded once for both
+ * rows). Fewer than 8 channels: a row of up to NWIN*8 floats is a flat
  * NCHW-like row with per-call flat indices ix[j/c]*c + j%c through the same
  * windows; longer rows use full vectors per pixel while the next pixel
  * overwrites the spill, masked ones at the row/buffer ends. One channel is the

@@ -191,17 +191,18 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
         p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)(s % 4);
         run_case(r, bilinear, &p, s == 3, &st);
       }
-  /* The NHWC 2x fast paths (half-pixel bilinear: constant weights, rows and
-   * columns in pairs; nearest: duplicated pixels and rows) on small random
-   * shapes: odd and tiny sizes, channel counts around the vector width. */
-  for (size_t i = 0; i < 240; i++) {
+  /* The 2x fast paths (half-pixel bilinear: constant weights, rows and
+   * columns in pairs, NHWC and NCHW register blocks; nearest: duplicated
+   * pixels and rows) on small random shapes: odd and tiny sizes, channel
+   * counts around the vector width. */
+  for (size_t i = 0; i < 320; i++) {
     static const size_t cs[] = {8, 9, 12, 15, 16, 17, 23, 24, 31, 32, 33, 40, 64, 70};
     ups_resize_params p = {0};
-    p.layout = UPS_NHWC;
+    p.layout = i % 4 == 3 ? UPS_NCHW : UPS_NHWC;
     p.n = tu_range(r, 1, 2);
     p.c = cs[tu_range(r, 0, sizeof cs / sizeof cs[0] - 1)];
     p.in_h = tu_range(r, 1, 9);
-    p.in_w = tu_range(r, 1, 13);
+    p.in_w = tu_range(r, 1, p.layout == UPS_NCHW ? 40 : 13);
     p.out_h = 2 * p.in_h;
     p.out_w = 2 * p.in_w;
     p.coord = bilinear ? (ups_coord)tu_range(r, 0, 1) : (ups_coord)tu_range(r, 0, 4);
