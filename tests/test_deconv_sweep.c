@@ -189,10 +189,77 @@ static void named_cases(tu_rng *r) {
       }
 }
 
+/* NCHW kernel == stride (2 along x) without pads: the AVX2 GEMM path
+ * (flattened pixels, channel chunks, output-channel pairs); odd channel
+ * counts, groups, batch, rows that end inside a vector, 1x1 inputs,
+ * non-finite values, and near misses (pads, output padding, dilation) that
+ * must take the other paths. */
+static void gemm_cases(tu_rng *r) {
+  static const size_t ics[] = {16, 17, 31, 64, 257, 300, 530};
+  static const size_t ocs[] = {2, 3, 5, 8, 33};
+  static const size_t hws[][2] = {{1, 1}, {3, 5}, {7, 9}, {4, 6}, {5, 28}, {2, 13}};
+  for (int i = 0; i < 72; i++) {
+    ups_deconv_params p = {0};
+    p.layout = i % 6 == 5 ? UPS_NHWC : UPS_NCHW;
+    p.weight_layout = tu_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
+    p.n = tu_range(r, 1, 2);
+    p.groups = tu_range(r, 0, 3) == 0 ? 2 : 1;
+    p.in_c = p.groups * ics[tu_range(r, 0, sizeof ics / sizeof *ics - 1)];
+    p.out_c = p.groups * ocs[tu_range(r, 0, sizeof ocs / sizeof *ocs - 1)];
+    const size_t hw = tu_range(r, 0, sizeof hws / sizeof *hws - 1);
+    p.in_h = hws[hw][0];
+    p.in_w = hws[hw][1];
+    p.kernel_h = p.stride_h = tu_range(r, 1, 3);
+    p.kernel_w = p.stride_w = 2;
+    switch (i % 8) { /* near misses */
+      case 1: p.kernel_h = p.stride_h = 2; p.pad_top = 1; break;
+      case 3: p.out_pad_w = 1; break;
+      case 5: p.pad_left = 1; break;
+      case 7: p.dilation_h = 2; p.kernel_h = 2; p.stride_h = 2; break;
+      default: break;
+    }
+    const double macs = (double)p.n * p.in_c * (p.out_c / p.groups) * p.kernel_h *
+                        p.kernel_w * p.in_h * p.in_w;
+    if (macs > 2e6) p.in_h = 1;
+    TU_EXPECT(run_case(r, &p, i % 3 != 0, i % 4 == 2), "gemm case %d invalid", i);
+  }
+  /* NCHW stride 2 with taps (k4 s2 p1 and kin), small images, many channels:
+   * the AVX2 shifted-panel GEMM (zero padding, finite weights only) */
+  static const size_t ic2[] = {64, 65, 100, 130};
+  static const size_t oc2[] = {2, 3, 7, 16};
+  static const size_t hw2[][2] = {{1, 1}, {2, 3}, {4, 4}, {5, 7}, {3, 9}};
+  static const size_t kp[][4] = {{4, 4, 1, 1}, {2, 2, 1, 1}, {4, 4, 0, 0}, {6, 6, 2, 2},
+                                 {3, 4, 1, 1}, {4, 2, 2, 0}};
+  for (int i = 0; i < 48; i++) {
+    ups_deconv_params p = {0};
+    p.layout = i % 8 == 7 ? UPS_NHWC : UPS_NCHW;
+    p.weight_layout = tu_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
+    p.n = tu_range(r, 1, 2);
+    p.groups = tu_range(r, 0, 3) == 0 ? 2 : 1;
+    p.in_c = p.groups * ic2[tu_range(r, 0, sizeof ic2 / sizeof *ic2 - 1)];
+    p.out_c = p.groups * oc2[tu_range(r, 0, sizeof oc2 / sizeof *oc2 - 1)];
+    const size_t hw = tu_range(r, 0, sizeof hw2 / sizeof *hw2 - 1);
+    p.in_h = hw2[hw][0];
+    p.in_w = hw2[hw][1];
+    const size_t k = tu_range(r, 0, sizeof kp / sizeof *kp - 1);
+    p.kernel_h = kp[k][0];
+    p.kernel_w = kp[k][1];
+    p.pad_top = p.pad_bottom = kp[k][2];
+    p.pad_left = p.pad_right = kp[k][3];
+    p.stride_h = p.stride_w = 2;
+    if (i % 6 == 4) p.out_pad_h = 1;
+    if (!run_case(r, &p, i % 3 != 0, i % 4 == 1)) {
+      p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 0; /* too small for the pads */
+      TU_EXPECT(run_case(r, &p, i % 3 != 0, i % 4 == 1), "gemm2 case %d invalid", i);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   const size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 2500;
   tu_rng r = {0x5eedc0de2026ull};
   named_cases(&r);
+  gemm_cases(&r);
   for (size_t i = 0; i < n; i++) random_case(&r);
   printf("deconv sweep: %d cases\n", g_cases);
   TU_EXPECT(g_cases >= 500 || n < 500, "only %d cases", g_cases);
