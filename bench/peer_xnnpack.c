@@ -255,8 +255,18 @@ static void destroy(bench_peer_op *op) {
 
 static const char *impl(const bench_peer_op *op) { return op->impl; }
 
-static const bench_peer xnnpack_peer = {
+static bench_peer xnnpack_peer = {
     "xnnpack", UPSIMD_XNNPACK_VERSION " (1 thread)", resize_create, deconv_create, run,
     destroy, impl};
 
-const bench_peer *bench_peer_xnnpack(void) { return &xnnpack_peer; }
+/* XNNPACK picks its micro-kernels by CPUID and has no switch to cap the ISA
+ * (unlike oneDNN, which the harness holds to AVX2): say so in the tables, so
+ * a row against it on an AVX-512 CPU is not read as an ISA-matched one. */
+const bench_peer *bench_peer_xnnpack(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (__builtin_cpu_supports("avx512f"))
+    xnnpack_peer.version =
+        UPSIMD_XNNPACK_VERSION " (1 thread, own ISA choice: AVX-512 on this CPU)";
+#endif
+  return &xnnpack_peer;
+}
