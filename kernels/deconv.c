@@ -14,14 +14,29 @@ struct ups_deconv_plan {
   void *packed; /* 64-byte aligned, packed_bytes(geom) long */
 };
 
-/* w_out[i][o][y][x] (canonical) from HWOI [y][x][o][i] (i over all in_c). */
+/* Canonical c[i][q] (q = o*kh*kw + y*kw + x, i over all in_c) from HWOI
+ * w[y][x][o][i]: a transpose of i against q, done in 16x16 tiles through a
+ * local buffer so both sides move in 64-byte runs (the naive loop read with a
+ * stride of in_c floats: ~12 ms for a 1024x512x2x2 kernel). */
 static void hwoi_to_canonical(const ups_deconv_geom *g, const float *w, float *c) {
-  const size_t in_c = g->groups * g->ic_g, oc = g->oc_g, kh = g->kh, kw = g->kw;
-  for (size_t i = 0; i < in_c; i++)
-    for (size_t o = 0; o < oc; o++)
-      for (size_t y = 0; y < kh; y++)
-        for (size_t x = 0; x < kw; x++)
-          c[((i * oc + o) * kh + y) * kw + x] = w[((y * kw + x) * oc + o) * in_c + i];
+  enum { B = 16 };
+  const size_t in_c = g->groups * g->ic_g, oc = g->oc_g, kk = g->kh * g->kw, nq = oc * kk;
+  float tile[B][B];
+  for (size_t i0 = 0; i0 < in_c; i0 += B) {
+    const size_t ib = in_c - i0 < B ? in_c - i0 : B;
+    for (size_t q0 = 0; q0 < nq; q0 += B) {
+      const size_t qb = nq - q0 < B ? nq - q0 : B;
+      for (size_t q = 0; q < qb; q++) {
+        const size_t o = (q0 + q) / kk, t = (q0 + q) % kk;
+        const float *src = w + (t * oc + o) * in_c + i0;
+        for (size_t i = 0; i < ib; i++) tile[i][q] = src[i];
+      }
+      for (size_t i = 0; i < ib; i++) {
+        float *dst = c + (i0 + i) * nq + q0;
+        for (size_t q = 0; q < qb; q++) dst[q] = tile[i][q];
+      }
+    }
+  }
 }
 
 static void *aligned_bytes(size_t n) {
