@@ -210,6 +210,25 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
     if (tu_range(r, 0, 3) == 0) p.scale_h = p.scale_w = 2.0f;
     run_case(r, bilinear, &p, i % 3 == 0, &st);
   }
+  /* NCHW half-pixel 2x above 2^20 outputs with rows wider than 64: the AVX2
+   * path with rotating row buffers (bilinear_nchw_hp2x_rows), which the
+   * random shapes above never reach (they stay under 600k outputs). Widths
+   * 33 and 1024 are its narrowest and widest rows (2048 = one chunk). */
+  static const size_t big[][4] = {/* n, c, in_h, in_w */
+                                  {1, 5, 257, 203}, {2, 3, 161, 347}, {1, 60, 47, 33},
+                                  {1, 2, 131, 1024}, {1, 9, 64, 129}};
+  for (size_t i = 0; bilinear && i < sizeof big / sizeof big[0]; i++) {
+    ups_resize_params p = {0};
+    p.layout = UPS_NCHW;
+    p.n = big[i][0];
+    p.c = big[i][1];
+    p.in_h = big[i][2];
+    p.in_w = big[i][3];
+    p.out_h = 2 * p.in_h;
+    p.out_w = 2 * p.in_w;
+    p.coord = i % 2 ? UPS_COORD_PYTORCH_HALF_PIXEL : UPS_COORD_HALF_PIXEL;
+    run_case(r, bilinear, &p, i == 2, &st);
+  }
   printf("%s: %zu cases, %zu output elements checked, worst error/bound %g\n",
          bilinear ? "bilinear" : "nearest", st.cases, st.elems, st.worst);
 }
