@@ -76,7 +76,7 @@ ups_status ups_check_bilinear(const ups_resize_params *p, const float *in, const
   ups_resize_params q = *p;
   q.isa = UPS_ISA_SCALAR;
   ups_resize_shape s;
-  ups_status st = ups_resize_validate(&q, 1, &s);
+  ups_status st = ups_resize_validate(&q, UPS_RESIZE_BILINEAR, &s);
   if (st != UPS_OK) return st;
   const size_t oh = s.out_h, ow = s.out_w, ih = p->in_h, iw = p->in_w, c = p->c;
   float *ref = malloc(s.out_elems * sizeof(float));

@@ -47,40 +47,36 @@ static void *aligned_bytes(size_t n) {
   return p;
 }
 
+/* A plan for an already validated shape: shared by the plan API and the
+ * one-shot call, so neither validates twice. */
+static ups_status plan_from_shape(ups_deconv_shape s, ups_weight_layout wl, const float *weights,
+                                  const float *bias, ups_deconv_plan **plan) {
+  s.geom.has_bias = bias != NULL;
+  ups_deconv_plan *pl = calloc(1, sizeof *pl);
+  if (!pl) return UPS_ERR_NOMEM;
+  pl->shape = s;
+  pl->ops = ups_kernels_for(s.isa)->deconv;
+  pl->packed = aligned_bytes(pl->ops.packed_bytes(&s.geom));
+  float *converted = pl->packed && wl == UPS_W_HWOI ? malloc(s.w_elems * sizeof(float)) : NULL;
+  if (!pl->packed || (wl == UPS_W_HWOI && !converted)) {
+    free(pl->packed);
+    free(pl);
+    return UPS_ERR_NOMEM;
+  }
+  if (converted) hwoi_to_canonical(&s.geom, weights, converted);
+  pl->ops.pack(&s.geom, converted ? converted : weights, bias, pl->packed);
+  free(converted);
+  *plan = pl;
+  return UPS_OK;
+}
+
 ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weights,
                                   const float *bias, ups_deconv_plan **plan) {
   if (!p || !weights || !plan) return UPS_ERR_NULL;
   ups_deconv_shape s;
   ups_status st = ups_deconv_validate(p, &s);
   if (st != UPS_OK) return st;
-  s.geom.has_bias = bias != NULL;
-  const ups_kernel_table *k = ups_kernels_for(s.isa);
-
-  ups_deconv_plan *pl = calloc(1, sizeof *pl);
-  if (!pl) return UPS_ERR_NOMEM;
-  pl->shape = s;
-  pl->ops = k->deconv;
-  pl->packed = aligned_bytes(pl->ops.packed_bytes(&s.geom));
-  if (!pl->packed) {
-    free(pl);
-    return UPS_ERR_NOMEM;
-  }
-  const float *canon = weights;
-  float *converted = NULL;
-  if (p->weight_layout == UPS_W_HWOI) {
-    converted = malloc(s.w_elems * sizeof(float));
-    if (!converted) {
-      free(pl->packed);
-      free(pl);
-      return UPS_ERR_NOMEM;
-    }
-    hwoi_to_canonical(&s.geom, weights, converted);
-    canon = converted;
-  }
-  pl->ops.pack(&s.geom, canon, bias, pl->packed);
-  free(converted);
-  *plan = pl;
-  return UPS_OK;
+  return plan_from_shape(s, p->weight_layout, weights, bias, plan);
 }
 
 ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in, float *out) {
@@ -114,8 +110,8 @@ ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const flo
       (bias && ups_ranges_overlap(bias, s.bias_elems * sizeof(float), out, ob)))
     return UPS_ERR_ALIAS;
   ups_deconv_plan *plan;
-  if ((st = ups_deconv_plan_create(p, weights, bias, &plan)) != UPS_OK) return st;
-  st = ups_deconv_plan_run(plan, in, out);
+  if ((st = plan_from_shape(s, p->weight_layout, weights, bias, &plan)) != UPS_OK) return st;
+  plan->ops.run(&plan->shape.geom, plan->packed, in, out);
   ups_deconv_plan_destroy(plan);
-  return st;
+  return UPS_OK;
 }

@@ -42,9 +42,15 @@ typedef struct ups_resize_shape {
   ups_isa isa;
 } ups_resize_shape;
 
-/* Everything but the tensor pointers. op: 0 nearest (checks round), 1 bilinear
- * (rejects nearest-only coord modes), 2 size only (neither). */
-ups_status ups_resize_validate(const ups_resize_params *p, int op, ups_resize_shape *s);
+/* Which operator-specific checks ups_resize_validate adds. */
+typedef enum ups_resize_op {
+  UPS_RESIZE_NEAREST,  /* the round field must be in range */
+  UPS_RESIZE_BILINEAR, /* TF_HALF_PIXEL_FOR_NN is rejected */
+  UPS_RESIZE_SIZE_ONLY /* neither: the output-size rule is common to both */
+} ups_resize_op;
+
+/* Everything but the tensor pointers. */
+ups_status ups_resize_validate(const ups_resize_params *p, ups_resize_op op, ups_resize_shape *s);
 
 /* Validated deconvolution. */
 typedef struct ups_deconv_shape {

@@ -9,29 +9,33 @@
 /* Tables of small resizes live on the stack; larger ones are allocated. */
 enum { STACK_AXIS = 512 };
 
-static ups_status check_tensors(const ups_resize_shape *s, const float *in, const float *out) {
+/* Validates p and the tensors, then gives the block that holds the tables:
+ * `per` bytes per output row and column, in `stack` (aligned for size_t) when
+ * it fits, else allocated (the caller frees it when it is not `stack`). */
+static ups_status resize_prepare(const ups_resize_params *p, ups_resize_op op, const float *in,
+                                 const float *out, size_t per, unsigned char *stack,
+                                 size_t stack_bytes, ups_resize_shape *s,
+                                 unsigned char **block) {
+  if (!p || !in || !out) return UPS_ERR_NULL;
+  ups_status st = ups_resize_validate(p, op, s);
+  if (st != UPS_OK) return st;
   if (ups_ranges_overlap(in, s->in_elems * sizeof(float), out, s->out_elems * sizeof(float)))
     return UPS_ERR_ALIAS;
-  return UPS_OK;
+  size_t total = s->out_h + s->out_w, bytes;
+  if (total < s->out_h || !ups_mul_ok(total, per, &bytes)) return UPS_ERR_OVERFLOW;
+  *block = bytes <= stack_bytes ? stack : malloc(bytes);
+  return *block ? UPS_OK : UPS_ERR_NOMEM;
 }
 
 ups_status ups_resize_nearest_f32(const ups_resize_params *p, const float *in, float *out) {
-  if (!p || !in || !out) return UPS_ERR_NULL;
-  ups_resize_shape s;
-  ups_status st = ups_resize_validate(p, 0, &s);
-  if (st != UPS_OK) return st;
-  if ((st = check_tensors(&s, in, out)) != UPS_OK) return st;
-
   /* One block: idx (size_t) then idx32 (int32), rows then columns. */
   const size_t per = sizeof(size_t) + sizeof(int32_t);
-  size_t total = s.out_h + s.out_w, bytes;
-  if (total < s.out_h || !ups_mul_ok(total, per, &bytes)) return UPS_ERR_OVERFLOW;
-  unsigned char stack_block[2 * STACK_AXIS * (sizeof(size_t) + sizeof(int32_t))];
-  unsigned char *block = stack_block;
-  if (total > 2 * STACK_AXIS) {
-    block = malloc(bytes);
-    if (!block) return UPS_ERR_NOMEM;
-  }
+  _Alignas(size_t) unsigned char stack_block[2 * STACK_AXIS * (sizeof(size_t) + sizeof(int32_t))];
+  ups_resize_shape s;
+  unsigned char *block;
+  ups_status st = resize_prepare(p, UPS_RESIZE_NEAREST, in, out, per, stack_block,
+                                 sizeof stack_block, &s, &block);
+  if (st != UPS_OK) return st;
   size_t *idx_y = (size_t *)block, *idx_x = idx_y + s.out_h;
   int32_t *i32_y = (int32_t *)(idx_x + s.out_w), *i32_x = i32_y + s.out_h;
 
@@ -49,23 +53,16 @@ ups_status ups_resize_nearest_f32(const ups_resize_params *p, const float *in, f
 }
 
 ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const float *in, float *out) {
-  if (!p || !in || !out) return UPS_ERR_NULL;
-  ups_resize_shape s;
-  ups_status st = ups_resize_validate(p, 1, &s);
-  if (st != UPS_OK) return st;
-  if ((st = check_tensors(&s, in, out)) != UPS_OK) return st;
-
   /* One block: i0, i1 (size_t), w0, w1 (float), i0_32 (int32) per axis. */
   const size_t per = 2 * sizeof(size_t) + 2 * sizeof(float) + sizeof(int32_t);
-  size_t total = s.out_h + s.out_w, bytes;
-  if (total < s.out_h || !ups_mul_ok(total, per, &bytes)) return UPS_ERR_OVERFLOW;
-  unsigned char stack_block[2 * STACK_AXIS * (2 * sizeof(size_t) + 2 * sizeof(float) +
-                                              sizeof(int32_t))];
-  unsigned char *block = stack_block;
-  if (total > 2 * STACK_AXIS) {
-    block = malloc(bytes);
-    if (!block) return UPS_ERR_NOMEM;
-  }
+  _Alignas(size_t) unsigned char
+      stack_block[2 * STACK_AXIS * (2 * sizeof(size_t) + 2 * sizeof(float) + sizeof(int32_t))];
+  ups_resize_shape s;
+  unsigned char *block;
+  ups_status st = resize_prepare(p, UPS_RESIZE_BILINEAR, in, out, per, stack_block,
+                                 sizeof stack_block, &s, &block);
+  if (st != UPS_OK) return st;
+  const size_t total = s.out_h + s.out_w;
   size_t *i0 = (size_t *)block, *i1 = i0 + total;
   float *w0 = (float *)(i1 + total), *w1 = w0 + total;
   int32_t *i32 = (int32_t *)(w1 + total);

@@ -57,12 +57,12 @@ static int scale_ok(float s) {
   return isfinite(s) && s >= 0.0f && (s == 0.0f || isfinite((float)(1.0 / (double)s)));
 }
 
-ups_status ups_resize_validate(const ups_resize_params *p, int bilinear, ups_resize_shape *s) {
+ups_status ups_resize_validate(const ups_resize_params *p, ups_resize_op op, ups_resize_shape *s) {
   if (!p) return UPS_ERR_NULL;
   if ((unsigned)p->layout > (unsigned)UPS_NHWC) return UPS_ERR_PARAM;
   if ((unsigned)p->coord > (unsigned)UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
-  if (bilinear == 1 && p->coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
-  if (bilinear == 0 && (unsigned)p->round > (unsigned)UPS_ROUND_CEIL) return UPS_ERR_PARAM;
+  if (op == UPS_RESIZE_BILINEAR && p->coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
+  if (op == UPS_RESIZE_NEAREST && (unsigned)p->round > (unsigned)UPS_ROUND_CEIL) return UPS_ERR_PARAM;
   if ((unsigned)p->isa > (unsigned)UPS_ISA_NEON) return UPS_ERR_PARAM;
   if (!scale_ok(p->scale_h) || !scale_ok(p->scale_w)) return UPS_ERR_PARAM;
   if (p->n == 0 || p->c == 0 || p->in_h == 0 || p->in_w == 0) return UPS_ERR_SHAPE;
@@ -94,7 +94,7 @@ ups_status ups_resize_output_size(const ups_resize_params *p, size_t *out_h, siz
   ups_resize_shape s;
   /* The size rule is the same for both operators: check neither the
    * nearest-only round field nor the bilinear-only coord restriction. */
-  ups_status st = ups_resize_validate(p, 2, &s);
+  ups_status st = ups_resize_validate(p, UPS_RESIZE_SIZE_ONLY, &s);
   if (st != UPS_OK) return st;
   *out_h = s.out_h;
   *out_w = s.out_w;
