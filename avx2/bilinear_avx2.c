@@ -22,9 +22,11 @@
  *   call; otherwise two gathers. Windows are clamped inside the row; rows
  *   narrower than 8 are loaded with vmaskmovps (masked lanes never fault).
  *   Rows wider than a chunk compute the windows on the fly.
- * NCHW half-pixel 2x on both axes, large outputs: bilinear_nchw_hp2x_rows,
- *   the cached passes with a plain driver (three rotating buffers) and a
- *   pass of 3 multiplies per 16 outputs, made inside the blends.
+ * NCHW half-pixel 2x on both axes: short rows or small outputs in register
+ *   blocks of 4 output rows (bilinear_nchw_hp2x, like the NHWC one below);
+ *   large outputs by bilinear_nchw_hp2x_rows, the cached passes with a plain
+ *   driver (three rotating buffers) and a pass of 3 multiplies per 16
+ *   outputs, made inside the blends.
  * NHWC with 8 or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
  * - blocks of two runs of output rows that share an input row (rows reading
@@ -680,50 +682,48 @@ static void bilinear_run(const ups_bilinear_job *job, int nhwc) {
   for (size_t p = 0; p < planes; p++) {
     const float *src = job->in + p * ih * iw * c;
     float *out = job->out + p * oh * ow * c;
-    {
-      const __m256i cmask = lane_mask(c < 8 ? c : 8);
-      /* Cached horizontal passes: (input row, chunk start) per slot. */
-      size_t crow[2] = {(size_t)-1, (size_t)-1}, cxa[2] = {0, 0};
-      for (size_t y = 0, g; y < oh; y += g) {
-        const size_t rows[2] = {ay->i0[y], ay->i1[y]};
-        g = 1;
-        while (y + g < oh && ay->i0[y + g] == rows[0] && ay->i1[y + g] == rows[1]) g++;
-        for (size_t xa = 0, xb; xa < ow; xa = xb) {
-          xb = xa + cw;
-          if (xb >= ow || (ow - xb) * c < 8) xb = ow; /* no chunk shorter than 8 floats */
-          int slot[2];
-          for (int t = 0; t < 2; t++) {
-            slot[t] = crow[0] == rows[t] && cxa[0] == xa   ? 0
-                      : crow[1] == rows[t] && cxa[1] == xa ? 1
-                                                           : -1;
-            if (slot[t] >= 0) continue;
-            /* Evict the slot the other row of this pair does not need. */
-            const int keep = t == 1                               ? slot[0]
-                             : crow[0] == rows[1] && cxa[0] == xa ? 0
-                             : crow[1] == rows[1] && cxa[1] == xa ? 1
-                                                                  : -1;
-            const int s = keep == 0 ? 1 : 0;
-            const float *row = src + rows[t] * iw * c;
-            float *buf = hbuf[s];
-            if (nhwc)
-              hrow_nhwc(ax, row, c, xa, xb, buf, in_end, cmask);
-            else if (ow < 8)
-              hrow_nchw_narrow(ax, row, buf, inmask);
-            else if (hp2x)
-              hrow_nchw_hp2x(ax, row, &W, buf, inmask);
-            else if (win)
-              hrow_nchw_win(ax, row, &W, buf, inmask, 0);
-            else
-              hrow_nchw_general(ax, row, xa, xb, buf, inmask);
-            crow[s] = rows[t];
-            cxa[s] = xa;
-            slot[t] = s;
-          }
-          const float *bt = hbuf[slot[0]], *bb = hbuf[slot[1]];
-          for (size_t r = 0; r < g; r++) {
-            blend_flat(bt, bb, ay->w0 + y + r, ay->w1 + y + r, out + (y + r) * ow * c + xa * c,
-                       (xb - xa) * c);
-          }
+    const __m256i cmask = lane_mask(c < 8 ? c : 8);
+    /* Cached horizontal passes: (input row, chunk start) per slot. */
+    size_t crow[2] = {(size_t)-1, (size_t)-1}, cxa[2] = {0, 0};
+    for (size_t y = 0, g; y < oh; y += g) {
+      const size_t rows[2] = {ay->i0[y], ay->i1[y]};
+      g = 1;
+      while (y + g < oh && ay->i0[y + g] == rows[0] && ay->i1[y + g] == rows[1]) g++;
+      for (size_t xa = 0, xb; xa < ow; xa = xb) {
+        xb = xa + cw;
+        if (xb >= ow || (ow - xb) * c < 8) xb = ow; /* no chunk shorter than 8 floats */
+        int slot[2];
+        for (int t = 0; t < 2; t++) {
+          slot[t] = crow[0] == rows[t] && cxa[0] == xa   ? 0
+                    : crow[1] == rows[t] && cxa[1] == xa ? 1
+                                                         : -1;
+          if (slot[t] >= 0) continue;
+          /* Evict the slot the other row of this pair does not need. */
+          const int keep = t == 1                               ? slot[0]
+                           : crow[0] == rows[1] && cxa[0] == xa ? 0
+                           : crow[1] == rows[1] && cxa[1] == xa ? 1
+                                                                : -1;
+          const int s = keep == 0 ? 1 : 0;
+          const float *row = src + rows[t] * iw * c;
+          float *buf = hbuf[s];
+          if (nhwc)
+            hrow_nhwc(ax, row, c, xa, xb, buf, in_end, cmask);
+          else if (ow < 8)
+            hrow_nchw_narrow(ax, row, buf, inmask);
+          else if (hp2x)
+            hrow_nchw_hp2x(ax, row, &W, buf, inmask);
+          else if (win)
+            hrow_nchw_win(ax, row, &W, buf, inmask, 0);
+          else
+            hrow_nchw_general(ax, row, xa, xb, buf, inmask);
+          crow[s] = rows[t];
+          cxa[s] = xa;
+          slot[t] = s;
+        }
+        const float *bt = hbuf[slot[0]], *bb = hbuf[slot[1]];
+        for (size_t r = 0; r < g; r++) {
+          blend_flat(bt, bb, ay->w0 + y + r, ay->w1 + y + r, out + (y + r) * ow * c + xa * c,
+                     (xb - xa) * c);
         }
       }
     }

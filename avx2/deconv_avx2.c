@@ -9,9 +9,10 @@
  * micro-kernels on weights packed once per phase:
  *
  * - NHWC: output channels along the lanes: a tile of 16 (2 ymm) output
- *   channels x M <= 6 pixels of one phase row (12 accumulators), or 8 x 12 for
- *   the last <= 8 channels; inputs broadcast, weights [tap][ic][16|8] zero
- *   padded past oc_g; masked stores for channel tails.
+ *   channels x M <= 6 pixels of one phase row (12 accumulators), 24 x 4 for
+ *   the last 17..24 channels, or 8 x 12 for the last <= 8 channels (see
+ *   nhwc_tile_w); inputs broadcast, weights [tap][ic][16|24|8] zero padded
+ *   past oc_g; masked stores for channel tails.
  * - NHWC "dot" (oc_g <= 4, ic_g >= 8): input channels along the lanes, P
  *   pixels x O output channels of dot products, weights [o][tap][ic pad 8],
  *   masked loads for the channel tail, horizontal sums at the end.
@@ -198,7 +199,7 @@ size_t ups_deconv_packed_bytes_avx2(const ups_deconv_geom *g) {
 }
 
 void ups_deconv_pack_avx2(const ups_deconv_geom *g, const float *w, const float *bias,
-                      void *packed) {
+                          void *packed) {
   float *p = packed;
   const size_t ocpad = ocpad_of(g), oc = g->oc_g, icg = g->ic_g, kk = g->kh * g->kw;
   int32_t finite = 1;
@@ -409,7 +410,6 @@ typedef struct row_ctx {
   ptrdiff_t oc_lo, oc_hi; /* NHWC: the output channels (whole tiles) to compute */
 } row_ctx;
 
-/* Pixels [i, i+m) of the phase row, taps [tx0, tx1) along x, every oc tile. */
 #ifndef NHWC_CHUNK
 #define NHWC_CHUNK 24 /* pixels per pass over the output-channel tiles */
 #endif
@@ -420,6 +420,8 @@ static inline ptrdiff_t block_of(ptrdiff_t rem, ptrdiff_t mmax) {
   return rem < mmax ? rem : mmax;
 }
 
+/* Pixels [i, i+m) of the phase row, taps [tx0, tx1) along x, every oc tile
+ * (the tiles [oc_lo, oc_hi) of r). */
 static void nhwc_pixels(const row_ctx *r, ptrdiff_t i, ptrdiff_t m, ptrdiff_t tx0, ptrdiff_t tx1) {
   const ups_deconv_geom *g = r->g;
   const ptrdiff_t cin = (ptrdiff_t)(g->groups * g->ic_g), cout = (ptrdiff_t)(g->groups * g->oc_g);
@@ -823,7 +825,8 @@ static void nchw_pixels(const row_ctx *r, ptrdiff_t i, ptrdiff_t m, int zpad) {
   ptrdiff_t chunk = nchw_chunk(r);
   if (!zpad && chunk < 24 && chunk < m) chunk = 0; /* too narrow: read directly */
   if (chunk == 0) {
-    /* too many channels for a tile: read the input directly (never zpad) */
+    /* no tile (too many channels, or too narrow above): read the input
+     * directly; never with zpad (the caller checks nchw_chunk first) */
     a.x_c = (ptrdiff_t)(g->in_h * g->in_w);
     a.x_ty = r->x_ty;
     a.x_tx = -dl;
@@ -884,11 +887,10 @@ static void fill_bias_row(const row_ctx *r, ptrdiff_t i0, ptrdiff_t i1) {
 }
 
 /* Copies columns [col0, col0 + wt) of one input row to d, zeros outside
- * [0, in_w); wt is a multiple of 8 and d has 8 floats of slack. */
-/* The empty asm statements keep these short loops from being turned into
- * memcpy/memset calls (one call per row costs more than the copy). */
-AI void tile_row(float *d, const float *row, ptrdiff_t col0, ptrdiff_t wt,
-                            ptrdiff_t in_w) {
+ * [0, in_w); wt is a multiple of 8 and d has 8 floats of slack. The empty asm
+ * statements keep these short loops from being turned into memcpy/memset
+ * calls (one call per row costs more than the copy). */
+AI void tile_row(float *d, const float *row, ptrdiff_t col0, ptrdiff_t wt, ptrdiff_t in_w) {
   ptrdiff_t ua = col0 < 0 ? -col0 : 0, ub = in_w - col0;
   if (ua > wt) ua = wt;
   if (ub > wt) ub = wt;
@@ -1179,8 +1181,6 @@ AI void gemm_body(const int INIT, const float *B, ptrdiff_t kc, const float *w0,
                   const float *w1, const float *bias, float *cb) {
 #define GL(o, u, v) (INIT ? _mm256_load_ps(cb + (((o) * 2 + (u)) * 3 + (v)) * 8) : bias##o)
   const __m256 bias0 = _mm256_broadcast_ss(bias), bias1 = _mm256_broadcast_ss(bias + 1);
-  (void)bias0;
-  (void)bias1;
   __m256 a000 = GL(0, 0, 0), a001 = GL(0, 0, 1), a002 = GL(0, 0, 2);
   __m256 a010 = GL(0, 1, 0), a011 = GL(0, 1, 1), a012 = GL(0, 1, 2);
   __m256 a100 = GL(1, 0, 0), a101 = GL(1, 0, 1), a102 = GL(1, 0, 2);
@@ -1398,8 +1398,6 @@ AI void gemm2_body(const int INIT, const float *Bp, ptrdiff_t kc, ptrdiff_t nty,
                    const float *bias, float *cb) {
 #define GL(o, u, v) (INIT ? _mm256_load_ps(cb + (((o) * 2 + (u)) * 3 + (v)) * 8) : bias##o)
   const __m256 bias0 = _mm256_broadcast_ss(bias), bias1 = _mm256_broadcast_ss(bias + 1);
-  (void)bias0;
-  (void)bias1;
   __m256 a000 = GL(0, 0, 0), a001 = GL(0, 0, 1), a002 = GL(0, 0, 2);
   __m256 a010 = GL(0, 1, 0), a011 = GL(0, 1, 1), a012 = GL(0, 1, 2);
   __m256 a100 = GL(1, 0, 0), a101 = GL(1, 0, 1), a102 = GL(1, 0, 2);
@@ -1614,7 +1612,6 @@ void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const flo
   const ptrdiff_t in_h = (ptrdiff_t)g->in_h, in_w = (ptrdiff_t)g->in_w;
   const ptrdiff_t out_h = (ptrdiff_t)g->out_h, out_w = (ptrdiff_t)g->out_w;
   const ptrdiff_t icg = (ptrdiff_t)g->ic_g, ocg = (ptrdiff_t)g->oc_g;
-  (void)icg;
   const size_t nph = n_phases(g->sh, g->out_h), npw = n_phases(g->sw, g->out_w);
   const ptrdiff_t sh = (ptrdiff_t)g->sh, sw = (ptrdiff_t)g->sw;
 
