@@ -26,11 +26,6 @@
 
 enum { NTHREADS = 8 };
 
-static int small_scale(void) {
-  const char *s = getenv("UPSIMD_TEST_SCALE");
-  return s && strcmp(s, "small") == 0;
-}
-
 /* ------------------------------------------------------------ problems */
 
 /* A resize problem: 2 x 5 channels, 13 x 11 -> 26 x 29 (a non-integer width
@@ -153,7 +148,7 @@ static int first_call_child(void) {
 }
 
 static void test_first_call(void) {
-  const int children = small_scale() ? 3 : 12;
+  const int children = tu_small_scale() ? 3 : 12;
   for (int i = 0; i < children; i++) {
     fflush(NULL);
     const pid_t pid = fork();
@@ -189,7 +184,7 @@ static void *plan_worker(void *arg) {
 static void test_shared_plan(const ups_isa *isas, int ni) {
   static plan_job jobs[NTHREADS];
   static float serial[NTHREADS][DC_OUT];
-  const int rounds = small_scale() ? 3 : 20;
+  const int rounds = tu_small_scale() ? 3 : 20;
   for (int k = 0; k < ni; k++)
     for (int l = 0; l <= 1; l++)
       for (int shared_in = 0; shared_in <= 1; shared_in++) {
@@ -251,7 +246,7 @@ static void *resize_worker(void *arg) {
 static void test_resize_threads(const ups_isa *isas, int ni) {
   static resize_job jobs[NTHREADS];
   static float serial[NTHREADS][RS_OUT];
-  const int rounds = small_scale() ? 3 : 20;
+  const int rounds = tu_small_scale() ? 3 : 20;
   for (int k = 0; k < ni; k++)
     for (int l = 0; l <= 1; l++) {
       /* Threads mix both operators: half nearest, half bilinear. */

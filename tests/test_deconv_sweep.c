@@ -28,6 +28,13 @@ static const char *desc(const ups_deconv_params *p, int has_bias) {
   return buf;
 }
 
+static void free_all(tu_guarded *a, tu_guarded *b, tu_guarded *c, tu_guarded *d) {
+  tu_guarded_free(a);
+  tu_guarded_free(b);
+  tu_guarded_free(c);
+  tu_guarded_free(d);
+}
+
 /* Runs every SIMD variant on p (random data) and checks it. nonfinite: put
  * an inf/nan into the input or weights. Returns 0 when p is invalid. */
 static int run_case(tu_rng *rng, ups_deconv_params *p, int has_bias, int nonfinite) {
@@ -44,6 +51,7 @@ static int run_case(tu_rng *rng, ups_deconv_params *p, int has_bias, int nonfini
   float *b = tu_guarded_alloc(&gb, p->out_c * sizeof(float), 1);
   if (!in || !out || !w || !b) {
     TU_EXPECT(0, "alloc");
+    free_all(&gi, &go, &gw, &gb);
     return 0;
   }
   tu_fill(rng, in, in_e, -1.0f, 1.0f);
@@ -75,18 +83,14 @@ static int run_case(tu_rng *rng, ups_deconv_params *p, int has_bias, int nonfini
               r.first_want);
   }
   p->isa = UPS_ISA_AUTO;
-  tu_guarded_free(&gi);
-  tu_guarded_free(&go);
-  tu_guarded_free(&gw);
-  tu_guarded_free(&gb);
+  free_all(&gi, &go, &gw, &gb);
   g_cases++;
   return 1;
 }
 
 static size_t pick_ch(tu_rng *r) {
   static const size_t common[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40};
-  return tu_range(r, 0, 3) == 0 ? tu_range(r, 1, 40)
-                                 : common[tu_range(r, 0, sizeof common / sizeof *common - 1)];
+  return tu_range(r, 0, 3) == 0 ? tu_range(r, 1, 40) : TU_PICK(r, common);
 }
 
 static void random_case(tu_rng *r) {
@@ -204,9 +208,9 @@ static void gemm_cases(tu_rng *r) {
     p.weight_layout = tu_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
     p.n = tu_range(r, 1, 2);
     p.groups = tu_range(r, 0, 3) == 0 ? 2 : 1;
-    p.in_c = p.groups * ics[tu_range(r, 0, sizeof ics / sizeof *ics - 1)];
-    p.out_c = p.groups * ocs[tu_range(r, 0, sizeof ocs / sizeof *ocs - 1)];
-    const size_t hw = tu_range(r, 0, sizeof hws / sizeof *hws - 1);
+    p.in_c = p.groups * TU_PICK(r, ics);
+    p.out_c = p.groups * TU_PICK(r, ocs);
+    const size_t hw = tu_range(r, 0, TU_COUNT(hws) - 1);
     p.in_h = hws[hw][0];
     p.in_w = hws[hw][1];
     p.kernel_h = p.stride_h = tu_range(r, 1, 3);
@@ -236,12 +240,12 @@ static void gemm_cases(tu_rng *r) {
     p.weight_layout = tu_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
     p.n = tu_range(r, 1, 2);
     p.groups = tu_range(r, 0, 3) == 0 ? 2 : 1;
-    p.in_c = p.groups * ic2[tu_range(r, 0, sizeof ic2 / sizeof *ic2 - 1)];
-    p.out_c = p.groups * oc2[tu_range(r, 0, sizeof oc2 / sizeof *oc2 - 1)];
-    const size_t hw = tu_range(r, 0, sizeof hw2 / sizeof *hw2 - 1);
+    p.in_c = p.groups * TU_PICK(r, ic2);
+    p.out_c = p.groups * TU_PICK(r, oc2);
+    const size_t hw = tu_range(r, 0, TU_COUNT(hw2) - 1);
     p.in_h = hw2[hw][0];
     p.in_w = hw2[hw][1];
-    const size_t k = tu_range(r, 0, sizeof kp / sizeof *kp - 1);
+    const size_t k = tu_range(r, 0, TU_COUNT(kp) - 1);
     p.kernel_h = kp[k][0];
     p.kernel_w = kp[k][1];
     p.pad_top = p.pad_bottom = kp[k][2];

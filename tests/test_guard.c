@@ -119,18 +119,13 @@ static void on_fault(int sig) {
   raise(sig);
 }
 
-static int small_scale(void) {
-  const char *s = getenv("UPSIMD_TEST_SCALE");
-  return s && strcmp(s, "small") == 0;
-}
-
 /* The placements of case number `k`: (after, off) pairs. Full scale: all 16.
  * Small: both flush runs plus one misaligned run per side, rotating. */
 typedef struct placement { int after; size_t off; } placement;
 
 static int placements(size_t k, size_t out_bytes, placement pl[16]) {
   int n = 0;
-  if (!small_scale()) {
+  if (!tu_small_scale()) {
     for (int after = 1; after >= 0; after--)
       for (size_t off = 0; off < 32; off += 4) pl[n++] = (placement){after, off};
     return n;
@@ -489,7 +484,7 @@ int main(void) {
   const int ni = tu_isas(isas);
   printf("variants:");
   for (int i = 0; i < ni; i++) printf(" %s", ups_isa_name(isas[i]));
-  printf("%s\n", small_scale() ? " (small scale)" : "");
+  printf("%s\n", tu_small_scale() ? " (small scale)" : "");
   harness_self_test();
   resize_sweeps(isas, ni);
   deconv_sweeps(isas, ni);

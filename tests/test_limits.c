@@ -101,6 +101,13 @@ static void buffers_init(void) {
 static ups_isa isas[5];
 static int ni;
 
+/* After a rejected call: no allocation tried since a0, the output untouched. */
+static void rejected_untouched(long a0, const char *what) {
+  TU_EXPECT(attempts == a0, "%s: %ld allocations tried before UPS_ERR_OVERFLOW", what,
+            attempts - a0);
+  TU_EXPECT(memcmp(t_out, canary, sizeof canary) == 0, "%s: output written", what);
+}
+
 /* ------------------------------------------------------------ resize */
 
 /* p must give UPS_ERR_OVERFLOW from every entry point of every variant, with
@@ -120,9 +127,7 @@ static void resize_overflows(const ups_resize_params *p0, const char *what) {
     TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: bilinear %s gives %s", what, ups_isa_name(isas[k]),
               ups_status_string(st));
   }
-  TU_EXPECT(attempts == a0, "%s: %ld allocations tried before UPS_ERR_OVERFLOW", what,
-            attempts - a0);
-  TU_EXPECT(memcmp(t_out, canary, sizeof canary) == 0, "%s: output written", what);
+  rejected_untouched(a0, what);
 }
 
 static void resize_fits(const ups_resize_params *p, const char *what) {
@@ -256,9 +261,7 @@ static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
                 ups_isa_name(isas[k]), ups_status_string(st));
     }
   }
-  TU_EXPECT(attempts == a0, "%s: %ld allocations tried before UPS_ERR_OVERFLOW", what,
-            attempts - a0);
-  TU_EXPECT(memcmp(t_out, canary, sizeof canary) == 0, "%s: output written", what);
+  rejected_untouched(a0, what);
 }
 
 static void deconv_fits(const ups_deconv_params *d, const char *what) {

@@ -23,7 +23,7 @@ static size_t pick_out(tu_rng *r, size_t in, int *factor) {
   switch (tu_range(r, 0, 3)) {
     case 0: { /* an integer factor */
       static const size_t f[4] = {2, 3, 4, 8};
-      const size_t k = f[tu_range(r, 0, 3)];
+      const size_t k = TU_PICK(r, f);
       *factor = (int)k;
       return in * k;
     }
@@ -200,7 +200,7 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
     ups_resize_params p = {0};
     p.layout = i % 4 == 3 ? UPS_NCHW : UPS_NHWC;
     p.n = tu_range(r, 1, 2);
-    p.c = cs[tu_range(r, 0, sizeof cs / sizeof cs[0] - 1)];
+    p.c = TU_PICK(r, cs);
     p.in_h = tu_range(r, 1, 9);
     p.in_w = tu_range(r, 1, p.layout == UPS_NCHW ? 40 : 13);
     p.out_h = 2 * p.in_h;

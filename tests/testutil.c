@@ -69,6 +69,11 @@ int tu_isas(ups_isa out[4]) {
   return n;
 }
 
+int tu_small_scale(void) {
+  const char *s = getenv("UPSIMD_TEST_SCALE");
+  return s && strcmp(s, "small") == 0;
+}
+
 void *tu_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;

@@ -34,6 +34,9 @@ uint64_t tu_next(tu_rng *r);
 size_t tu_range(tu_rng *r, size_t lo, size_t hi); /* uniform in [lo, hi] */
 float tu_uniform(tu_rng *r, float lo, float hi);
 void tu_fill(tu_rng *r, float *p, size_t n, float lo, float hi);
+/* The element count of array a, and one of its elements chosen by r. */
+#define TU_COUNT(a) (sizeof(a) / sizeof *(a))
+#define TU_PICK(r, a) ((a)[tu_range((r), 0, TU_COUNT(a) - 1)])
 void tu_fill_nan(float *p, size_t n); /* the output sentinel */
 
 /* A buffer of `bytes` placed flush against a PROT_NONE page: after it
@@ -48,6 +51,9 @@ void tu_guarded_free(tu_guarded *g);
 
 /* The ISAs to run: scalar plus every supported SIMD variant. Returns count. */
 int tu_isas(ups_isa out[4]);
+
+/* 1 when UPSIMD_TEST_SCALE=small (sanitizer and qemu runs: fewer rounds). */
+int tu_small_scale(void);
 
 /* Reads a whole file; NULL on failure. *len gets the byte count. */
 void *tu_read_file(const char *path, size_t *len);
