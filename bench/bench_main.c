@@ -34,13 +34,12 @@ typedef struct bench_instance {
   char verdict_msg[N_ISA][MSG];
 } bench_instance;
 
-typedef enum case_kind { CASE_RUN, CASE_PACK, CASE_PEER } case_kind;
-
+/* One registered benchmark: an upsimd run or pack benchmark (isa) or a peer's
+ * run benchmark (peer). */
 typedef struct bench_case {
   bench_instance *inst;
-  case_kind kind;
-  ups_isa isa;              /* CASE_RUN, CASE_PACK */
-  const bench_peer *peer;   /* CASE_PEER */
+  ups_isa isa;              /* run and pack benchmarks */
+  const bench_peer *peer;   /* peer benchmarks */
   int peer_verdict;         /* 0 not checked, 1 right, -1 mismatch or error */
   char peer_msg[MSG + 64];
   int pack_limit_known;
@@ -70,11 +69,6 @@ static uint64_t seed_of(const bench_instance *inst, int which) {
   return 0x5eed0000ull + (uint64_t)inst->index * 16u + (uint64_t)which;
 }
 
-static size_t deconv_weight_elems(const ups_deconv_params *p) {
-  const size_t groups = p->groups ? p->groups : 1;
-  return p->in_c * (p->out_c / groups) * p->kernel_h * p->kernel_w;
-}
-
 /* Deterministic inputs (the same for every variant and peer). Returns 0 on
  * success. Benchmarks of one instance are registered together, so buffers are
  * made once per instance (unless GB interleaves benchmarks). */
@@ -87,7 +81,7 @@ static int tensors_for(const bench_instance *inst) {
     size_t oh, ow;
     if (ups_deconv_output_size(&p, &oh, &ow) != UPS_OK) return 1;
     g_tensors.in_elems = p.n * p.in_c * p.in_h * p.in_w;
-    g_tensors.w_elems = deconv_weight_elems(&p);
+    g_tensors.w_elems = bench_deconv_weight_elems(&p);
     g_tensors.out_elems = p.n * p.out_c * oh * ow;
     g_tensors.weights = bench_alloc(g_tensors.w_elems * sizeof(float));
     g_tensors.bias = w->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
@@ -205,33 +199,44 @@ static void set_work_counters(gbench_state *s, const bench_work *work, double li
   if (limit_seconds > 0) gbench_counter(s, "roof", limit_seconds, GBENCH_COUNTER_PER_SECOND);
 }
 
-static const char *unsupported_reason(ups_isa isa) {
-  return ups_isa_supported(isa) ? NULL : "not usable on this CPU or not built into this library";
+/* Skips the benchmark (returns 1) when this ISA's variant cannot run here. */
+static int skip_unsupported(gbench_state *s, ups_isa isa) {
+  if (ups_isa_supported(isa)) return 0;
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s not usable on this CPU or not built into this library",
+           ups_isa_name(isa));
+  gbench_skip(s, buf);
+  return 1;
 }
 
 /* ------------------------------------------------------------ benchmarks */
+
+/* Makes the instance's tensors; on failure reports the error and returns 0. */
+static int tensors_ready(gbench_state *s, const bench_instance *inst) {
+  if (!tensors_for(inst)) return 1;
+  gbench_error(s, "out of memory for the workload's tensors");
+  return 0;
+}
+
+/* tensors_ready, then the variant's check: a wrong variant is reported with
+ * gbench_fail (not timed) and 0 returned. */
+static int tensors_checked(gbench_state *s, bench_instance *inst, ups_isa isa) {
+  if (!tensors_ready(s, inst)) return 0;
+  if (verdict_for(inst, isa) > 0) return 1;
+  char buf[MSG + 16];
+  snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[isa]);
+  gbench_fail(s, buf);
+  return 0;
+}
 
 static void run_upsimd(gbench_state *s, void *user) {
   bench_case *c = user;
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
-  const char *why = unsupported_reason(c->isa);
-  if (why) {
-    snprintf(buf, sizeof buf, "%s %s", ups_isa_name(c->isa), why);
-    gbench_skip(s, buf);
-    return;
-  }
+  if (skip_unsupported(s, c->isa)) return;
   const double limit = limit_for(inst); /* before the check: the probe's own buffers
                                            must not be what is left in cache */
-  if (tensors_for(inst)) {
-    gbench_error(s, "out of memory for the workload's tensors");
-    return;
-  }
-  if (verdict_for(inst, c->isa) < 0) {
-    snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[c->isa]);
-    gbench_fail(s, buf);
-    return;
-  }
+  if (!tensors_checked(s, inst, c->isa)) return;
   const bench_workload *w = inst->w;
   ups_status bad = UPS_OK;
   if (w->op == BENCH_DECONV) {
@@ -285,31 +290,18 @@ static void run_pack(gbench_state *s, void *user) {
   bench_case *c = user;
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
-  const char *why = unsupported_reason(c->isa);
-  if (why) {
-    snprintf(buf, sizeof buf, "%s %s", ups_isa_name(c->isa), why);
-    gbench_skip(s, buf);
-    return;
-  }
+  if (skip_unsupported(s, c->isa)) return;
   const ups_deconv_params base = bench_workload_deconv(inst->w, inst->layout);
   const double weight_bytes =
-      ((double)deconv_weight_elems(&base) + (inst->w->bias ? (double)base.out_c : 0.0)) *
+      ((double)bench_deconv_weight_elems(&base) + (inst->w->bias ? (double)base.out_c : 0.0)) *
       sizeof(float);
   if (!c->pack_limit_known) {
     c->pack_bytes = packed_bytes_of(inst, c->isa);
     c->pack_limit_seconds = bench_copy_seconds((size_t)weight_bytes, (size_t)c->pack_bytes);
     c->pack_limit_known = 1;
   }
-  if (tensors_for(inst)) {
-    gbench_error(s, "out of memory for the workload's tensors");
-    return;
-  }
   /* The plans this benchmark makes are the ones the run benchmark checks. */
-  if (verdict_for(inst, c->isa) < 0) {
-    snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[c->isa]);
-    gbench_fail(s, buf);
-    return;
-  }
+  if (!tensors_checked(s, inst, c->isa)) return;
   ups_deconv_params p = base;
   p.isa = c->isa;
   ups_status bad = UPS_OK;
@@ -324,9 +316,7 @@ static void run_pack(gbench_state *s, void *user) {
     gbench_fail(s, buf);
     return;
   }
-  const bench_work work = {.items = 0, .read_bytes = weight_bytes, .write_bytes = c->pack_bytes};
-  gbench_counter(s, "bytes_per_second", work.read_bytes + work.write_bytes,
-                 GBENCH_COUNTER_PER_SECOND);
+  gbench_counter(s, "bytes_per_second", weight_bytes + c->pack_bytes, GBENCH_COUNTER_PER_SECOND);
   if (c->pack_limit_seconds > 0)
     gbench_counter(s, "roof", c->pack_limit_seconds, GBENCH_COUNTER_PER_SECOND);
   snprintf(buf, sizeof buf, "%s; packs %.0f weight bytes into %.0f; roof vs copy%s%s",
@@ -354,10 +344,7 @@ static void run_peer(gbench_state *s, void *user) {
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
   const double limit = limit_for(inst);
-  if (tensors_for(inst)) {
-    gbench_error(s, "out of memory for the workload's tensors");
-    return;
-  }
+  if (!tensors_ready(s, inst)) return;
   const char *why = NULL;
   bench_peer_op *op = peer_create(c->peer, inst, &why);
   if (!op) {
@@ -440,10 +427,7 @@ static void run_probe_copy(gbench_state *s, void *user) {
 
 static void run_probe_fma(gbench_state *s, void *user) {
   const probe_case *pc = user;
-  if (pc->fma == bench_fma_probe_avx2 && !ups_isa_supported(UPS_ISA_AVX2)) {
-    gbench_skip(s, "avx2 not usable on this CPU or not built into this library");
-    return;
-  }
+  if (pc->fma == bench_fma_probe_avx2 && skip_unsupported(s, UPS_ISA_AVX2)) return;
   const int64_t rounds = 100000;
   const double flops = pc->fma(rounds);
   const double peak = bench_fma_peak_gflops();
@@ -615,7 +599,6 @@ int bench_main(int argc, char **argv) {
       for (size_t k = 0; k < 4; k++) {
         bench_case *c = &cases[n_case++];
         c->inst = inst;
-        c->kind = CASE_RUN;
         c->isa = order[k];
         snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, ups_isa_name(order[k]));
         gbench_register(name, run_upsimd, c, &g_options);
@@ -635,7 +618,6 @@ int bench_main(int argc, char **argv) {
           peer->destroy(probe_op);
           bench_case *c = &cases[n_case++];
           c->inst = inst;
-          c->kind = CASE_PEER;
           c->peer = peer;
           snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, peer->name);
           gbench_register(name, run_peer, c, &g_options);
@@ -646,7 +628,6 @@ int bench_main(int argc, char **argv) {
         for (size_t k = 0; k < 4; k++) {
           bench_case *c = &cases[n_case++];
           c->inst = inst;
-          c->kind = CASE_PACK;
           c->isa = order[k];
           snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, w->name,
                    ups_isa_name(order[k]));
@@ -655,8 +636,7 @@ int bench_main(int argc, char **argv) {
     }
   }
 
-  size_t n_run = 0;
-  const int status = gbench_run_count(&n_run);
+  const int status = gbench_run_count(NULL);
   tensors_release();
   if (status == 2) fprintf(stderr, "upsimd-bench: no benchmark matched the filter\n");
   if (gbench_failure_count())

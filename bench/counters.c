@@ -3,6 +3,10 @@
 
 static size_t or_one(size_t v) { return v ? v : 1; }
 
+size_t bench_deconv_weight_elems(const ups_deconv_params *p) {
+  return p->in_c * (p->out_c / or_one(p->groups)) * p->kernel_h * p->kernel_w;
+}
+
 int bench_resize_work(const ups_resize_params *p, bench_work *w) {
   size_t oh, ow;
   if (ups_resize_output_size(p, &oh, &ow) != UPS_OK) return 1;
@@ -46,10 +50,8 @@ double bench_deconv_useful_macs(const ups_deconv_params *p) {
 int bench_deconv_work(const ups_deconv_params *p, int has_bias, bench_work *w) {
   size_t oh, ow;
   if (ups_deconv_output_size(p, &oh, &ow) != UPS_OK) return 1;
-  const size_t groups = or_one(p->groups);
   const double in_elems = (double)p->n * (double)p->in_c * (double)p->in_h * (double)p->in_w;
-  const double w_elems = (double)p->in_c * (double)(p->out_c / groups) *
-                         (double)p->kernel_h * (double)p->kernel_w;
+  const double w_elems = (double)bench_deconv_weight_elems(p);
   w->items = (double)p->n * (double)p->out_c * (double)oh * (double)ow;
   w->read_bytes = (in_elems + w_elems + (has_bias ? (double)p->out_c : 0.0)) * sizeof(float);
   w->write_bytes = w->items * sizeof(float);

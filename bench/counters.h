@@ -17,6 +17,9 @@ typedef struct bench_work {
   double flops;        /* 2 * useful multiply-adds; 0 for resize */
 } bench_work;
 
+/* Elements of the deconvolution's weight tensor: in_c x out_c/groups x kernel. */
+size_t bench_deconv_weight_elems(const ups_deconv_params *p);
+
 /* 0 on success; non-zero when the parameters are invalid. */
 int bench_resize_work(const ups_resize_params *p, bench_work *w);
 int bench_deconv_work(const ups_deconv_params *p, int has_bias, bench_work *w);

@@ -72,8 +72,6 @@ const char *bench_fma_probe_name(void); /* "avx2-fma" or "portable-128bit" */
 /* Raw probe kernels: run `iterations` rounds; return the FLOPs done. */
 double bench_fma_probe_portable(int64_t iterations);
 double bench_fma_probe_avx2(int64_t iterations); /* probe_fma_avx2.c; AVX2 CPUs only */
-/* GFLOP/s of one of the raw kernels (median of 7 runs of ~10 ms). */
-double bench_fma_measure(double (*probe)(int64_t));
 
 /* --------------------------------------------------------------- topology */
 
@@ -82,8 +80,7 @@ typedef struct bench_topology {
   char hwloc_version[32];
   int packages, cores, pus;
   size_t l1d_bytes, l2_bytes, l3_bytes; /* of the first cache of each level; 0 = none */
-  int pinned;      /* 1 when the calling thread is bound to one PU */
-  int pinned_pu;   /* OS index of that PU, -1 when not pinned */
+  int pinned_pu;   /* OS index of the PU the calling thread is bound to, -1 when not pinned */
 } bench_topology;
 
 /* Loads the topology with hwloc; pin_pu = -1 pins to the last PU, -2 does not
@@ -120,12 +117,6 @@ ups_resize_params bench_workload_resize(const bench_workload *w, ups_layout layo
 ups_deconv_params bench_workload_deconv(const bench_workload *w, ups_layout layout);
 
 /* --------------------------------------------------------------- running */
-
-typedef struct bench_main_options {
-  int quick;
-  int peers;        /* register peer variants */
-  int pin_pu;       /* see bench_topology_init */
-} bench_main_options;
 
 /* The whole of upsimd-bench (also called by the tests): parses the harness's
  * own flags and GB's, registers everything, runs. Returns the exit status. */

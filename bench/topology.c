@@ -42,7 +42,6 @@ int bench_topology_init(bench_topology *t, int pin_pu) {
     hwloc_obj_t pu = pin_pu == -1 ? hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned)t->pus - 1)
                                   : hwloc_get_pu_obj_by_os_index(topo, (unsigned)pin_pu);
     if (pu && hwloc_set_cpubind(topo, pu->cpuset, HWLOC_CPUBIND_THREAD) == 0) {
-      t->pinned = 1;
       t->pinned_pu = (int)pu->os_index;
     } else {
       fprintf(stderr, "upsimd-bench: warning: could not pin the timing thread%s\n",
@@ -69,7 +68,7 @@ void bench_topology_add_context(const bench_topology *t) {
   add_size("cache_l2_bytes", t->l2_bytes);
   add_size("cache_l3_bytes", t->l3_bytes);
   snprintf(buf, sizeof buf, "%d", t->pinned_pu);
-  gbench_add_context("pinned_pu", t->pinned ? buf : "none");
+  gbench_add_context("pinned_pu", t->pinned_pu >= 0 ? buf : "none");
   gbench_add_context("hwloc_version", t->hwloc_version);
 }
 
@@ -120,7 +119,7 @@ void bench_print_info(FILE *f, const bench_topology *t) {
   print_size(f, "L1d", t->l1d_bytes);
   print_size(f, "L2", t->l2_bytes);
   print_size(f, "L3", t->l3_bytes);
-  if (t->pinned)
+  if (t->pinned_pu >= 0)
     fprintf(f, "timing thread:    pinned to PU %d\n", t->pinned_pu);
   else
     fprintf(f, "timing thread:    not pinned\n");

@@ -43,6 +43,11 @@ def split_name(name):
             "variant": parts[3]}
 
 
+def seconds_of(b):
+    """CPU time per call of one GB JSON entry, in seconds."""
+    return b["cpu_time"] * TIME_SCALE.get(b.get("time_unit", "ns"), 1e-9)
+
+
 def collect(bench):
     """One record per benchmark name: status, seconds per call, counters, label."""
     by_name = {}
@@ -85,11 +90,9 @@ def collect(bench):
             continue
         if src is None:
             # No aggregates: the median of the runs GB reported (usually one).
-            def per_call(b):
-                return b["cpu_time"] * TIME_SCALE.get(b.get("time_unit", "ns"), 1e-9)
-            runs = sorted(runs, key=per_call)
+            runs = sorted(runs, key=seconds_of)
             src = runs[len(runs) // 2]
-        r["seconds"] = src["cpu_time"] * TIME_SCALE.get(src.get("time_unit", "ns"), 1e-9)
+        r["seconds"] = seconds_of(src)
         for key in ("items_per_second", "bytes_per_second", "GFLOPS", "roof"):
             if key in src:
                 r["counters"][key] = src[key]
