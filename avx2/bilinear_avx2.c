@@ -22,11 +22,10 @@
  *   call; otherwise two gathers. Windows are clamped inside the row; rows
  *   narrower than 8 are loaded with vmaskmovps (masked lanes never fault).
  *   Rows wider than a chunk compute the windows on the fly.
- * NCHW half-pixel 2x on both axes: short rows or small outputs in register
- *   blocks of 4 output rows (bilinear_nchw_hp2x, like the NHWC one below);
- *   large outputs by bilinear_nchw_hp2x_rows, the cached passes with a plain
- *   driver (three rotating buffers) and a pass of 3 multiplies per 16
- *   outputs, made inside the blends.
+ * NCHW half-pixel 2x on both axes (rows of 9 to BUF/2 inputs):
+ *   bilinear_nchw_hp2x_rows, the cached passes with a plain driver (three
+ *   rotating buffers) and a pass of 3 multiplies per 16 outputs, made inside
+ *   the blends.
  * NHWC with 8 or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
  * - blocks of two runs of output rows that share an input row (rows reading
@@ -460,78 +459,6 @@ static void bilinear_nhwc_hp2x(const ups_bilinear_job *job) {
   }
 }
 
-/* NCHW half-pixel 2x on both axes (iw >= 9, ow <= BUF; the dispatcher
- * takes it for short rows or small outputs only, see there): like the NHWC
- * path, two pairs of output rows (2k+1 .. 2k+4, input rows k, k+1, k+2) are
- * made at once from column passes in registers: 8 inputs v and their right
- * neighbours v1 of each input row give 16 column passes (odd = v*0.75 +
- * v1*0.25, even = v*0.25 + v1*0.75, as hrow_nchw_hp2x), and row k+1's
- * products H*0.25, H*0.75 serve both pairs. Per output vector 3 multiplies
- * and one store (the cached passes cost 3 multiplies and 1.5 stores).
- * Column 0 and the last columns go through the windows; output row 0
- * (weights 1 and 0) through the cached passes. Bit-identical. */
-static inline void nchw_hp2x_block(const ups_linear_axis *ax, const hwin *W, const float *const *r,
-                                   float *const *d, int np, __m256i inmask) {
-  const size_t iw = ax->in, ow = ax->out;
-  const __m256 q1 = _mm256_set1_ps(0.25f), q3 = _mm256_set1_ps(0.75f);
-  size_t k = 0;
-  for (; k + 8 < iw; k += 8) {
-    __m256 lo[3], hi[3];
-    for (int i = 0; i < 2 + (np == 2); i++) {
-      const __m256 a = _mm256_loadu_ps(r[i] + k), b = _mm256_loadu_ps(r[i] + k + 1);
-      const __m256 od = lerp(a, b, q3, q1), ev = lerp(a, b, q1, q3);
-      const __m256 l = _mm256_unpacklo_ps(od, ev), h = _mm256_unpackhi_ps(od, ev);
-      lo[i] = _mm256_permute2f128_ps(l, h, 0x20);
-      hi[i] = _mm256_permute2f128_ps(l, h, 0x31);
-    }
-    if (np == 1) lo[2] = hi[2] = _mm256_setzero_ps();
-    hp2x_vert(lo[0], lo[1], lo[2], np, d, 2 * k + 1);
-    hp2x_vert(hi[0], hi[1], hi[2], np, d, 2 * k + 9);
-  }
-  /* Vector 0 (column 0) and the vectors from column 2k+1 on: windows. */
-  const size_t vlast = (ow - 1) / 8;
-  for (size_t v = (2 * k + 1) / 8;; v = v == vlast ? 0 : v + 1) {
-    const size_t xv = 8 * v + 8 <= ow ? 8 * v : ow - 8;
-    const __m256 w0 = _mm256_loadu_ps(ax->w0 + xv), w1 = _mm256_loadu_ps(ax->w1 + xv);
-    __m256 h[3];
-    h[2] = _mm256_setzero_ps();
-    for (int i = 0; i < 2 + (np == 2); i++) h[i] = win_hpass(r[i], iw, W, v, w0, w1, inmask);
-    hp2x_vert(h[0], h[1], h[2], np, d, xv);
-    if (v == 0) break;
-  }
-}
-
-static void bilinear_nchw_hp2x(const ups_bilinear_job *job) {
-  const ups_linear_axis *ay = &job->y, *ax = &job->x;
-  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
-  const size_t planes = job->n * job->c;
-  const __m256i inmask = lane_mask(8);
-  hwin W;
-  hwin_build(ax, &W);
-  _Alignas(32) float hb[2][BUF + 16];
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw;
-    float *out = job->out + p * oh * ow;
-    /* Row 0: the cached passes of rows i0[0] and i1[0], blended. */
-    hrow_nchw_hp2x(ax, src + ay->i0[0] * iw, &W, hb[0], inmask);
-    hrow_nchw_hp2x(ax, src + ay->i1[0] * iw, &W, hb[1], inmask);
-    blend_flat(hb[0], hb[1], ay->w0, ay->w1, out, ow);
-    for (size_t k = 0; k < ih; k += 2) {
-      const size_t y = 2 * k + 1;
-      const float *r[3] = {src + ay->i0[y] * iw, src + ay->i1[y] * iw, NULL};
-      float *d[4] = {out + y * ow, y + 1 < oh ? out + (y + 1) * ow : NULL, NULL, NULL};
-      if (k + 1 < ih) {
-        r[2] = src + ay->i1[y + 2] * iw;
-        d[2] = out + (y + 2) * ow;
-        d[3] = y + 3 < oh ? out + (y + 3) * ow : NULL;
-        nchw_hp2x_block(ax, &W, r, d, 2, inmask);
-      } else {
-        nchw_hp2x_block(ax, &W, r, d, 1, inmask);
-      }
-    }
-  }
-}
-
 /* 16 half-pixel 2x passes from 8 inputs: a = p[m-1], b = p[m], c =
  * p[min(m+1, iw-1)] give h[2m] = a*0.25 + b*0.75, h[2m+1] = b*0.75 + c*0.25
  * (b*0.75 shared), interleaved to h[2m0 .. 2m0+16). */
@@ -738,19 +665,12 @@ void ups_bilinear_nchw_avx2(const ups_bilinear_job *job) {
     ups_bilinear_nchw_scalar(job);
     return;
   }
-  /* Half-pixel 2x: the register blocks (4 rows at once) where their rows
-   * are short or the output is small; otherwise the cached passes, which
-   * write one row at a time: 4 interleaved store streams inside one page
-   * (rows of 1 KiB) measured up to 20% slower than that on large outputs
-   * (1x64x128x128 -> 256x256; 1.2-2x faster at <= 4 MiB or rows <= 64). */
-  if (job->x.half_pixel_2x && job->y.half_pixel_2x && job->x.in >= 9 && job->x.out <= BUF &&
-      (job->x.out <= 64 || job->n * job->c * job->y.out * job->x.out <= ((size_t)1 << 20))) {
-    bilinear_nchw_hp2x(job);
-    return;
-  }
-  /* The large half-pixel 2x outputs: the same cached passes with a driver
-   * specialised for the 2x row pattern (1x64x128x128 -> 256x256: ~420 ->
-   * ~300 us, bit-identical). */
+  /* Half-pixel 2x on both axes: the cached passes with a driver specialised
+   * for the 2x row pattern, one output row at a time. Register blocks of 4
+   * output rows (fewer multiplies, one store per output vector, 4
+   * interleaved store streams) measured 1.2-1.5x slower at every size tried,
+   * from 64x9x9 to 1x512x512 (64x64x64 -> 128x128: 131 vs 86 us), and the
+   * generic driver ~1.4x slower at 1x64x128x128 -> 256x256. */
   if (job->x.half_pixel_2x && job->y.half_pixel_2x && job->x.in >= 9 && job->x.out <= BUF) {
     bilinear_nchw_hp2x_rows(job);
     return;
