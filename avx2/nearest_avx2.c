@@ -159,6 +159,36 @@ static inline size_t row_copy(const float *row, size_t iw, float *dst) {
 
 enum { MAX_REP = 16 };
 
+/* Integer column replication r of c-float pixels (c = 1: NCHW): output float
+ * j of a row reads input float rep_src(j). */
+static inline int32_t rep_src(size_t j, size_t c, size_t r) {
+  return (int32_t)((j / (c * r)) * c + j % c);
+}
+
+/* The r vpermps index vectors that spread 8 input floats over 8r outputs
+ * (c divides 8, so the 8 floats hold whole pixels). */
+static void rep_perms(size_t c, size_t r, __m256i *P) {
+  for (size_t k = 0; k < r; k++) {
+    int32_t t[8];
+    for (size_t j = 0; j < 8; j++) t[j] = rep_src(8 * k + j, c, r);
+    P[k] = _mm256_loadu_si256((const __m256i *)t);
+  }
+}
+
+/* Replication by r in 1..MAX_REP: a copy, or row_rep with r a compile-time
+ * constant for the common factors; returns outputs done. */
+static inline size_t row_rep_any(const float *row, size_t n, size_t r, const __m256i *P,
+                                 float *dst) {
+  switch (r) {
+    case 1: return row_copy(row, n, dst);
+    case 2: return row_rep(row, n, 2, P, dst);
+    case 3: return row_rep(row, n, 3, P, dst);
+    case 4: return row_rep(row, n, 4, P, dst);
+    case 8: return row_rep(row, n, 8, P, dst);
+    default: return row_rep(row, n, r, P, dst);
+  }
+}
+
 void ups_nearest_nchw_avx2(const ups_nearest_job *job) {
   if (!job->x.idx32) {
     ups_nearest_nchw_scalar(job);
@@ -170,12 +200,7 @@ void ups_nearest_nchw_avx2(const ups_nearest_job *job) {
   const int32_t *ix = job->x.idx32;
   const size_t rep = job->x.rep;
   __m256i P[MAX_REP];
-  if (rep >= 2 && rep <= MAX_REP)
-    for (size_t k = 0; k < rep; k++) {
-      int32_t t[8];
-      for (size_t j = 0; j < 8; j++) t[j] = (int32_t)((8 * k + j) / rep);
-      P[k] = _mm256_loadu_si256((const __m256i *)t);
-    }
+  if (rep >= 2 && rep <= MAX_REP) rep_perms(1, rep, P);
   const __m256i inmask = lane_mask(iw < 8 ? iw : 8);
   nwin W;
   W.n = 0;
@@ -190,27 +215,7 @@ void ups_nearest_nchw_avx2(const ups_nearest_job *job) {
         row_narrow(row, iw, ix, ow, dst, inmask);
         continue;
       }
-      size_t done = 0;
-      switch (rep) {
-        case 1:
-          done = row_copy(row, iw, dst);
-          break;
-        case 2:
-          done = row_rep(row, iw, 2, P, dst);
-          break;
-        case 3:
-          done = row_rep(row, iw, 3, P, dst);
-          break;
-        case 4:
-          done = row_rep(row, iw, 4, P, dst);
-          break;
-        case 8:
-          done = row_rep(row, iw, 8, P, dst);
-          break;
-        default:
-          if (rep >= 2 && rep <= MAX_REP) done = row_rep(row, iw, rep, P, dst);
-          break;
-      }
+      const size_t done = rep >= 1 && rep <= MAX_REP ? row_rep_any(row, iw, rep, P, dst) : 0;
       if (done < ow) row_general(row, iw, ix, ow, done, dst, inmask, &W);
     }
   }
@@ -246,21 +251,17 @@ static inline void nhwc_rows_c8(const float *row, const size_t *ix, size_t ow, s
  * 1x4x16x16 -> 32x32. */
 static void nhwc_rep_small_c(const ups_nearest_job *job, size_t r) {
   const size_t c = job->c, ih = job->y.in, iw = job->x.in, oh = job->y.out;
-  const size_t rs = iw * c, stride = job->x.out * c, cr = c * r;
+  const size_t rs = iw * c, stride = job->x.out * c;
   const size_t *iy = job->y.idx;
   __m256i P[MAX_REP], T[MAX_REP + 1];
   int32_t tlo[MAX_REP + 1];
-  for (size_t k = 0; k < r; k++) {
-    int32_t t[8];
-    for (size_t j = 0; j < 8; j++) t[j] = (int32_t)(((8 * k + j) / cr) * c + (8 * k + j) % c);
-    P[k] = _mm256_loadu_si256((const __m256i *)t);
-  }
+  rep_perms(c, r, P);
   const size_t done = (rs / 8) * 8 * r; /* outputs row_rep writes */
   size_t nt = 0;
   for (size_t x = done; x < stride; x += 8, nt++) {
     const size_t xv = x + 8 <= stride ? x : stride - 8;
     int32_t t[8];
-    for (size_t j = 0; j < 8; j++) t[j] = (int32_t)(((xv + j) / cr) * c + (xv + j) % c);
+    for (size_t j = 0; j < 8; j++) t[j] = rep_src(xv + j, c, r);
     T[nt] = _mm256_loadu_si256((const __m256i *)t);
     tlo[nt] = t[0];
   }
@@ -271,17 +272,7 @@ static void nhwc_rep_small_c(const ups_nearest_job *job, size_t r) {
     for (size_t y = 0; y < oh; y++) {
       const float *row = src + iy[y] * rs;
       float *dst = out + y * stride;
-      switch (r) {
-        case 2:
-          row_rep(row, rs, 2, P, dst);
-          break;
-        case 4:
-          row_rep(row, rs, 4, P, dst);
-          break;
-        default:
-          row_rep(row, rs, r, P, dst);
-          break;
-      }
+      row_rep_any(row, rs, r, P, dst);
       for (size_t k = 0, x = done; k < nt; k++, x += 8) {
         const size_t xv = x + 8 <= stride ? x : stride - 8;
         _mm256_storeu_ps(dst + xv, pick8(row, rs, T[k], tlo[k], inmask));
