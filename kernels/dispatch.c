@@ -176,3 +176,51 @@ void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table
   filled[isa] = complete(table);
   overrides[isa] = &filled[isa];
 }
+
+/* ---------------------------------------------------------- cache size */
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The largest data or unified cache of a deterministic cache parameter leaf
+ * (4 on Intel, 0x8000001D on AMD): ways * partitions * line size * sets. */
+static size_t llc_from_leaf(unsigned int leaf) {
+  size_t best = 0;
+  for (unsigned int sub = 0; sub < 16; sub++) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid_count(leaf, sub, &a, &b, &c, &d)) break;
+    const unsigned int type = a & 31; /* 0 none, 1 data, 2 instruction, 3 unified */
+    if (type == 0) break;
+    if (type == 2) continue;
+    const size_t bytes = (size_t)((b >> 22) + 1) * (((b >> 12) & 1023) + 1) *
+                         ((b & 4095) + 1) * ((size_t)c + 1);
+    if (bytes > best) best = bytes;
+  }
+  return best;
+}
+#endif
+
+static size_t detect_llc_bytes(void) {
+  size_t bytes = 0;
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned int a, b, c, d;
+  if (__get_cpuid(0x80000000u, &a, &b, &c, &d) && a >= 0x8000001Du)
+    bytes = llc_from_leaf(0x8000001Du);
+  if (!bytes && __get_cpuid(0, &a, &b, &c, &d) && a >= 4) bytes = llc_from_leaf(4);
+#endif
+  return bytes ? bytes : (size_t)UPS_LLC_FALLBACK_BYTES;
+}
+
+/* 0 = not computed yet; racing first calls compute and store the same value. */
+static atomic_size_t llc_detected;
+static size_t llc_override;
+
+size_t ups_llc_bytes(void) {
+  if (llc_override) return llc_override;
+  size_t v = atomic_load_explicit(&llc_detected, memory_order_relaxed);
+  if (!v) {
+    v = detect_llc_bytes();
+    atomic_store_explicit(&llc_detected, v, memory_order_relaxed);
+  }
+  return v;
+}
+
+void ups_llc_bytes_override_for_testing(size_t bytes) { llc_override = bytes; }

@@ -176,19 +176,26 @@ static void run_resize(const ups_resize_params *p0, int bilinear, ups_isa isa, t
   fill_input(rng, src, in_e, resize_cases % 8 == 5);
   placement pl[16];
   const int np = placements(resize_cases, out_e * sizeof(float), pl);
-  for (int i = 0; i < np; i++) {
-    region_place(&rin, pl[i].after, pl[i].off);
-    region_place(&rout, pl[i].after, pl[i].off);
+  /* Bilinear runs every placement twice: down the paths of a huge and of a
+   * tiny last-level cache (kernels pick row orders by it). */
+  const int runs_per_placement = bilinear ? 2 : 1;
+  for (int i = 0; i < np * runs_per_placement; i++) {
+    const placement *pi = &pl[i % np];
+    const int tiny_llc = i >= np;
+    if (bilinear) ups_llc_bytes_override_for_testing(tiny_llc ? 1 : SIZE_MAX);
+    region_place(&rin, pi->after, pi->off);
+    region_place(&rout, pi->after, pi->off);
     memcpy(rin.ptr, src, in_e * sizeof(float));
     tu_fill_nan(rout.ptr, out_e);
     region_protect(&rin, PROT_READ);
     snprintf(current, sizeof current,
              "%s %s %s n=%zu c=%zu in=%zux%zu out=%zux%zu (given %zux%zu) scale=%gx%g coord=%d "
-             "round=%d guard %s off %zu",
+             "round=%d guard %s off %zu%s",
              bilinear ? "bilinear" : "nearest", ups_isa_name(isa),
              p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.c, p.in_h, p.in_w, oh, ow, p.out_h,
              p.out_w, (double)p.scale_h, (double)p.scale_w, (int)p.coord, (int)p.round,
-             pl[i].after ? "after" : "before", pl[i].off);
+             pi->after ? "after" : "before", pi->off,
+             !bilinear ? "" : tiny_llc ? " llc tiny" : " llc huge");
     st = bilinear ? ups_resize_bilinear_f32(&p, rin.ptr, rout.ptr)
                   : ups_resize_nearest_f32(&p, rin.ptr, rout.ptr);
     region_protect(&rin, PROT_READ | PROT_WRITE);
@@ -205,6 +212,7 @@ static void run_resize(const ups_resize_params *p0, int bilinear, ups_isa isa, t
     TU_EXPECT(region_slack_intact(&rin) && memcmp(rin.ptr, src, in_e * sizeof(float)) == 0,
               "%s: input changed", current);
   }
+  ups_llc_bytes_override_for_testing(0);
   region_free(&rin);
   region_free(&rout);
   free(src);
@@ -262,6 +270,18 @@ static void resize_sweeps(const ups_isa *isas, int ni) {
             resize_case(bilinear, (ups_layout)l, 1, 1 + k % 17, 1 + k % 5, 1 + k % 19,
                         factors[f], factors[(f + 3) % NFACTORS], (int)(k % 3), (ups_coord)co,
                         (ups_round)ro, &rng, isas, ni);
+    /* The half-pixel 2x fast paths (both axes 2x, which the shapes above
+     * rarely give): rows of 9 to 26 inputs (every 16-output tail), 1 to 4
+     * input rows (first, interior and last row pairs), channels that take
+     * the NCHW-like (1, 3) and the NHWC register (8, 13) paths. */
+    if (bilinear)
+      for (int l = 0; l <= 1; l++)
+        for (size_t iw = 9; iw <= 26; iw++)
+          for (size_t ih = 1; ih <= 4; ih++, k++) {
+            static const size_t cs[4] = {1, 3, 8, 13};
+            resize_case(bilinear, (ups_layout)l, 1 + k % 2, cs[k % 4], ih, iw, 2.0f, 2.0f,
+                        (int)(k % 3), UPS_COORD_HALF_PIXEL, UPS_ROUND_FLOOR, &rng, isas, ni);
+          }
   }
 }
 
