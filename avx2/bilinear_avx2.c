@@ -12,8 +12,7 @@
  * then a flat blend of the buffers of its two input rows, written
  * sequentially. An input row's pass is computed once per chunk however many
  * output rows use it (4 times in 2x). Rows are written one at a time:
- * interleaving the stores of two rows measured up to 3x slower in this
- * generic driver (half-pixel 2x pairs them in cache, see below).
+ * interleaving the stores of two rows measured up to 3x slower here.
  * - half-pixel 2x (x.half_pixel_2x): 8 inputs v and their right neighbours v1
  *   give 16 outputs, odd = v*0.75 + v1*0.25, even = v*0.25 + v1*0.75,
  *   interleaved by unpack + vperm2f128; edge columns by the windows below;
@@ -26,10 +25,7 @@
  * NCHW half-pixel 2x on both axes (rows of 9 to BUF/2 inputs):
  *   bilinear_nchw_hp2x_rows, the cached passes with a plain driver (three
  *   rotating buffers) and a pass of 3 multiplies per 16 outputs, made inside
- *   the blends. The two output rows of an input row are written in one sweep
- *   (one load of each pass vector serves both) while the output fits in a
- *   quarter of the last-level cache (job->llc_bytes), one after the other
- *   above that, where a single store stream measured faster.
+ *   the blends.
  * NHWC with 8 or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
  * - blocks of two runs of output rows that share an input row (rows reading
@@ -578,42 +574,6 @@ static void blend_hp2x_part(const ups_linear_axis *ax, const float *t, const flo
   if (edges) hp2x_edges(ax, row, hn);
 }
 
-/* Output rows 2k+1 (into d0) and 2k+2 (into d1), both blends of the same
- * passes t and b (32-byte aligned) with weights wy0[0..1], wy1[0..1], in one
- * sweep: each loaded pass vector serves two output vectors. The whole pass of
- * input row `row` rides along into hn, one 16-output block per 16 columns,
- * then its edges. */
-static void blend_hp2x_pair(const ups_linear_axis *ax, const float *t, const float *b,
-                            const float *wy0, const float *wy1, float *d0, float *d1,
-                            const float *row, float *hn) {
-  const size_t ow = ax->out, jend = hp2x_jend(ax->in);
-  const __m256 a0 = _mm256_broadcast_ss(wy0), a1 = _mm256_broadcast_ss(wy1);
-  const __m256 c0 = _mm256_broadcast_ss(wy0 + 1), c1 = _mm256_broadcast_ss(wy1 + 1);
-  size_t x = 0, j = 8;
-  for (; x + 16 <= ow; x += 16) {
-    const __m256 t0 = _mm256_load_ps(t + x), u0 = _mm256_load_ps(b + x);
-    const __m256 t1 = _mm256_load_ps(t + x + 8), u1 = _mm256_load_ps(b + x + 8);
-    _mm256_storeu_ps(d0 + x, lerp(t0, u0, a0, a1));
-    _mm256_storeu_ps(d0 + x + 8, lerp(t1, u1, a0, a1));
-    _mm256_storeu_ps(d1 + x, lerp(t0, u0, c0, c1));
-    _mm256_storeu_ps(d1 + x + 8, lerp(t1, u1, c0, c1));
-    if (j < jend) {
-      hp2x_block(row, j, hn);
-      j += 8;
-    }
-  }
-  /* ow is even and >= 18: 2 to 14 floats left, one or two vectors (the last
-   * one overlapping). */
-  for (size_t e = x; e < ow; e += 8) {
-    const size_t o = e + 8 <= ow ? e : ow - 8;
-    const __m256 tv = _mm256_loadu_ps(t + o), uv = _mm256_loadu_ps(b + o);
-    _mm256_storeu_ps(d0 + o, lerp(tv, uv, a0, a1));
-    _mm256_storeu_ps(d1 + o, lerp(tv, uv, c0, c1));
-  }
-  for (; j < jend; j += 8) hp2x_block(row, j, hn);
-  hp2x_edges(ax, row, hn);
-}
-
 /* A whole half-pixel 2x row pass (iw >= 9) into hn (32-byte aligned). */
 static void hrow_hp2x_full(const ups_linear_axis *ax, const float *row, float *hn) {
   const size_t jend = hp2x_jend(ax->in);
@@ -638,13 +598,6 @@ static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job) {
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
   const size_t planes = job->n * job->c;
   const size_t jend = hp2x_jend(iw), jmid = 8 + 8 * ((jend - 8) / 16);
-  /* Row pairs while the output fits in a quarter of the last-level cache;
-   * one row at a time (a single store stream) above. Measured in-process:
-   * 1x64x32x32 -> 64x64 (1 MiB out) 31 -> 23 us and 1x64x64x64 -> 128x128
-   * (4 MiB) 91 -> 76 us in pairs, 1x32x128x128 -> 256x256 (8 MiB) 162 ->
-   * 150 us, but 1x64x128x128 -> 256x256 (16 MiB) 340-360 -> 400-490 us; the
-   * crossover lay between 8 and 12 MiB with a 32 MiB L3. */
-  const int pair = planes * oh * ow * sizeof(float) <= job->llc_bytes / 4;
   _Alignas(32) float hb[3][BUF + 16];
   for (size_t p = 0; p < planes; p++) {
     const float *src = job->in + p * ih * iw;
@@ -661,13 +614,9 @@ static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job) {
       float *d0 = out + y * ow;
       if (k + 2 < ih) {
         const float *nr = src + (k + 2) * iw;
-        if (pair) {
-          blend_hp2x_pair(ax, bk, bn, ay->w0 + y, ay->w1 + y, d0, d0 + ow, nr, bs);
-        } else {
-          blend_hp2x_part(ax, bk, bn, ay->w0 + y, ay->w1 + y, d0, nr, bs, 8, jmid, 0);
-          blend_hp2x_part(ax, bk, bn, ay->w0 + y + 1, ay->w1 + y + 1, d0 + ow, nr, bs, jmid,
-                          jend, 1);
-        }
+        blend_hp2x_part(ax, bk, bn, ay->w0 + y, ay->w1 + y, d0, nr, bs, 8, jmid, 0);
+        blend_hp2x_part(ax, bk, bn, ay->w0 + y + 1, ay->w1 + y + 1, d0 + ow, nr, bs, jmid, jend,
+                        1);
         float *tmp = bk;
         bk = bn;
         bn = bs;

@@ -20,17 +20,6 @@ const ups_kernel_table *ups_kernels_for(ups_isa resolved);
  * prove that the checker refuses a wrong kernel. */
 void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table);
 
-/* The last-level data cache size in bytes (x86: CPUID deterministic cache
- * parameters; else, or when not reported, UPS_LLC_FALLBACK_BYTES). Computed
- * once. */
-enum { UPS_LLC_FALLBACK_BYTES = 16 << 20 };
-size_t ups_llc_bytes(void);
-
-/* Test hook: make ups_llc_bytes return `bytes` (0 restores detection), so tests
- * can drive kernels down the paths of a small and of a large cache. Not
- * thread-safe; call it before any concurrent use. */
-void ups_llc_bytes_override_for_testing(size_t bytes);
-
 /* Overflow-checked size arithmetic: 1 when the result fits, 0 on overflow. */
 static inline int ups_mul_ok(size_t a, size_t b, size_t *r) {
   if (a != 0 && b > (size_t)-1 / a) return 0;

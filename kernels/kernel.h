@@ -52,9 +52,6 @@ typedef struct ups_bilinear_job {
   ups_linear_axis y, x;
   const float *in;
   float *out;
-  size_t llc_bytes; /* the CPU's last-level cache size as kernels/ found it (never 0):
-                       a tuning hint only, for kernels whose best row order depends
-                       on whether the output stays in cache; results never do */
 } ups_bilinear_job;
 
 typedef void (*ups_nearest_fn)(const ups_nearest_job *job);

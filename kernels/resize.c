@@ -75,7 +75,6 @@ ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const float *in, 
                         i32 + s.out_h, w0 + s.out_h, w1 + s.out_h, &job.x);
   job.in = in;
   job.out = out;
-  job.llc_bytes = ups_llc_bytes();
   const ups_kernel_table *k = ups_kernels_for(s.isa);
   (p->layout == UPS_NHWC ? k->bilinear_nhwc : k->bilinear_nchw)(&job);
   if (block != stack_block) free(block);

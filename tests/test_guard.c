@@ -176,26 +176,19 @@ static void run_resize(const ups_resize_params *p0, int bilinear, ups_isa isa, t
   fill_input(rng, src, in_e, resize_cases % 8 == 5);
   placement pl[16];
   const int np = placements(resize_cases, out_e * sizeof(float), pl);
-  /* Bilinear runs every placement twice: down the paths of a huge and of a
-   * tiny last-level cache (kernels pick row orders by it). */
-  const int runs_per_placement = bilinear ? 2 : 1;
-  for (int i = 0; i < np * runs_per_placement; i++) {
-    const placement *pi = &pl[i % np];
-    const int tiny_llc = i >= np;
-    if (bilinear) ups_llc_bytes_override_for_testing(tiny_llc ? 1 : SIZE_MAX);
-    region_place(&rin, pi->after, pi->off);
-    region_place(&rout, pi->after, pi->off);
+  for (int i = 0; i < np; i++) {
+    region_place(&rin, pl[i].after, pl[i].off);
+    region_place(&rout, pl[i].after, pl[i].off);
     memcpy(rin.ptr, src, in_e * sizeof(float));
     tu_fill_nan(rout.ptr, out_e);
     region_protect(&rin, PROT_READ);
     snprintf(current, sizeof current,
              "%s %s %s n=%zu c=%zu in=%zux%zu out=%zux%zu (given %zux%zu) scale=%gx%g coord=%d "
-             "round=%d guard %s off %zu%s",
+             "round=%d guard %s off %zu",
              bilinear ? "bilinear" : "nearest", ups_isa_name(isa),
              p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.c, p.in_h, p.in_w, oh, ow, p.out_h,
              p.out_w, (double)p.scale_h, (double)p.scale_w, (int)p.coord, (int)p.round,
-             pi->after ? "after" : "before", pi->off,
-             !bilinear ? "" : tiny_llc ? " llc tiny" : " llc huge");
+             pl[i].after ? "after" : "before", pl[i].off);
     st = bilinear ? ups_resize_bilinear_f32(&p, rin.ptr, rout.ptr)
                   : ups_resize_nearest_f32(&p, rin.ptr, rout.ptr);
     region_protect(&rin, PROT_READ | PROT_WRITE);
@@ -212,7 +205,6 @@ static void run_resize(const ups_resize_params *p0, int bilinear, ups_isa isa, t
     TU_EXPECT(region_slack_intact(&rin) && memcmp(rin.ptr, src, in_e * sizeof(float)) == 0,
               "%s: input changed", current);
   }
-  ups_llc_bytes_override_for_testing(0);
   region_free(&rin);
   region_free(&rout);
   free(src);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "testutil.h"
 
 typedef struct sweep_stats {
@@ -90,11 +89,7 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
 
   ups_isa isas[4];
   const int ni = tu_isas(isas);
-  /* Bilinear runs every variant twice: down the paths of a huge and of a
-   * tiny last-level cache (kernels pick row orders by it). */
-  for (int run = 0; run < ni * (bilinear ? 2 : 1); run++) {
-    const int k = run % ni;
-    if (bilinear) ups_llc_bytes_override_for_testing(run < ni ? SIZE_MAX : 1);
+  for (int k = 0; k < ni; k++) {
     p.isa = isas[k];
     tu_fill_nan(outb, out_e + out_off);
     const ups_status s =
@@ -107,10 +102,9 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
     const ups_status cs =
         bilinear ? ups_check_bilinear(&p, in, out, &cr) : ups_check_nearest(&p, in, out, &cr);
     TU_EXPECT(cs == UPS_OK && cr.failures == 0 && before_ok,
-              "%s %s%s %s n%zu c%zu %zux%zu->%zux%zu scale %g,%g coord %d round %d offs %zu/%zu: "
+              "%s %s %s n%zu c%zu %zux%zu->%zux%zu scale %g,%g coord %d round %d offs %zu/%zu: "
               "%zu failures, first at %zu got %g want %g, worst %g, before_ok %d",
               bilinear ? "bilinear" : "nearest", ups_isa_name(isas[k]),
-              !bilinear ? "" : run < ni ? " (llc huge)" : " (llc tiny)",
               p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.c, p.in_h, p.in_w, oh, ow,
               (double)p.scale_h, (double)p.scale_w, (int)p.coord, (int)p.round, in_off, out_off,
               cr.failures, cr.first_bad, (double)cr.first_got, (double)cr.first_want, cr.worst,
@@ -118,7 +112,6 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
     if (cs == UPS_OK && cr.worst > st->worst && isfinite(cr.worst)) st->worst = cr.worst;
     st->elems += out_e;
   }
-  ups_llc_bytes_override_for_testing(0);
   st->cases++;
   tu_guarded_free(&gin);
   tu_guarded_free(&gout);
