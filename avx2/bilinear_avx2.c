@@ -645,12 +645,13 @@ static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job) {
 /* NCHW half-pixel 2x on both axes with short rows (9 to 16 inputs): rows
  * 2k+1 and 2k+2 (k+1 < ih) from the passes of input rows k and k+1, made in
  * registers for each 16 outputs (none cached: two blocks cover a row, the
- * last one overlapping), row 2k+1 = h_k*0.75 + h_k+1*0.25 and row 2k+2 =
- * h_k*0.25 + h_k+1*0.75; rows 0 and oh-1 (table weights) by blend_flat of
- * cached passes. The row driver below spends most of such a plane on its
- * per-row setup: measured 1.3-1.7x faster here (1x64x16x16 -> 32x32: 12.0
- * -> 7.1 us, 1x256x13x13 -> 26x26: 31.9 -> 22.1 us; 1x64x12x12: the same),
- * and not faster from 20 inputs on (2 store streams). */
+ * last one overlapping), row 2k+1 = h[k]*0.75 + h[k+1]*0.25 and row 2k+2 =
+ * h[k]*0.25 + h[k+1]*0.75; rows 0 and oh-1 (table weights) by blend_flat of
+ * cached passes. On such short rows the row driver below is dominated by its
+ * per-row setup; in-process A/Bs at -O3 measured this 1.1-1.6x faster
+ * (1x64x16x16 -> 32x32: 7.2 -> 6.6 and 11.8 -> 7.7 us, 1x256x13x13 -> 26x26:
+ * 32-38 -> 23-28 us, 1x64x12x12: 4.8 -> 4.8 and 7.9 -> 6.2 us), not faster
+ * from 20 inputs on, and 1.3x slower at 128 (two store streams into L3). */
 static void bilinear_nchw_hp2x_narrow(const ups_bilinear_job *job) {
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
@@ -764,7 +765,9 @@ void ups_bilinear_nchw_avx2(const ups_bilinear_job *job) {
    * output rows (fewer multiplies, one store per output vector, 4
    * interleaved store streams) measured 1.2-1.5x slower at every size tried,
    * from 64x9x9 to 1x512x512 (64x64x64 -> 128x128: 131 vs 86 us), and the
-   * generic driver ~1.4x slower at 1x64x128x128 -> 256x256. */
+   * generic driver ~1.4x slower at 1x64x128x128 -> 256x256. Rows of 9 to 16
+   * inputs: two rows at a time from passes in registers (see
+   * bilinear_nchw_hp2x_narrow). */
   if (job->x.half_pixel_2x && job->y.half_pixel_2x && job->x.in >= 9 && job->x.out <= BUF) {
     if (job->x.in <= 16)
       bilinear_nchw_hp2x_narrow(job);

@@ -4,6 +4,7 @@
  * UpSample.h: float ratio; nearest coordinates in float, linear ones in double
  * with float weights), which is what the golden vectors hold; this file is
  * built with -ffp-contract=off so no FMA changes a rounding. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -17,9 +18,9 @@ static float axis_ratio(size_t in, size_t out, float scale, ups_coord coord) {
   return (float)in / (float)out;
 }
 
-/* The input coordinate of output index o (before rounding or clamping). */
-static float source_coord(float ratio, size_t o, size_t out, ups_coord coord) {
-  const float x = (float)o;
+/* The input coordinate of output index o, given as x = (float)o (before
+ * rounding or clamping). */
+static float source_coord(float ratio, float x, size_t out, ups_coord coord) {
   switch (coord) {
     case UPS_COORD_HALF_PIXEL: return ratio * (x + 0.5f) - 0.5f;
     case UPS_COORD_PYTORCH_HALF_PIXEL: return out > 1 ? ratio * (x + 0.5f) - 0.5f : 0.0f;
@@ -30,27 +31,56 @@ static float source_coord(float ratio, size_t o, size_t out, ups_coord coord) {
   return 0.0f;
 }
 
-/* A rounded, float-valued index clamped to [0, in-1]. */
-static size_t clamp_index(float v, size_t in) {
+/* floorf and ceilf by rounding at 1.5*2^23, in floats only (as
+ * floor_from_one below: no integer round trip chaining the table entries);
+ * beyond 2^22, where floats have no more than one fraction bit, the libm
+ * functions. */
+static float nearest_integer_float(float v) {
+  const float magic = 12582912.0f; /* 1.5*2^23: sums in [2^23, 2^24), spacing 1 */
+  return (v + magic) - magic;
+}
+
+/* Rounding at a magic constant needs each operation rounded to its type. */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+enum { UPS_MAGIC_ROUNDING = 1 };
+#else
+enum { UPS_MAGIC_ROUNDING = 0 };
+#endif
+
+static float floor_float(float v) {
+  if (!UPS_MAGIC_ROUNDING || !(v < 4194304.0f && v > -4194304.0f)) return floorf(v);
+  const float t = nearest_integer_float(v);
+  return t > v ? t - 1.0f : t;
+}
+
+static float ceil_float(float v) {
+  if (!UPS_MAGIC_ROUNDING || !(v < 4194304.0f && v > -4194304.0f)) return ceilf(v);
+  const float t = nearest_integer_float(v);
+  return t < v ? t + 1.0f : t;
+}
+
+/* A rounded, float-valued index clamped to [0, in-1] (top = (float)(in-1)). */
+static size_t clamp_index(float v, size_t in, float top) {
   if (!(v > 0.0f)) return 0;
-  if (v >= (float)(in - 1)) return in - 1;
+  if (v >= top) return in - 1;
   return (size_t)v;
 }
 
 void ups_nearest_axis_build(size_t in, size_t out, float scale, ups_coord coord,
                             ups_round round, size_t *idx, int32_t *idx32,
                             ups_nearest_axis *ax) {
-  const float ratio = axis_ratio(in, out, scale, coord);
-  for (size_t o = 0; o < out; o++) {
-    const float x = source_coord(ratio, o, out, coord);
+  const float ratio = axis_ratio(in, out, scale, coord), top = (float)(in - 1);
+  float xo = 0.0f; /* (float)o, counted in floats while that is exact */
+  for (size_t o = 0; o < out; o++, xo += 1.0f) {
+    const float x = source_coord(ratio, o < ((size_t)1 << 24) ? xo : (float)o, out, coord);
     float r;
     switch (round) {
-      case UPS_ROUND_PREFER_FLOOR: r = ceilf(x - 0.5f); break;
-      case UPS_ROUND_PREFER_CEIL: r = floorf(x + 0.5f); break;
-      case UPS_ROUND_FLOOR: r = floorf(x); break;
-      default: r = ceilf(x); break;
+      case UPS_ROUND_PREFER_FLOOR: r = ceil_float(x - 0.5f); break;
+      case UPS_ROUND_PREFER_CEIL: r = floor_float(x + 0.5f); break;
+      case UPS_ROUND_FLOOR: r = floor_float(x); break;
+      default: r = ceil_float(x); break;
     }
-    idx[o] = clamp_index(r, in);
+    idx[o] = clamp_index(r, in, top);
   }
   ax->in = in;
   ax->out = out;
@@ -63,10 +93,26 @@ void ups_nearest_axis_build(size_t in, size_t out, float scale, ups_coord coord,
   ax->rep = 0;
   if (out % in == 0) {
     const size_t rep = out / in;
-    size_t o = 0;
-    while (o < out && idx[o] == o / rep) o++;
+    size_t o = 0, q = 0, m = 0; /* q = o / rep, m = o % rep, counted (no divide per entry) */
+    while (o < out && idx[o] == q) {
+      o++;
+      if (++m == rep) m = 0, q++;
+    }
     if (o == out) ax->rep = rep;
   }
+}
+
+/* floor(x) for x >= 1 by rounding at 2^52, in doubles only: SSE2 has no
+ * roundsd, and GCC's inline floor goes through an integer and back, whose
+ * cvtsi2sd merges into an xmm register and so chained each table entry to the
+ * previous one (~22 cycles per entry; a 32x32 bilinear table cost as much as
+ * the 1x4x16x16 -> 32x32 resize itself). */
+static double floor_from_one(double x) {
+  const double big = 4503599627370496.0; /* 2^52: above it every double is integral */
+  if (!UPS_MAGIC_ROUNDING) return floor(x);
+  if (!(x < big)) return x;
+  const double t = (x + big) - big; /* x rounded to the nearest integer */
+  return t > x ? t - 1.0 : t;
 }
 
 void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, size_t *i0,
@@ -74,20 +120,29 @@ void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, 
                            ups_linear_axis *ax) {
   const float ratio = axis_ratio(in, out, scale, coord);
   const int clamp_low = coord == UPS_COORD_HALF_PIXEL || coord == UPS_COORD_PYTORCH_HALF_PIXEL;
-  for (size_t o = 0; o < out; o++) {
+  const double r = (double)ratio, top = (double)(in - 1);
+  double xo = 0.0; /* (double)o, counted in doubles (exact below 2^53) */
+  for (size_t o = 0; o < out; o++, xo += 1.0) {
     /* PyTorch (1.13 CPU) forms the source coordinate from its float ratio in
      * double and rounds only the weight to float; rounding the coordinate to
      * float first moves a weight by up to ulp(x)/2, which exceeds the bilinear
      * tolerance against PyTorch from about 17 pixels on (golden case
      * bilinear_hp_20x23_31x37). r*(o+0.5) is exact in double for o < 2^28. */
-    const double xo = (double)o, r = (double)ratio;
     double x = coord == UPS_COORD_ALIGN_CORNERS || coord == UPS_COORD_ASYMMETRIC ? r * xo
                : coord == UPS_COORD_PYTORCH_HALF_PIXEL && out == 1       ? 0.0
                                                                           : r * (xo + 0.5) - 0.5;
     if (clamp_low && x < 0.0) x = 0.0;
-    const double fl = floor(x);
-    const size_t lo = !(fl > 0.0) ? 0 : fl >= (double)(in - 1) ? in - 1 : (size_t)fl;
-    float l1 = (float)(x - (double)lo);
+    /* lo = floor(x) clamped to [0, in-1], and lo as a double. */
+    size_t lo = 0;
+    double flo = 0.0;
+    if (x >= top) {
+      lo = in - 1;
+      flo = top;
+    } else if (x >= 1.0) {
+      flo = floor_from_one(x);
+      lo = (size_t)flo;
+    }
+    float l1 = (float)(x - flo);
     l1 = l1 < 0.0f ? 0.0f : l1 > 1.0f ? 1.0f : l1;
     i0[o] = lo;
     i1[o] = lo + (lo < in - 1);

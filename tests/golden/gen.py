@@ -91,7 +91,9 @@ seed_counter = [1000]
 
 
 def rng():
-    """A fresh generator per case, so adding a case does not change the others."""
+    """A fresh generator per case, seeded by the case's position: a case added
+    at the end of main() leaves every earlier case's vectors unchanged (one
+    inserted before others reseeds those after it)."""
     seed_counter[0] += 1
     return np.random.default_rng(seed_counter[0])
 
@@ -534,6 +536,20 @@ def main():
     deconv_case("in1x1_k4s4_c1", 2, 1, 1, 1, 1, 4, s=4, bias=False)
     deconv_case("keras_same_k3s2", 2, 3, 5, 3, 4, 3, s=2, pads=(0, 0, 1, 1))
     deconv_case("keras_same_k2s3", 2, 3, 3, 3, 3, 2, s=3, op=(1, 1))
+
+    # Added later (at the end, so earlier cases keep their seeds). Square input
+    # and output with different scales per axis: the row and column tables
+    # differ although the sizes agree (kernels/ shares the tables only when the
+    # scales agree too).
+    tag, ih, iw, sh, sw = "4x4_s1.5x1.6", 4, 4, 1.5, 1.6
+    oh, ow = out_size(ih, sh), out_size(iw, sw)
+    assert (oh, ow) == (6, 6)
+    for coord, rnd, mode in (("asymmetric", "floor", "nearest"),
+                             ("half_pixel", "prefer_ceil", "exact")):
+        resize_case("nearest", "torch", "%s_%s" % (mode, tag), 2, 3, ih, iw, oh, ow, sh, sw,
+                    coord, rnd, c1=True)
+    resize_case("bilinear", "torch", "hp_" + tag, 2, 3, ih, iw, oh, ow, sh, sw, "half_pixel",
+                c1=True)
 
     with open(os.path.join(HERE, "cases.txt"), "w") as f:
         f.write("# upsimd golden vectors, written by tests/golden/gen.py (format: see\n"
