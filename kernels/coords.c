@@ -39,8 +39,9 @@ static float nearest_integer_float(float v) {
   return (v + magic) - magic;
 }
 
-/* Rounding at a magic constant needs each operation rounded to its type. */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+/* Rounding at a magic constant needs each operation rounded to its type and
+ * not reassociated (a -ffast-math build could fold (v + m) - m to v). */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && !defined(__FAST_MATH__)
 enum { UPS_MAGIC_ROUNDING = 1 };
 #else
 enum { UPS_MAGIC_ROUNDING = 0 };
