@@ -5,6 +5,8 @@
  * as separate IEEE multiplies and adds (this file is ISO C: -ffp-contract=off,
  * and the intrinsics are mul/add, not fma), so results are bit-identical to
  * the scalar reference, including where NaN/inf inputs make them non-finite.
+ * Every add is ups_add_ordered_avx2 (simd_avx2.h): the operand order, and so
+ * which NaN an output carries, is the source's in every loop.
  *
  * NCHW (and NHWC with fewer than 8 channels): the horizontal pass of an
  * input row (top or bottom for every output column of a chunk of up to BUF
@@ -43,28 +45,26 @@
  * stack break the sequential store streams (up to 2x slower at 1x64x128x128).
  * Output: full vectors, the last one overlapping; rows shorter than 8 floats
  * use masked stores. Nothing outside the input is read, nothing outside the
- * output written. */
+ * output (and the run's range) written.
+ *
+ * Work ranges (kernel.h): the NCHW windows are built once per call by
+ * prepare (a bilinear_prep); a run computes one range and only reads it.
+ * Every output value is a fixed function of its two input rows' column
+ * passes and its row weights, whichever rows a loop groups: a pass is
+ * recomputed where a range starts (never taken from another range), and the
+ * row groupings (cached-pass runs, 2x row pairs, NHWC blocks) are cut at the
+ * range's ends, a cut pair's row computed alone by the same operations in the
+ * same order. So any tiling writes the bits of one whole run. */
 #include <immintrin.h>
 
 #include "../kernels/kernel.h"
+#include "simd_avx2.h"
 
-static const int32_t k_lane_tbl[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-
-static inline __m256i lane_mask(size_t n) {
-  return _mm256_loadu_si256((const __m256i *)(k_lane_tbl + 8 - n));
-}
-
-/* 8 floats at row[idx[i]]: scalar loads + inserts (measured faster than
- * vgatherdps on Zen 4 for scattered indices). */
-static inline __m256 gather8(const float *row, __m256i id) {
-  _Alignas(32) int32_t t[8];
-  _mm256_store_si256((__m256i *)t, id);
-  return _mm256_setr_ps(row[t[0]], row[t[1]], row[t[2]], row[t[3]], row[t[4]], row[t[5]], row[t[6]],
-                        row[t[7]]);
-}
+/* The reference, for the paths it is faster on (scalar/bilinear.c). */
+void ups_bilinear_nchw_scalar(const ups_bilinear_job *job, const void *prep, const ups_range *r);
 
 static inline __m256 lerp(__m256 a, __m256 b, __m256 w0, __m256 w1) {
-  return _mm256_add_ps(_mm256_mul_ps(a, w0), _mm256_mul_ps(b, w1));
+  return ups_add_ordered_avx2(_mm256_mul_ps(a, w0), _mm256_mul_ps(b, w1));
 }
 
 enum { BUF = 2048 }; /* floats of one cached horizontal chunk */
@@ -84,8 +84,8 @@ static inline __m256 hpass8(const float *row, size_t iw, __m256i id, int32_t lo,
     a = _mm256_permutevar8x32_ps(v, d0);
     b = _mm256_permutevar8x32_ps(v, d1);
   } else {
-    a = gather8(row, id);
-    b = gather8(row, id1);
+    a = ups_gather8_avx2(row, id);
+    b = ups_gather8_avx2(row, id1);
   }
   return lerp(a, b, w0, w1);
 }
@@ -163,8 +163,8 @@ static inline __m256 win_hpass(const float *row, size_t iw, const hwin *W, size_
                          _mm256_castsi256_ps(_mm256_slli_epi32(pk, 24)));
   } else {
     const __m256i last = _mm256_set1_epi32((int32_t)(iw - 1));
-    a = gather8(row, pk);
-    b = gather8(row, _mm256_min_epi32(_mm256_add_epi32(pk, _mm256_set1_epi32(1)), last));
+    a = ups_gather8_avx2(row, pk);
+    b = ups_gather8_avx2(row, _mm256_min_epi32(_mm256_add_epi32(pk, _mm256_set1_epi32(1)), last));
   }
   return lerp(a, b, w0, w1);
 }
@@ -242,7 +242,8 @@ static inline void blend_flat(const float *t, const float *b, const float *wy0, 
                               float *dst, size_t L) {
   const __m256 w0 = _mm256_broadcast_ss(wy0), w1 = _mm256_broadcast_ss(wy1);
   if (L < 8) {
-    _mm256_maskstore_ps(dst, lane_mask(L), lerp(_mm256_loadu_ps(t), _mm256_loadu_ps(b), w0, w1));
+    _mm256_maskstore_ps(dst, vm_first((ptrdiff_t)L),
+                        lerp(_mm256_loadu_ps(t), _mm256_loadu_ps(b), w0, w1));
     return;
   }
   size_t i = 0;
@@ -299,23 +300,27 @@ static inline void nhwc_block(const ups_linear_axis *ax, size_t c, size_t stride
   }
 }
 
-static void bilinear_nhwc_direct(const ups_bilinear_job *job) {
+/* Rows [y0, y1) of the range: blocks start at y0 and end by y1. Each output
+ * is pass(i0[y])*wy0 + pass(i1[y])*wy1 from passes in registers, so the
+ * block boundaries do not change its bits. */
+static void bilinear_nhwc_direct(const ups_bilinear_job *job, const ups_range *rg) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  const size_t stride = ow * c, rs = iw * c;
-  for (size_t n = 0; n < job->n; n++) {
+  const size_t stride = ow * c, rs = iw * c, y1 = rng.y1;
+  for (size_t n = rng.n0; n < rng.n1; n++) {
     const float *src = job->in + n * ih * rs;
     float *out = job->out + n * oh * stride;
-    for (size_t y = 0; y < oh;) {
+    for (size_t y = rng.y0; y < y1;) {
       const size_t a0 = ay->i0[y], a1 = ay->i1[y];
       size_t ga = 1, gb = 0;
-      while (ga < GMAX && y + ga < oh && ay->i0[y + ga] == a0 && ay->i1[y + ga] == a1) ga++;
+      while (ga < GMAX && y + ga < y1 && ay->i0[y + ga] == a0 && ay->i1[y + ga] == a1) ga++;
       const size_t yb = y + ga;
       size_t b1 = a1;
-      if (yb < oh && ay->i0[yb] == a1 && a1 != a0) {
+      if (yb < y1 && ay->i0[yb] == a1 && a1 != a0) {
         b1 = ay->i1[yb];
         gb = 1;
-        while (gb < GMAX && yb + gb < oh && ay->i0[yb + gb] == a1 && ay->i1[yb + gb] == b1) gb++;
+        while (gb < GMAX && yb + gb < y1 && ay->i0[yb + gb] == a1 && ay->i1[yb + gb] == b1) gb++;
       }
       float wa[GMAX][2], wb[GMAX][2];
       for (size_t r = 0; r < ga; r++) wa[r][0] = ay->w0[y + r], wa[r][1] = ay->w1[y + r];
@@ -355,18 +360,21 @@ static void bilinear_nhwc_direct(const ups_bilinear_job *job) {
  * than channel-blocked ones). Exactly the reference's products and sums
  * (bit-identical). Row 0 and column 0 (weights 1 and 0) use the tables. */
 
-/* One output column of one or two row pairs (np): d[0..3] + off (d[1], d[3]
- * NULL: not written) from the column passes h0, h1 (and h2) of input rows
- * k, k+1 (and k+2). */
+/* One output column of one or two row pairs (np = 1, 2): d[0..3] + off (d[1],
+ * d[3] NULL: not written) from the column passes h0, h1 (and h2) of input
+ * rows k, k+1 (and k+2); np = 0: only row 2k+2 (d[1]; a range starting
+ * there). Row 2k+3 = h1*0.75 + h2*0.25 and 2k+4 = h1*0.25 + h2*0.75 are the
+ * operations (and operand order) of rows 2k'+1, 2k'+2 of pair k' = k+1, so
+ * the pairing does not change bits. */
 static inline void hp2x_vert(__m256 h0, __m256 h1, __m256 h2, int np, float *const *d,
                              size_t off) {
   const __m256 k1 = _mm256_set1_ps(0.25f), k3 = _mm256_set1_ps(0.75f);
   const __m256 b1 = _mm256_mul_ps(h1, k1), b3 = _mm256_mul_ps(h1, k3);
-  _mm256_storeu_ps(d[0] + off, _mm256_add_ps(_mm256_mul_ps(h0, k3), b1));
-  if (d[1]) _mm256_storeu_ps(d[1] + off, _mm256_add_ps(_mm256_mul_ps(h0, k1), b3));
+  if (np != 0) _mm256_storeu_ps(d[0] + off, ups_add_ordered_avx2(_mm256_mul_ps(h0, k3), b1));
+  if (d[1]) _mm256_storeu_ps(d[1] + off, ups_add_ordered_avx2(_mm256_mul_ps(h0, k1), b3));
   if (np == 2) {
-    _mm256_storeu_ps(d[2] + off, _mm256_add_ps(b3, _mm256_mul_ps(h2, k1)));
-    if (d[3]) _mm256_storeu_ps(d[3] + off, _mm256_add_ps(b1, _mm256_mul_ps(h2, k3)));
+    _mm256_storeu_ps(d[2] + off, ups_add_ordered_avx2(b3, _mm256_mul_ps(h2, k1)));
+    if (d[3]) _mm256_storeu_ps(d[3] + off, ups_add_ordered_avx2(b1, _mm256_mul_ps(h2, k3)));
   }
 }
 
@@ -378,8 +386,8 @@ static inline void hp2x_hpair(const float *r, size_t c, size_t j, size_t jn, siz
   const __m256 a = _mm256_mul_ps(_mm256_loadu_ps(r + (j - 1) * c + ch), k1);
   const __m256 m = _mm256_mul_ps(_mm256_loadu_ps(r + j * c + ch), k3);
   const __m256 e = _mm256_mul_ps(_mm256_loadu_ps(r + jn * c + ch), k1);
-  h[0] = _mm256_add_ps(a, m);
-  h[1] = _mm256_add_ps(m, e);
+  h[0] = ups_add_ordered_avx2(a, m);
+  h[1] = ups_add_ordered_avx2(m, e);
 }
 
 /* The four outputs at offset o of full output rows d0..d3 (2k+1 .. 2k+4)
@@ -389,10 +397,10 @@ static inline void hp2x_quad_col(__m256 h0, __m256 h1, __m256 h2, float *d0, flo
                                  float *d3, size_t o) {
   const __m256 k1 = _mm256_set1_ps(0.25f), k3 = _mm256_set1_ps(0.75f);
   const __m256 b1 = _mm256_mul_ps(h1, k1), b3 = _mm256_mul_ps(h1, k3);
-  _mm256_storeu_ps(d0 + o, _mm256_add_ps(_mm256_mul_ps(h0, k3), b1));
-  _mm256_storeu_ps(d1 + o, _mm256_add_ps(_mm256_mul_ps(h0, k1), b3));
-  _mm256_storeu_ps(d2 + o, _mm256_add_ps(b3, _mm256_mul_ps(h2, k1)));
-  _mm256_storeu_ps(d3 + o, _mm256_add_ps(b1, _mm256_mul_ps(h2, k3)));
+  _mm256_storeu_ps(d0 + o, ups_add_ordered_avx2(_mm256_mul_ps(h0, k3), b1));
+  _mm256_storeu_ps(d1 + o, ups_add_ordered_avx2(_mm256_mul_ps(h0, k1), b3));
+  _mm256_storeu_ps(d2 + o, ups_add_ordered_avx2(b3, _mm256_mul_ps(h2, k1)));
+  _mm256_storeu_ps(d3 + o, ups_add_ordered_avx2(b1, _mm256_mul_ps(h2, k3)));
 }
 
 /* Columns 2 .. 2*iw-3 of four full output rows (iw >= 3), the pointers in
@@ -474,23 +482,33 @@ static void hp2x_row0(const ups_bilinear_job *job, const float *src, float *dst)
   }
 }
 
-static void bilinear_nhwc_hp2x(const ups_bilinear_job *job) {
+/* Rows [y0, y1): row 0 alone, a first row 2k+2 alone, then groups of two
+ * pairs (rows 2k+1 .. 2k+4, those before y1). */
+static void bilinear_nhwc_hp2x(const ups_bilinear_job *job, const ups_range *rg) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  const size_t stride = ow * c, rs = iw * c;
-  for (size_t n = 0; n < job->n; n++) {
+  const size_t stride = ow * c, rs = iw * c, y1 = rng.y1;
+  for (size_t n = rng.n0; n < rng.n1; n++) {
     const float *src = job->in + n * ih * rs;
     float *out = job->out + n * oh * stride;
-    hp2x_row0(job, src, out);
-    /* Pairs k, k+1: output rows 2k+1 .. 2k+4 (those < oh). */
-    for (size_t k = 0; k < ih; k += 2) {
-      const size_t y = 2 * k + 1;
+    size_t y = rng.y0;
+    if (y == 0) {
+      hp2x_row0(job, src, out);
+      y = 1;
+    } else if (y % 2 == 0) { /* row 2k+2 of pair k = y/2 - 1 */
       const float *r[3] = {src + ay->i0[y] * rs, src + ay->i1[y] * rs, NULL};
-      float *d[4] = {out + y * stride, y + 1 < oh ? out + (y + 1) * stride : NULL, NULL, NULL};
-      if (k + 1 < ih) {
+      float *d[4] = {NULL, out + y * stride, NULL, NULL};
+      hp2x_rows(ax, r, c, d, 0);
+      y++;
+    }
+    for (size_t k = (y - 1) / 2; y < y1; k += 2, y += 4) { /* y = 2k+1 */
+      const float *r[3] = {src + ay->i0[y] * rs, src + ay->i1[y] * rs, NULL};
+      float *d[4] = {out + y * stride, y + 1 < y1 ? out + (y + 1) * stride : NULL, NULL, NULL};
+      if (k + 1 < ih && y + 2 < y1) {
         r[2] = src + ay->i1[y + 2] * rs;
         d[2] = out + (y + 2) * stride;
-        d[3] = y + 3 < oh ? out + (y + 3) * stride : NULL;
+        d[3] = y + 3 < y1 ? out + (y + 3) * stride : NULL;
         hp2x_rows(ax, r, c, d, 2);
       } else {
         hp2x_rows(ax, r, c, d, 1);
@@ -505,8 +523,8 @@ static void bilinear_nhwc_hp2x(const ups_bilinear_job *job) {
 static inline void hp2x_16(__m256 a, __m256 b, __m256 c, __m256 *lo16, __m256 *hi16) {
   const __m256 q1 = _mm256_set1_ps(0.25f), q3 = _mm256_set1_ps(0.75f);
   const __m256 m = _mm256_mul_ps(b, q3);
-  const __m256 ev = _mm256_add_ps(_mm256_mul_ps(a, q1), m);
-  const __m256 od = _mm256_add_ps(m, _mm256_mul_ps(c, q1));
+  const __m256 ev = ups_add_ordered_avx2(_mm256_mul_ps(a, q1), m);
+  const __m256 od = ups_add_ordered_avx2(m, _mm256_mul_ps(c, q1));
   const __m256 lo = _mm256_unpacklo_ps(ev, od), hi = _mm256_unpackhi_ps(ev, od);
   *lo16 = _mm256_permute2f128_ps(lo, hi, 0x20);
   *hi16 = _mm256_permute2f128_ps(lo, hi, 0x31);
@@ -522,8 +540,8 @@ static inline void hp2x_16_at(const ups_linear_axis *ax, const float *row, size_
     const __m256 b = _mm256_loadu_ps(row), c = _mm256_loadu_ps(row + 1);
     const __m256 a = _mm256_permutevar8x32_ps(b, _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6));
     hp2x_16(a, b, c, lo16, hi16);
-    const __m256 e0 = _mm256_add_ps(_mm256_mul_ps(b, _mm256_broadcast_ss(ax->w0)),
-                                    _mm256_mul_ps(c, _mm256_broadcast_ss(ax->w1)));
+    const __m256 e0 = ups_add_ordered_avx2(_mm256_mul_ps(b, _mm256_broadcast_ss(ax->w0)),
+                                           _mm256_mul_ps(c, _mm256_broadcast_ss(ax->w1)));
     *lo16 = _mm256_blend_ps(*lo16, e0, 1);
   } else if (j + 8 >= ax->in) {
     const __m256 a = _mm256_loadu_ps(row + j - 1), b = _mm256_loadu_ps(row + j);
@@ -604,41 +622,96 @@ static void hrow_hp2x_full(const ups_linear_axis *ax, const float *row, float *h
  * outputs 2m and 2m+1), 2 adds, 4 shuffles and 2 aligned stores per 16
  * outputs, edges by permuted loads (hp2x_edges). Measured at 1x64x128x128 ->
  * 256x256: the generic driver's per-row bookkeeping cost ~50 of ~400 us and
- * the windowed pass (split stores, table-driven edges) ~130 us. */
-static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job) {
+ * the windowed pass (split stores, table-driven edges) ~130 us.
+ * A range starting at row 2k+1 or 2k+2 starts from the passes of rows k and
+ * min(k+1, ih-1) (the buffers a whole run holds there); the next pass is
+ * made inside the blends only while the next pair is in the range. */
+static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job, const ups_range *rg) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
-  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
-  const size_t planes = job->n * job->c;
+  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, y1 = rng.y1;
   const size_t jend = hp2x_jend(iw), jmid = 8 + 8 * ((jend - 8) / 16);
   _Alignas(32) float hb[3][BUF + 16];
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw;
-    float *out = job->out + p * oh * ow;
-    float *bk = hb[0], *bn = hb[1], *bs = hb[2];
-    hrow_hp2x_full(ax, src, bk);
-    if (ih > 1)
-      hrow_hp2x_full(ax, src + iw, bn);
-    else
-      bn = bk;
-    blend_flat(bk, bn, ay->w0, ay->w1, out, ow); /* row 0 */
-    for (size_t k = 0; k < ih; k++) {
-      const size_t y = 2 * k + 1;
-      float *d0 = out + y * ow;
-      if (k + 2 < ih) {
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t ch = rng.c0; ch < rng.c1; ch++) {
+      const size_t p = n * job->c + ch;
+      const float *src = job->in + p * ih * iw;
+      float *out = job->out + p * oh * ow;
+      float *bk = hb[0], *bn = hb[1], *bs = hb[2];
+      size_t y = rng.y0, k = y == 0 ? 0 : (y - 1) / 2;
+      hrow_hp2x_full(ax, src + k * iw, bk);
+      if (k + 1 < ih)
+        hrow_hp2x_full(ax, src + (k + 1) * iw, bn);
+      else
+        bn = bk;
+      if (y == 0) {
+        blend_flat(bk, bn, ay->w0, ay->w1, out, ow); /* row 0 */
+        y = 1;
+      } else if (y % 2 == 0) {
+        /* The range starts at row 2k+2: that row alone, then the pass of
+         * row k+2 (the same blocks as inside the blends) when the range goes
+         * on. The loop below then runs whole pairs, as a whole run does. */
+        blend_flat(bk, bn, ay->w0 + y, ay->w1 + y, out + y * ow, ow);
+        if (++y >= y1) continue;
+        if (k + 2 < ih) {
+          hrow_hp2x_full(ax, src + (k + 2) * iw, bs);
+          float *tmp = bk;
+          bk = bn;
+          bn = bs;
+          bs = tmp;
+        } else {
+          bk = bn;
+        }
+        k++;
+      }
+      /* Pairs k < kn (k+2 < ih, next pair in the range): rows 2k+1, 2k+2
+       * from passes k, k+1, the pass of row k+2 made inside their blends. */
+      size_t kn = ih > 2 ? ih - 2 : 0;            /* k+2 < ih */
+      const size_t kr = y1 >= 2 ? y1 / 2 - 1 : 0; /* 2k+3 < y1 */
+      if (kr < kn) kn = kr;
+      for (; k < kn; k++) {
+        const size_t ya = 2 * k + 1;
+        float *d0 = out + ya * ow;
         const float *nr = src + (k + 2) * iw;
-        blend_hp2x_part(ax, bk, bn, ay->w0 + y, ay->w1 + y, d0, nr, bs, 8, jmid, 0);
-        blend_hp2x_part(ax, bk, bn, ay->w0 + y + 1, ay->w1 + y + 1, d0 + ow, nr, bs, jmid, jend,
-                        1);
+        blend_hp2x_part(ax, bk, bn, ay->w0 + ya, ay->w1 + ya, d0, nr, bs, 8, jmid, 0);
+        blend_hp2x_part(ax, bk, bn, ay->w0 + ya + 1, ay->w1 + ya + 1, d0 + ow, nr, bs, jmid,
+                        jend, 1);
         float *tmp = bk;
         bk = bn;
         bn = bs;
         bs = tmp;
-      } else {
+      }
+      /* The rest: no next pass needed (the range ends) or none to make. */
+      for (y = 2 * k + 1; y < y1; k++, y += 2) {
+        float *d0 = out + y * ow;
         blend_flat(bk, bn, ay->w0 + y, ay->w1 + y, d0, ow);
-        if (y + 1 < oh) blend_flat(bk, bn, ay->w0 + y + 1, ay->w1 + y + 1, d0 + ow, ow);
-        bk = bn;
+        if (y + 1 < y1) blend_flat(bk, bn, ay->w0 + y + 1, ay->w1 + y + 1, d0 + ow, ow);
+        bk = bn; /* k+2 >= ih: the next pair reads rows ih-1, ih-1 */
       }
     }
+}
+
+/* Output rows 2k+1 (d1) and 2k+2 (d2) from input rows rk and rk + iw (iw =
+ * ax->in, passed so it stays in a register across the stores),
+ * which = 1: d1 only, 2: d2 only, 3: both (a constant after inlining): a
+ * row alone is made by the operations of the pair (the stores of the other
+ * row dropped). */
+UPS_AI void hp2x_narrow_pair(const ups_linear_axis *ax, size_t iw, const float *rk, float *d1,
+                             float *d2, int which) {
+  const __m256 q1 = _mm256_set1_ps(0.25f), q3 = _mm256_set1_ps(0.75f);
+  for (size_t j = 0;; j = iw - 8) {
+    __m256 kl, kh, nl, nh;
+    hp2x_16_at(ax, rk, j, &kl, &kh);
+    hp2x_16_at(ax, rk + iw, j, &nl, &nh);
+    if (which & 1) { /* h[k]*0.75 + h[k+1]*0.25 */
+      _mm256_storeu_ps(d1 + 2 * j, lerp(kl, nl, q3, q1));
+      _mm256_storeu_ps(d1 + 2 * j + 8, lerp(kh, nh, q3, q1));
+    }
+    if (which & 2) { /* h[k]*0.25 + h[k+1]*0.75 */
+      _mm256_storeu_ps(d2 + 2 * j, lerp(kl, nl, q1, q3));
+      _mm256_storeu_ps(d2 + 2 * j + 8, lerp(kh, nh, q1, q3));
+    }
+    if (j == iw - 8) break;
   }
 }
 
@@ -651,142 +724,209 @@ static void bilinear_nchw_hp2x_rows(const ups_bilinear_job *job) {
  * per-row setup; in-process A/Bs at -O3 measured this 1.1-1.6x faster
  * (1x64x16x16 -> 32x32: 7.2 -> 6.6 and 11.8 -> 7.7 us, 1x256x13x13 -> 26x26:
  * 32-38 -> 23-28 us, 1x64x12x12: 4.8 -> 4.8 and 7.9 -> 6.2 us), not faster
- * from 20 inputs on, and 1.3x slower at 128 (two store streams into L3). */
-static void bilinear_nchw_hp2x_narrow(const ups_bilinear_job *job) {
+ * from 20 inputs on, and 1.3x slower at 128 (two store streams into L3).
+ * A range has rows 0 and oh-1 when it holds them, and the pairs that meet
+ * it (a cut pair's row alone, by hp2x_narrow_pair). */
+static void bilinear_nchw_hp2x_narrow(const ups_bilinear_job *job, const ups_range *rg) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
-  const size_t planes = job->n * job->c;
-  const __m256 q1 = _mm256_set1_ps(0.25f), q3 = _mm256_set1_ps(0.75f);
+  const size_t y0 = rng.y0, y1 = rng.y1;
   _Alignas(32) float hb[2][32];
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw;
-    float *out = job->out + p * oh * ow;
-    hrow_hp2x_full(ax, src, hb[0]);
-    hrow_hp2x_full(ax, src + ay->i1[0] * iw, hb[1]);
-    blend_flat(hb[0], hb[1], ay->w0, ay->w1, out, ow); /* row 0 */
-    for (size_t k = 0; k + 1 < ih; k++) {
-      const float *rk = src + k * iw;
-      float *d1 = out + (2 * k + 1) * ow, *d2 = d1 + ow;
-      for (size_t j = 0;; j = iw - 8) {
-        __m256 kl, kh, nl, nh;
-        hp2x_16_at(ax, rk, j, &kl, &kh);
-        hp2x_16_at(ax, rk + iw, j, &nl, &nh);
-        _mm256_storeu_ps(d1 + 2 * j, _mm256_add_ps(_mm256_mul_ps(kl, q3), _mm256_mul_ps(nl, q1)));
-        _mm256_storeu_ps(d1 + 2 * j + 8,
-                         _mm256_add_ps(_mm256_mul_ps(kh, q3), _mm256_mul_ps(nh, q1)));
-        _mm256_storeu_ps(d2 + 2 * j, _mm256_add_ps(_mm256_mul_ps(kl, q1), _mm256_mul_ps(nl, q3)));
-        _mm256_storeu_ps(d2 + 2 * j + 8,
-                         _mm256_add_ps(_mm256_mul_ps(kh, q1), _mm256_mul_ps(nh, q3)));
-        if (j == iw - 8) break;
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t ch = rng.c0; ch < rng.c1; ch++) {
+      const size_t p = n * job->c + ch;
+      const float *src = job->in + p * ih * iw;
+      float *out = job->out + p * oh * ow;
+      if (y0 == 0) {
+        hrow_hp2x_full(ax, src, hb[0]);
+        hrow_hp2x_full(ax, src + ay->i1[0] * iw, hb[1]);
+        blend_flat(hb[0], hb[1], ay->w0, ay->w1, out, ow); /* row 0 */
+      }
+      /* Pairs k in [ka, kb) whole; a range starting at row 2k+2 or ending
+       * after row 2k+1 has that row alone (peeled: the loop stays the plain
+       * loop of a whole run). */
+      size_t ka = 0;
+      if (y0 >= 2) {
+        ka = (y0 - 1) / 2;
+        if (y0 % 2 == 0) {
+          float *d1 = out + (2 * ka + 1) * ow;
+          hp2x_narrow_pair(ax, iw, src + ka * iw, d1, d1 + ow, 2);
+          ka++;
+        }
+      }
+      const size_t kb = (y1 - 1) / 2 < ih - 1 ? (y1 - 1) / 2 : ih - 1;
+      for (size_t k = ka; k < kb; k++) {
+        float *d1 = out + (2 * k + 1) * ow;
+        hp2x_narrow_pair(ax, iw, src + k * iw, d1, d1 + ow, 3);
+      }
+      if (kb < ih - 1 && 2 * kb + 1 < y1) {
+        float *d1 = out + (2 * kb + 1) * ow;
+        hp2x_narrow_pair(ax, iw, src + kb * iw, d1, d1 + ow, 1);
+      }
+      if (y1 == oh) { /* row oh-1 = 2(ih-1)+1: input row ih-1 twice */
+        const float *last;
+        if (y0 == 0 && ih <= 2) {
+          last = ih > 1 ? hb[1] : hb[0]; /* pass(min(1, ih-1)) == pass(ih-1) */
+        } else {
+          hrow_hp2x_full(ax, src + (ih - 1) * iw, hb[1]);
+          last = hb[1];
+        }
+        blend_flat(last, last, ay->w0 + oh - 1, ay->w1 + oh - 1, out + (oh - 1) * ow, ow);
       }
     }
-    const float *last = ih > 1 ? hb[1] : hb[0];
-    if (ih > 2) hrow_hp2x_full(ax, src + (ih - 1) * iw, hb[1]);
-    blend_flat(last, last, ay->w0 + oh - 1, ay->w1 + oh - 1, out + (oh - 1) * ow, ow);
-  }
 }
 
-/* The cached-pass driver. NCHW: planes = n*c, 1 float per column. NHWC with
- * 2..7 channels: planes = n, c floats per column. */
-static void bilinear_run(const ups_bilinear_job *job, int nhwc) {
+/* The cached-pass driver. NCHW: planes n*c (the range's n x c), 1 float per
+ * column. NHWC with 2..7 channels: planes n, c floats per column. Rows of
+ * one input-row pair form a group; groups and the pass cache start at the
+ * range's first row and stop at its end (a pass is a function of its input
+ * row and chunk only, so recomputing it at a range start changes no bit). */
+static void bilinear_run(const ups_bilinear_job *job, const hwin *W, const ups_range *rg,
+                         int nhwc) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
-  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
-  const size_t c = nhwc ? job->c : 1, planes = nhwc ? job->n : job->n * job->c;
+  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, y1 = rng.y1;
+  const size_t c = nhwc ? job->c : 1;
+  const size_t cpl = nhwc ? 1 : job->c; /* planes per image */
+  const size_t cp0 = nhwc ? 0 : rng.c0, cp1 = nhwc ? 1 : rng.c1;
   const size_t cw = BUF / c; /* columns per chunk (c < 8 here) */
-  const float *in_end = job->in + planes * ih * iw * c;
-  const __m256i inmask = lane_mask(iw < 8 ? iw : 8);
+  const float *in_end = job->in + job->n * cpl * ih * iw * c;
+  const __m256i inmask = vm_first(iw < 8 ? (ptrdiff_t)iw : 8);
+  const __m256i cmask = vm_first(c < 8 ? (ptrdiff_t)c : 8);
   const int hp2x = !nhwc && ax->half_pixel_2x && iw >= 9 && ow <= BUF;
   _Alignas(32) float hbuf[2][BUF + 16];
-  /* One chunk per row (no chunk shorter than 8 floats, see below). */
-  const int win = !nhwc && ow >= 8 && ow < BUF + 8;
-  hwin W;
-  if (win) hwin_build(ax, &W);
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw * c;
-    float *out = job->out + p * oh * ow * c;
-    const __m256i cmask = lane_mask(c < 8 ? c : 8);
-    /* Cached horizontal passes: (input row, chunk start) per slot. */
-    size_t crow[2] = {(size_t)-1, (size_t)-1}, cxa[2] = {0, 0};
-    for (size_t y = 0, g; y < oh; y += g) {
-      const size_t rows[2] = {ay->i0[y], ay->i1[y]};
-      g = 1;
-      while (y + g < oh && ay->i0[y + g] == rows[0] && ay->i1[y + g] == rows[1]) g++;
-      for (size_t xa = 0, xb; xa < ow; xa = xb) {
-        xb = xa + cw;
-        if (xb >= ow || (ow - xb) * c < 8) xb = ow; /* no chunk shorter than 8 floats */
-        int slot[2];
-        for (int t = 0; t < 2; t++) {
-          slot[t] = crow[0] == rows[t] && cxa[0] == xa   ? 0
-                    : crow[1] == rows[t] && cxa[1] == xa ? 1
-                                                         : -1;
-          if (slot[t] >= 0) continue;
-          /* Evict the slot the other row of this pair does not need. */
-          const int keep = t == 1                               ? slot[0]
-                           : crow[0] == rows[1] && cxa[0] == xa ? 0
-                           : crow[1] == rows[1] && cxa[1] == xa ? 1
-                                                                : -1;
-          const int s = keep == 0 ? 1 : 0;
-          const float *row = src + rows[t] * iw * c;
-          float *buf = hbuf[s];
-          if (nhwc)
-            hrow_nhwc(ax, row, c, xa, xb, buf, in_end, cmask);
-          else if (ow < 8)
-            hrow_nchw_narrow(ax, row, buf, inmask);
-          else if (hp2x)
-            hrow_nchw_hp2x(ax, row, &W, buf, inmask);
-          else if (win)
-            hrow_nchw_win(ax, row, &W, buf, inmask, 0);
-          else
-            hrow_nchw_general(ax, row, xa, xb, buf, inmask);
-          crow[s] = rows[t];
-          cxa[s] = xa;
-          slot[t] = s;
-        }
-        const float *bt = hbuf[slot[0]], *bb = hbuf[slot[1]];
-        for (size_t r = 0; r < g; r++) {
-          blend_flat(bt, bb, ay->w0 + y + r, ay->w1 + y + r, out + (y + r) * ow * c + xa * c,
-                     (xb - xa) * c);
+  /* W: the windows (NCHW rows of one chunk: no chunk shorter than 8 floats,
+   * see below), or NULL. */
+  const int win = W != NULL;
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t cp = cp0; cp < cp1; cp++) {
+      const size_t p = n * cpl + cp;
+      const float *src = job->in + p * ih * iw * c;
+      float *out = job->out + p * oh * ow * c;
+      /* Cached horizontal passes: (input row, chunk start) per slot. */
+      size_t crow[2] = {(size_t)-1, (size_t)-1}, cxa[2] = {0, 0};
+      for (size_t y = rng.y0, g; y < y1; y += g) {
+        const size_t rows[2] = {ay->i0[y], ay->i1[y]};
+        g = 1;
+        while (y + g < y1 && ay->i0[y + g] == rows[0] && ay->i1[y + g] == rows[1]) g++;
+        for (size_t xa = 0, xb; xa < ow; xa = xb) {
+          xb = xa + cw;
+          if (xb >= ow || (ow - xb) * c < 8) xb = ow; /* no chunk shorter than 8 floats */
+          int slot[2];
+          for (int t = 0; t < 2; t++) {
+            slot[t] = crow[0] == rows[t] && cxa[0] == xa   ? 0
+                      : crow[1] == rows[t] && cxa[1] == xa ? 1
+                                                           : -1;
+            if (slot[t] >= 0) continue;
+            /* Evict the slot the other row of this pair does not need. */
+            const int keep = t == 1                               ? slot[0]
+                             : crow[0] == rows[1] && cxa[0] == xa ? 0
+                             : crow[1] == rows[1] && cxa[1] == xa ? 1
+                                                                  : -1;
+            const int s = keep == 0 ? 1 : 0;
+            const float *row = src + rows[t] * iw * c;
+            float *buf = hbuf[s];
+            if (nhwc)
+              hrow_nhwc(ax, row, c, xa, xb, buf, in_end, cmask);
+            else if (ow < 8)
+              hrow_nchw_narrow(ax, row, buf, inmask);
+            else if (hp2x)
+              hrow_nchw_hp2x(ax, row, W, buf, inmask);
+            else if (win)
+              hrow_nchw_win(ax, row, W, buf, inmask, 0);
+            else
+              hrow_nchw_general(ax, row, xa, xb, buf, inmask);
+            crow[s] = rows[t];
+            cxa[s] = xa;
+            slot[t] = s;
+          }
+          const float *bt = hbuf[slot[0]], *bb = hbuf[slot[1]];
+          for (size_t r = 0; r < g; r++) {
+            blend_flat(bt, bb, ay->w0 + y + r, ay->w1 + y + r, out + (y + r) * ow * c + xa * c,
+                       (xb - xa) * c);
+          }
         }
       }
     }
-  }
 }
 
-void ups_bilinear_nchw_avx2(const ups_bilinear_job *job) {
+/* Which NCHW loop a run takes (chosen once, by prepare). */
+typedef enum bilinear_path {
+  BILINEAR_SCALAR,      /* the reference */
+  BILINEAR_HP2X_NARROW, /* half-pixel 2x both axes, rows of 9..16 inputs */
+  BILINEAR_HP2X_ROWS,   /* half-pixel 2x both axes, rows of 17..BUF/2 inputs */
+  BILINEAR_RUN,         /* the cached-pass driver, through the windows */
+  BILINEAR_RUN_NOWIN    /* the cached-pass driver, windows on the fly */
+} bilinear_path;
+
+/* The per-call data of NCHW (and NHWC with one channel). */
+typedef struct bilinear_prep {
+  hwin W; /* BILINEAR_RUN only */
+  bilinear_path path;
+} bilinear_prep;
+_Static_assert(sizeof(bilinear_prep) <= UPS_PREP_BYTES, "bilinear_prep exceeds UPS_PREP_BYTES");
+
+size_t ups_bilinear_prep_bytes_avx2(const ups_bilinear_job *job) {
+  (void)job;
+  return sizeof(bilinear_prep);
+}
+
+void ups_bilinear_nchw_prepare_avx2(const ups_bilinear_job *job, void *prep) {
+  bilinear_prep *pp = prep;
+  const ups_linear_axis *ax = &job->x;
   /* Rows shrunk by more than 2: the taps are scattered beyond two vectors and
    * every output row needs its own two input rows; the reference's direct
    * loop measured faster than gathered passes there. */
-  if (!job->x.i0_32 || job->x.in > 2 * job->x.out) {
-    ups_bilinear_nchw_scalar(job);
-    return;
+  if (!ax->i0_32 || ax->in > 2 * ax->out) {
+    pp->path = BILINEAR_SCALAR;
+  } else if (ax->half_pixel_2x && job->y.half_pixel_2x && ax->in >= 9 && ax->out <= BUF) {
+    /* Half-pixel 2x on both axes: the cached passes with a driver specialised
+     * for the 2x row pattern, one output row at a time. Register blocks of 4
+     * output rows (fewer multiplies, one store per output vector, 4
+     * interleaved store streams) measured 1.2-1.5x slower at every size tried,
+     * from 64x9x9 to 1x512x512 (64x64x64 -> 128x128: 131 vs 86 us), and the
+     * generic driver ~1.4x slower at 1x64x128x128 -> 256x256. Rows of 9 to 16
+     * inputs: two rows at a time from passes in registers (see
+     * bilinear_nchw_hp2x_narrow). */
+    pp->path = ax->in <= 16 ? BILINEAR_HP2X_NARROW : BILINEAR_HP2X_ROWS;
+  } else if (ax->out >= 8 && ax->out < BUF + 8) {
+    pp->path = BILINEAR_RUN;
+    hwin_build(ax, &pp->W);
+  } else {
+    pp->path = BILINEAR_RUN_NOWIN;
   }
-  /* Half-pixel 2x on both axes: the cached passes with a driver specialised
-   * for the 2x row pattern, one output row at a time. Register blocks of 4
-   * output rows (fewer multiplies, one store per output vector, 4
-   * interleaved store streams) measured 1.2-1.5x slower at every size tried,
-   * from 64x9x9 to 1x512x512 (64x64x64 -> 128x128: 131 vs 86 us), and the
-   * generic driver ~1.4x slower at 1x64x128x128 -> 256x256. Rows of 9 to 16
-   * inputs: two rows at a time from passes in registers (see
-   * bilinear_nchw_hp2x_narrow). */
-  if (job->x.half_pixel_2x && job->y.half_pixel_2x && job->x.in >= 9 && job->x.out <= BUF) {
-    if (job->x.in <= 16)
-      bilinear_nchw_hp2x_narrow(job);
-    else
-      bilinear_nchw_hp2x_rows(job);
-    return;
-  }
-  bilinear_run(job, 0);
 }
 
-void ups_bilinear_nhwc_avx2(const ups_bilinear_job *job) {
-  if (job->c == 1) { /* one channel: the same memory as NCHW with n planes */
-    ups_bilinear_nchw_avx2(job);
+void ups_bilinear_nchw_avx2(const ups_bilinear_job *job, const void *prep, const ups_range *rg) {
+  const bilinear_prep *pp = prep;
+  switch (pp->path) {
+    case BILINEAR_SCALAR: ups_bilinear_nchw_scalar(job, NULL, rg); break;
+    case BILINEAR_HP2X_NARROW: bilinear_nchw_hp2x_narrow(job, rg); break;
+    case BILINEAR_HP2X_ROWS: bilinear_nchw_hp2x_rows(job, rg); break;
+    /* One call site per layout, so GCC clones bilinear_run for each (a
+     * third call made it clone on W instead: NHWC then ran unspecialised,
+     * 5-10% slower). */
+    case BILINEAR_RUN:
+    case BILINEAR_RUN_NOWIN:
+      bilinear_run(job, pp->path == BILINEAR_RUN ? &pp->W : NULL, rg, 0);
+      break;
+  }
+}
+
+void ups_bilinear_nhwc_prepare_avx2(const ups_bilinear_job *job, void *prep) {
+  if (job->c == 1) ups_bilinear_nchw_prepare_avx2(job, prep); /* the other paths need none */
+}
+
+void ups_bilinear_nhwc_avx2(const ups_bilinear_job *job, const void *prep, const ups_range *rg) {
+  if (job->c == 1) { /* one channel: NCHW with n planes (the range's c unit is [0, 1)) */
+    ups_bilinear_nchw_avx2(job, prep, rg);
     return;
   }
   if (job->c >= 8 && job->x.half_pixel_2x && job->y.half_pixel_2x)
-    bilinear_nhwc_hp2x(job);
+    bilinear_nhwc_hp2x(job, rg);
   else if (job->c >= 8)
-    bilinear_nhwc_direct(job);
+    bilinear_nhwc_direct(job, rg);
   else
-    bilinear_run(job, 1);
+    bilinear_run(job, NULL, rg, 1);
 }

@@ -31,27 +31,20 @@
  * overwrites the spill, masked ones at the row/buffer ends. One channel is the
  * NCHW case.
  *
+ * Per-call data (windows, replication and tail index vectors, flat indices,
+ * the path) is built once by the prepare functions into a nearest_prep; a run
+ * computes one work range (kernel.h) and only reads it. Every output element
+ * is a copy, so however rows are grouped the bits are those of one whole run.
+ *
  * Bit-identical to the reference (a copy). Reads only inside the input,
- * writes only the output. */
+ * writes only the output (inside the range). */
 #include <immintrin.h>
 
 #include "../kernels/kernel.h"
+#include "simd_avx2.h"
 
-static const int32_t k_lane_tbl[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-
-/* Lanes [0, n) set, n in [0, 8]. */
-static inline __m256i lane_mask(size_t n) {
-  return _mm256_loadu_si256((const __m256i *)(k_lane_tbl + 8 - n));
-}
-
-/* 8 floats at row[idx[i]]: scalar loads + inserts (measured faster than
- * vgatherdps on Zen 4 for scattered indices). */
-static inline __m256 gather8(const float *row, __m256i id) {
-  _Alignas(32) int32_t t[8];
-  _mm256_store_si256((__m256i *)t, id);
-  return _mm256_setr_ps(row[t[0]], row[t[1]], row[t[2]], row[t[3]], row[t[4]], row[t[5]], row[t[6]],
-                        row[t[7]]);
-}
+/* The reference, for indices beyond int32 (scalar/nearest.c). */
+void ups_nearest_nchw_scalar(const ups_nearest_job *job, const void *prep, const ups_range *r);
 
 /* The 8 outputs whose input columns are id (idx[0] == lo) from row (iw wide). */
 static inline __m256 pick8(const float *row, size_t iw, __m256i id, int32_t lo, __m256i inmask) {
@@ -62,7 +55,7 @@ static inline __m256 pick8(const float *row, size_t iw, __m256i id, int32_t lo, 
     const __m256 v = iw >= 8 ? _mm256_loadu_ps(row + base) : _mm256_maskload_ps(row, inmask);
     return _mm256_permutevar8x32_ps(v, d);
   }
-  return gather8(row, id);
+  return ups_gather8_avx2(row, id);
 }
 
 /* Per-call column windows of the first NWIN output vectors (vector k starts
@@ -103,6 +96,21 @@ static void nwin_build(const int32_t *idx, size_t iw, size_t ow, nwin *W) {
   }
 }
 
+/* A run's own copy of the windows in use (the first W->n). Reading them from
+ * the caller's prep block measured 4-5% slower on EPYC (1x16x32x32 ->
+ * 48x48: the same instructions, the windows at another stack address; no
+ * offset of them inside the block helped); the copy costs ~37 bytes per
+ * output vector, once per run. */
+static void nwin_copy(const nwin *from, nwin *to) {
+  const size_t n = from->n;
+  for (size_t k = 0; k < n; k++) {
+    to->d[k] = from->d[k];
+    to->base[k] = from->base[k];
+    to->mode[k] = from->mode[k];
+  }
+  to->n = n;
+}
+
 /* Outputs [xa, ow) of a row by the general path (ow >= 8, xa % 8 == 0). */
 static void row_general(const float *row, size_t iw, const int32_t *idx, size_t ow, size_t xa,
                         float *dst, __m256i inmask, const nwin *W) {
@@ -120,7 +128,7 @@ static void row_general(const float *row, size_t iw, const int32_t *idx, size_t 
                            _mm256_permutevar8x32_ps(vh, W->d[k]),
                            _mm256_castsi256_ps(_mm256_slli_epi32(W->d[k], 28)));
     } else {
-      v = gather8(row, W->d[k]);
+      v = ups_gather8_avx2(row, W->d[k]);
     }
     _mm256_storeu_ps(dst + xv, v);
   }
@@ -137,7 +145,7 @@ static void row_narrow(const float *row, size_t iw, const int32_t *idx, size_t o
   int32_t t[8];
   for (size_t i = 0; i < 8; i++) t[i] = idx[i < ow ? i : ow - 1];
   const __m256i id = _mm256_loadu_si256((const __m256i *)t);
-  _mm256_maskstore_ps(dst, lane_mask(ow), pick8(row, iw, id, t[0], inmask));
+  _mm256_maskstore_ps(dst, vm_first((ptrdiff_t)ow), pick8(row, iw, id, t[0], inmask));
 }
 
 /* Integer replication by r: the first (iw/8)*8 inputs; returns outputs done. */
@@ -189,36 +197,81 @@ static inline size_t row_rep_any(const float *row, size_t n, size_t r, const __m
   }
 }
 
-void ups_nearest_nchw_avx2(const ups_nearest_job *job) {
+/* Which loop a run takes (chosen once, by prepare). */
+typedef enum nearest_path {
+  NEAREST_SCALAR,     /* NCHW with indices beyond int32: the reference */
+  NEAREST_NCHW,       /* NCHW (and NHWC with one channel) */
+  NEAREST_NHWC_REP,   /* NHWC, 2 or 4 channels, integer column replication */
+  NEAREST_NHWC_FLAT,  /* NHWC, fewer than 8 channels, rows of <= NWIN*8 floats */
+  NEAREST_NHWC_PIXELS /* NHWC, anything else: pixel by pixel */
+} nearest_path;
+
+/* The per-call data, built by prepare (a run only reads it). */
+typedef struct nearest_prep {
+  nwin W;                   /* NCHW general columns; NHWC flat rows */
+  __m256i P[MAX_REP];       /* replication: the vpermps index vectors */
+  __m256i T[MAX_REP + 1];   /* NHWC_REP: index vectors of the row's tail */
+  int32_t tlo[MAX_REP + 1]; /* their first (smallest) index */
+  size_t nt, done;          /* NHWC_REP: tail vectors, outputs before them */
+  nearest_path path;
+  int32_t flat[NWIN * 8];   /* NHWC_FLAT: ix[j/c]*c + j%c */
+} nearest_prep;
+_Static_assert(sizeof(nearest_prep) <= UPS_PREP_BYTES, "nearest_prep exceeds UPS_PREP_BYTES");
+
+size_t ups_nearest_prep_bytes_avx2(const ups_nearest_job *job) {
+  (void)job;
+  return sizeof(nearest_prep);
+}
+
+void ups_nearest_nchw_prepare_avx2(const ups_nearest_job *job, void *prep) {
+  nearest_prep *pp = prep;
+  pp->W.n = 0;
   if (!job->x.idx32) {
-    ups_nearest_nchw_scalar(job);
+    pp->path = NEAREST_SCALAR;
     return;
   }
+  pp->path = NEAREST_NCHW;
+  const size_t rep = job->x.rep;
+  if (rep >= 2 && rep <= MAX_REP) rep_perms(1, rep, pp->P);
+  if (job->x.out >= 8 && !(rep >= 1 && rep <= MAX_REP))
+    nwin_build(job->x.idx32, job->x.in, job->x.out, &pp->W);
+}
+
+void ups_nearest_nchw_avx2(const ups_nearest_job *job, const void *prep, const ups_range *rg) {
+  const nearest_prep *pp = prep;
+  if (pp->path == NEAREST_SCALAR) {
+    ups_nearest_nchw_scalar(job, NULL, rg);
+    return;
+  }
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const size_t ih = job->y.in, iw = job->x.in, oh = job->y.out, ow = job->x.out;
-  const size_t planes = job->n * job->c;
   const size_t *iy = job->y.idx;
   const int32_t *ix = job->x.idx32;
   const size_t rep = job->x.rep;
+  /* A local copy, so the index vectors stay in registers across the row's
+   * stores (output stores might alias prep). */
   __m256i P[MAX_REP];
-  if (rep >= 2 && rep <= MAX_REP) rep_perms(1, rep, P);
-  const __m256i inmask = lane_mask(iw < 8 ? iw : 8);
+  if (rep >= 2 && rep <= MAX_REP)
+    for (size_t k = 0; k < rep; k++) P[k] = pp->P[k];
   nwin W;
-  W.n = 0;
-  if (ow >= 8 && !(rep >= 1 && rep <= MAX_REP)) nwin_build(ix, iw, ow, &W);
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw;
-    float *out = job->out + p * oh * ow;
-    for (size_t y = 0; y < oh; y++) {
-      const float *row = src + iy[y] * iw;
-      float *dst = out + y * ow;
-      if (ow < 8) {
-        row_narrow(row, iw, ix, ow, dst, inmask);
-        continue;
+  nwin_copy(&pp->W, &W);
+  const __m256i inmask = vm_first(iw < 8 ? (ptrdiff_t)iw : 8);
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t ch = rng.c0; ch < rng.c1; ch++) {
+      const size_t p = n * job->c + ch;
+      const float *src = job->in + p * ih * iw;
+      float *out = job->out + p * oh * ow;
+      for (size_t y = rng.y0; y < rng.y1; y++) {
+        const float *row = src + iy[y] * iw;
+        float *dst = out + y * ow;
+        if (ow < 8) {
+          row_narrow(row, iw, ix, ow, dst, inmask);
+          continue;
+        }
+        const size_t done = rep >= 1 && rep <= MAX_REP ? row_rep_any(row, iw, rep, P, dst) : 0;
+        if (done < ow) row_general(row, iw, ix, ow, done, dst, inmask, &W);
       }
-      const size_t done = rep >= 1 && rep <= MAX_REP ? row_rep_any(row, iw, rep, P, dst) : 0;
-      if (done < ow) row_general(row, iw, ix, ow, done, dst, inmask, &W);
     }
-  }
 }
 
 /* NHWC, c >= 8: g (1 or 2) output rows at dst, dst + stride from one input
@@ -249,27 +302,39 @@ static inline void nhwc_rows_c8(const float *row, const size_t *ix, size_t ow, s
  * last iw*c % 8 inputs: up to r+1 output vectors with per-call indices, the
  * last one overlapping. Measured 2.3x faster than the flat windows at
  * 1x4x16x16 -> 32x32. */
-static void nhwc_rep_small_c(const ups_nearest_job *job, size_t r) {
-  const size_t c = job->c, ih = job->y.in, iw = job->x.in, oh = job->y.out;
-  const size_t rs = iw * c, stride = job->x.out * c;
-  const size_t *iy = job->y.idx;
-  __m256i P[MAX_REP], T[MAX_REP + 1];
-  int32_t tlo[MAX_REP + 1];
-  rep_perms(c, r, P);
-  const size_t done = (rs / 8) * 8 * r; /* outputs row_rep writes */
+static void nhwc_rep_prepare(const ups_nearest_job *job, nearest_prep *pp) {
+  const size_t c = job->c, r = job->x.rep, stride = job->x.out * c;
+  rep_perms(c, r, pp->P);
+  const size_t done = (job->x.in * c / 8) * 8 * r; /* outputs row_rep writes */
   size_t nt = 0;
   for (size_t x = done; x < stride; x += 8, nt++) {
     const size_t xv = x + 8 <= stride ? x : stride - 8;
     int32_t t[8];
     for (size_t j = 0; j < 8; j++) t[j] = rep_src(xv + j, c, r);
-    T[nt] = _mm256_loadu_si256((const __m256i *)t);
-    tlo[nt] = t[0];
+    pp->T[nt] = _mm256_loadu_si256((const __m256i *)t);
+    pp->tlo[nt] = t[0];
   }
-  const __m256i inmask = lane_mask(8);
-  for (size_t n = 0; n < job->n; n++) {
+  pp->nt = nt;
+  pp->done = done;
+}
+
+static void nhwc_rep_small_c(const ups_nearest_job *job, const nearest_prep *pp,
+                             const ups_range *rg) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
+  const size_t c = job->c, ih = job->y.in, iw = job->x.in, oh = job->y.out, r = job->x.rep;
+  const size_t rs = iw * c, stride = job->x.out * c;
+  const size_t *iy = job->y.idx;
+  const size_t done = pp->done, nt = pp->nt;
+  /* Local copies: kept in registers across the stores (see the NCHW run). */
+  __m256i P[MAX_REP], T[MAX_REP + 1];
+  int32_t tlo[MAX_REP + 1];
+  for (size_t k = 0; k < r; k++) P[k] = pp->P[k];
+  for (size_t k = 0; k < nt; k++) T[k] = pp->T[k], tlo[k] = pp->tlo[k];
+  const __m256i inmask = vm_first(8);
+  for (size_t n = rng.n0; n < rng.n1; n++) {
     const float *src = job->in + n * ih * rs;
     float *out = job->out + n * oh * stride;
-    for (size_t y = 0; y < oh; y++) {
+    for (size_t y = rng.y0; y < rng.y1; y++) {
       const float *row = src + iy[y] * rs;
       float *dst = out + y * stride;
       row_rep_any(row, rs, r, P, dst);
@@ -281,51 +346,73 @@ static void nhwc_rep_small_c(const ups_nearest_job *job, size_t r) {
   }
 }
 
-void ups_nearest_nhwc_avx2(const ups_nearest_job *job) {
+void ups_nearest_nhwc_prepare_avx2(const ups_nearest_job *job, void *prep) {
   const size_t c = job->c;
   if (c == 1) { /* one channel: the same memory as NCHW with n planes */
-    ups_nearest_nchw_avx2(job);
+    ups_nearest_nchw_prepare_avx2(job, prep);
     return;
   }
-  const size_t ih = job->y.in, iw = job->x.in, oh = job->y.out, ow = job->x.out;
-  const size_t *iy = job->y.idx, *ix = job->x.idx;
-  const size_t stride = ow * c;
-  const float *in_end = job->in + job->n * ih * iw * c;
-  const size_t rep = job->x.rep, rs = iw * c;
+  nearest_prep *pp = prep;
+  const size_t ow = job->x.out, stride = ow * c, rep = job->x.rep, rs = job->x.in * c;
   if ((c == 2 || c == 4) && rep >= 2 && rep <= MAX_REP && rs >= 8 && rs <= (size_t)INT32_MAX) {
-    nhwc_rep_small_c(job, rep);
-    return;
-  }
-  if (c < 8 && stride >= 8 && stride <= (size_t)NWIN * 8 && iw * c <= (size_t)INT32_MAX) {
+    pp->path = NEAREST_NHWC_REP;
+    nhwc_rep_prepare(job, pp);
+  } else if (c < 8 && stride >= 8 && stride <= (size_t)NWIN * 8 && rs <= (size_t)INT32_MAX) {
     /* Few channels, a row of at most NWIN*8 floats: the row is a flat
      * gather with per-call indices flat[j] = ix[j/c]*c + j%c, through the
      * same windows as NCHW (8 outputs per vpermps, 16-float windows, gathers). */
-    int32_t flat[NWIN * 8];
+    pp->path = NEAREST_NHWC_FLAT;
+    const size_t *ix = job->x.idx;
     for (size_t x = 0, j = 0; x < ow; x++)
-      for (size_t ch = 0; ch < c; ch++, j++) flat[j] = (int32_t)(ix[x] * c + ch);
+      for (size_t ch = 0; ch < c; ch++, j++) pp->flat[j] = (int32_t)(ix[x] * c + ch);
+    nwin_build(pp->flat, rs, stride, &pp->W);
+  } else {
+    pp->path = NEAREST_NHWC_PIXELS;
+  }
+}
+
+void ups_nearest_nhwc_avx2(const ups_nearest_job *job, const void *prep, const ups_range *rg) {
+  const size_t c = job->c;
+  if (c == 1) { /* one channel: NCHW with n planes (the range's c unit is [0, 1)) */
+    ups_nearest_nchw_avx2(job, prep, rg);
+    return;
+  }
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
+  const nearest_prep *pp = prep;
+  const size_t ih = job->y.in, iw = job->x.in, oh = job->y.out, ow = job->x.out;
+  const size_t *iy = job->y.idx, *ix = job->x.idx;
+  const size_t stride = ow * c, rs = iw * c;
+  if (pp->path == NEAREST_NHWC_REP) {
+    nhwc_rep_small_c(job, pp, rg);
+    return;
+  }
+  if (pp->path == NEAREST_NHWC_FLAT) {
     nwin W;
-    nwin_build(flat, iw * c, stride, &W);
-    const __m256i inmask = lane_mask(iw * c < 8 ? iw * c : 8);
-    for (size_t n = 0; n < job->n; n++) {
-      const float *src = job->in + n * ih * iw * c;
+    nwin_copy(&pp->W, &W);
+    const __m256i inmask = vm_first(rs < 8 ? (ptrdiff_t)rs : 8);
+    for (size_t n = rng.n0; n < rng.n1; n++) {
+      const float *src = job->in + n * ih * rs;
       float *out = job->out + n * oh * stride;
-      for (size_t y = 0; y < oh; y++)
-        row_general(src + iy[y] * iw * c, iw * c, flat, stride, 0, out + y * stride, inmask, &W);
+      for (size_t y = rng.y0; y < rng.y1; y++)
+        row_general(src + iy[y] * rs, rs, pp->flat, stride, 0, out + y * stride, inmask, &W);
     }
     return;
   }
-  const __m256i cmask = lane_mask(c < 8 ? c : 8);
-  for (size_t n = 0; n < job->n; n++) {
-    const float *src = job->in + n * ih * iw * c;
-    float *out = job->out + n * oh * ow * c;
-    for (size_t y = 0, g = 1; y < oh; y += g) {
-      const float *row = src + iy[y] * iw * c;
+  /* Loads near the end of the whole input (not the range's) are masked. */
+  const float *in_end = job->in + job->n * ih * rs;
+  const __m256i cmask = vm_first(c < 8 ? (ptrdiff_t)c : 8);
+  for (size_t n = rng.n0; n < rng.n1; n++) {
+    const float *src = job->in + n * ih * rs;
+    float *out = job->out + n * oh * stride;
+    for (size_t y = rng.y0, g = 1; y < rng.y1; y += g) {
+      const float *row = src + iy[y] * rs;
       float *dst = out + y * stride;
       g = 1;
       if (c >= 8) {
         /* Output rows reading the same input row are written together (each
-         * vector loaded once, stored to both rows). */
-        if (y + 1 < oh && iy[y + 1] == iy[y]) {
+         * vector loaded once, stored to both rows); a pair is cut at the
+         * range's end (both rows are copies, so the bits do not change). */
+        if (y + 1 < rng.y1 && iy[y + 1] == iy[y]) {
           g = 2;
           nhwc_rows_c8(row, ix, ow, c, dst, stride, 2);
         } else {

@@ -1,7 +1,10 @@
 /* bench_main.c — upsimd-bench: registers one benchmark per workload x operator
- * x layout x variant (scalar, avx2, neon, auto, then every peer that can
- * express the problem), the deconvolution packing benchmarks and the probes,
- * and runs them through the C shim over Google Benchmark.
+ * x layout x variant (every ISA of the library's registry in id order, then
+ * auto, then every peer that can express the problem), the deconvolution
+ * packing benchmarks and the probes, and runs them through the C shim over
+ * Google Benchmark. The ISA list comes from the library (ups_isa_count), so a
+ * new ISA needs no change here; the JSON context names the variants
+ * (upsimd_isas, upsimd_variants) for tools/bench_report.py.
  *
  * Every benchmark first runs its variant once on NaN-filled outputs and checks
  * the result against the scalar reference (kernels/check.h). A wrong upsimd
@@ -17,7 +20,8 @@
 #include "internal.h"
 #include "peers.h"
 
-enum { N_ISA = UPS_ISA_NEON + 1, MSG = 384 };
+/* Per-ISA arrays are indexed by ups_isa (AUTO = 0 included). */
+enum { N_ISA = UPS_ISA_MAX, MSG = 384 };
 
 /* A workload in one layout: its work counters, the buffers (allocated while
  * its benchmarks run) and the check verdict per variant, shared by the run and
@@ -203,8 +207,8 @@ static void set_work_counters(gbench_state *s, const bench_work *work, double li
 static int skip_unsupported(gbench_state *s, ups_isa isa) {
   if (ups_isa_supported(isa)) return 0;
   char buf[128];
-  snprintf(buf, sizeof buf, "%s not usable on this CPU or not built into this library",
-           ups_isa_name(isa));
+  snprintf(buf, sizeof buf, "%s %s", ups_isa_name(isa),
+           ups_isa_built(isa) ? "not usable on this CPU" : "not built into this library");
   gbench_skip(s, buf);
   return 1;
 }
@@ -281,9 +285,11 @@ static void run_upsimd(gbench_state *s, void *user) {
 static double packed_bytes_of(const bench_instance *inst, ups_isa isa) {
   ups_deconv_params p = bench_workload_deconv(inst->w, inst->layout);
   p.isa = isa;
-  ups_deconv_shape shape;
-  if (ups_deconv_validate(&p, &shape) != UPS_OK) return 0.0;
-  return (double)ups_kernels_for(shape.isa)->deconv.packed_bytes(&shape.geom);
+  ups_deconv_plan *plan = NULL;
+  if (ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) return 0.0;
+  const double bytes = (double)ups_deconv_plan_packed_bytes(plan);
+  ups_deconv_plan_destroy(plan);
+  return bytes;
 }
 
 static void run_pack(gbench_state *s, void *user) {
@@ -295,13 +301,13 @@ static void run_pack(gbench_state *s, void *user) {
   const double weight_bytes =
       ((double)bench_deconv_weight_elems(&base) + (inst->w->bias ? (double)base.out_c : 0.0)) *
       sizeof(float);
+  /* The plans this benchmark makes are the ones the run benchmark checks. */
+  if (!tensors_checked(s, inst, c->isa)) return;
   if (!c->pack_limit_known) {
     c->pack_bytes = packed_bytes_of(inst, c->isa);
     c->pack_limit_seconds = bench_copy_seconds((size_t)weight_bytes, (size_t)c->pack_bytes);
     c->pack_limit_known = 1;
   }
-  /* The plans this benchmark makes are the ones the run benchmark checks. */
-  if (!tensors_checked(s, inst, c->isa)) return;
   ups_deconv_params p = base;
   p.isa = c->isa;
   ups_status bad = UPS_OK;
@@ -446,7 +452,8 @@ static void usage(FILE *f) {
           "usage: upsimd-bench [--quick] [--info] [--pin=PU|--no-pin] [--no-peers] "
           "[--peer-notes] [Google Benchmark flags]\n"
           "  --quick       the small --quick workload set, --benchmark_min_time=0.05\n"
-          "  --info        print ISAs (built, usable, AUTO's pick) and the topology, exit\n"
+          "  --info        print ISAs (built, usable, AUTO's pick, parents, the kernel that\n"
+          "                runs per operator and layout) and the topology, exit\n"
           "  --pin=PU      pin the timing thread to this PU (OS index; default: the last)\n"
           "  --no-pin      do not pin\n"
           "  --no-peers    do not register peer libraries\n"
@@ -460,6 +467,12 @@ static void usage(FILE *f) {
 
 static int has_prefix(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Appends ",name" (or "name" to an empty list), truncating at cap. */
+static void list_append(char *list, size_t cap, const char *name) {
+  const size_t len = strlen(list);
+  snprintf(list + len, cap - len, "%s%s", len ? "," : "", name);
 }
 
 static void context_number(const char *key, double v) {
@@ -522,14 +535,24 @@ int bench_main(int argc, char **argv) {
   /* Context: topology, ISAs, the limits (measured once, now, on the pinned core). */
   bench_topology_add_context(&topo);
   gbench_add_context("upsimd_isa_auto", ups_isa_name(ups_isa_selected()));
+  /* The benchmark variants: every registry id from scalar on, then auto. */
+  ups_isa order[N_ISA];
+  int n_order = 0;
+  for (int i = UPS_ISA_SCALAR; i < ups_isa_count() && n_order < N_ISA - 1; i++)
+    order[n_order++] = (ups_isa)i;
+  order[n_order++] = UPS_ISA_AUTO;
   {
-    char isas[64] = "";
-    for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
-      if (ups_isa_supported((ups_isa)i)) {
-        if (isas[0]) strcat(isas, ",");
-        strcat(isas, ups_isa_name((ups_isa)i));
-      }
-    gbench_add_context("upsimd_isas_usable", isas);
+    char all[512] = "", usable[512] = "", variants[512] = "";
+    for (int i = UPS_ISA_AUTO; i < ups_isa_count(); i++) {
+      list_append(all, sizeof all, ups_isa_name((ups_isa)i));
+      if (i != UPS_ISA_AUTO && ups_isa_supported((ups_isa)i))
+        list_append(usable, sizeof usable, ups_isa_name((ups_isa)i));
+    }
+    for (int k = 0; k < n_order; k++)
+      list_append(variants, sizeof variants, ups_isa_name(order[k]));
+    gbench_add_context("upsimd_isas", all);           /* the registry, in id order */
+    gbench_add_context("upsimd_variants", variants);  /* the benchmark variants, in order */
+    gbench_add_context("upsimd_isas_usable", usable);
   }
   gbench_add_context("upsimd_mode", quick ? "quick" : "full");
   gbench_add_context("probe_fma_kind", bench_fma_probe_name());
@@ -568,7 +591,7 @@ int bench_main(int argc, char **argv) {
   /* Benchmarks: instance by instance, so each instance's tensors are made once. */
   const size_t n_work = bench_workload_count();
   bench_instance *insts = calloc(n_work * 2, sizeof *insts);
-  bench_case *cases = calloc(n_work * 2 * (2 * N_ISA + n_peers), sizeof *cases);
+  bench_case *cases = calloc(n_work * 2 * (2 * (size_t)n_order + n_peers), sizeof *cases);
   if (!insts || !cases) return 3;
   size_t n_inst = 0, n_case = 0;
   for (size_t wi = 0; wi < n_work; wi++) {
@@ -594,9 +617,8 @@ int bench_main(int argc, char **argv) {
       }
       const char *op = bench_op_name(w->op);
       const char *lay = li ? "nhwc" : "nchw";
-      static const ups_isa order[] = {UPS_ISA_SCALAR, UPS_ISA_AVX2, UPS_ISA_NEON, UPS_ISA_AUTO};
       char name[256];
-      for (size_t k = 0; k < 4; k++) {
+      for (int k = 0; k < n_order; k++) {
         bench_case *c = &cases[n_case++];
         c->inst = inst;
         c->isa = order[k];
@@ -625,7 +647,7 @@ int bench_main(int argc, char **argv) {
         tensors_release();
       }
       if (w->op == BENCH_DECONV)
-        for (size_t k = 0; k < 4; k++) {
+        for (int k = 0; k < n_order; k++) {
           bench_case *c = &cases[n_case++];
           c->inst = inst;
           c->isa = order[k];

@@ -87,7 +87,8 @@ typedef struct bench_topology {
  * pin, else the PU with that OS index. Returns 0 on success. */
 int bench_topology_init(bench_topology *t, int pin_pu);
 void bench_topology_add_context(const bench_topology *t);
-/* ISAs built, usable, AUTO's pick, UPSIMD_ISA, topology. */
+/* ISAs built, usable, AUTO's pick, UPSIMD_ISA, each ISA's parent, the variant
+ * whose kernel runs per operator/layout and ISA, topology. */
 void bench_print_info(FILE *f, const bench_topology *t);
 
 /* ------------------------------------------------------------ workloads */

@@ -1,5 +1,6 @@
 /* main_info.c — upsimd-info: ISAs built into this library, usable on this CPU,
- * AUTO's pick (and UPSIMD_ISA), and the hwloc topology. Same as
+ * AUTO's pick (and UPSIMD_ISA), every ISA's parent, which variant's kernel
+ * runs per operator and layout, and the hwloc topology. Same as
  * `upsimd-bench --info`, without Google Benchmark. */
 #include <stdio.h>
 

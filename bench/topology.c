@@ -1,6 +1,8 @@
 /* topology.c — hwloc: the CPU model, core count and cache sizes that go into
  * the benchmark context, pinning of the timing thread, and the `--info`
- * report (ISAs built, usable, AUTO's pick). */
+ * report (ISAs built, usable, AUTO's pick, each ISA's parent, and which
+ * variant's kernel runs per operator and layout). Every ISA fact comes from
+ * the library's registry, so a new ISA needs no change here. */
 #include <hwloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,25 +74,6 @@ void bench_topology_add_context(const bench_topology *t) {
   gbench_add_context("hwloc_version", t->hwloc_version);
 }
 
-static int isa_built(ups_isa isa) {
-  switch (isa) {
-    case UPS_ISA_SCALAR: return 1;
-    case UPS_ISA_AVX2:
-#ifdef UPSIMD_BUILT_AVX2
-      return 1;
-#else
-      return 0;
-#endif
-    case UPS_ISA_NEON:
-#ifdef UPSIMD_BUILT_NEON
-      return 1;
-#else
-      return 0;
-#endif
-    default: return 0;
-  }
-}
-
 static void print_size(FILE *f, const char *what, size_t bytes) {
   if (bytes == 0)
     fprintf(f, "  %-6s none\n", what);
@@ -100,18 +83,64 @@ static void print_size(FILE *f, const char *what, size_t bytes) {
     fprintf(f, "  %-6s %zu KiB\n", what, bytes >> 10);
 }
 
+/* A table cell: padded, except the last of a row (no trailing blanks). */
+static void cell(FILE *f, const char *text, int last) { fprintf(f, last ? " %s" : " %-10s", text); }
+static int last_built(int i, int count) {
+  for (int j = i + 1; j < count; j++)
+    if (ups_isa_built((ups_isa)j)) return 0;
+  return 1;
+}
+
+/* Which variant's kernel runs for each built-in ISA, operator and layout
+ * (an ISA without its own kernel for a slot runs its nearest ancestor's). */
+static void print_kernel_table(FILE *f) {
+  static const char *const ops[] = {"nearest", "bilinear", "deconv"};
+  static const char *const layouts[] = {"nchw", "nhwc"};
+  const int count = ups_isa_count();
+  fprintf(f, "kernel that runs (operator/layout x ISA asked for; built-in ISAs):\n");
+  fprintf(f, "  %-16s", "");
+  for (int i = UPS_ISA_SCALAR; i < count; i++)
+    if (ups_isa_built((ups_isa)i)) cell(f, ups_isa_name((ups_isa)i), last_built(i, count));
+  fprintf(f, "\n");
+  for (int op = UPS_OP_NEAREST; op <= UPS_OP_DECONV; op++)
+    for (int l = UPS_NCHW; l <= UPS_NHWC; l++) {
+      char row[32];
+      snprintf(row, sizeof row, "%s/%s", ops[op], layouts[l]);
+      fprintf(f, "  %-16s", row);
+      for (int i = UPS_ISA_SCALAR; i < count; i++)
+        if (ups_isa_built((ups_isa)i))
+          cell(f, ups_isa_name(ups_isa_kernel_variant((ups_isa)i, (ups_operator)op, (ups_layout)l)),
+               last_built(i, count));
+      fprintf(f, "\n");
+    }
+}
+
 void bench_print_info(FILE *f, const bench_topology *t) {
   fprintf(f, "upsimd %d.%d.%d\n", UPSIMD_VERSION_MAJOR, UPSIMD_VERSION_MINOR,
           UPSIMD_VERSION_PATCH);
+  const int count = ups_isa_count();
   fprintf(f, "ISAs built in:   ");
-  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
-    if (isa_built((ups_isa)i)) fprintf(f, " %s", ups_isa_name((ups_isa)i));
+  for (int i = UPS_ISA_SCALAR; i < count; i++)
+    if (ups_isa_built((ups_isa)i)) fprintf(f, " %s", ups_isa_name((ups_isa)i));
   fprintf(f, "\nISAs usable here:");
-  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+  for (int i = UPS_ISA_SCALAR; i < count; i++)
     if (ups_isa_supported((ups_isa)i)) fprintf(f, " %s", ups_isa_name((ups_isa)i));
   const char *env = getenv("UPSIMD_ISA");
   fprintf(f, "\nAUTO selects:     %s (UPSIMD_ISA=%s)\n", ups_isa_name(ups_isa_selected()),
           env ? env : "unset");
+  /* Every ISA of the registry: its parent (which fills its empty slots),
+   * whether it is built in and usable here. */
+  fprintf(f, "ISA registry:    ");
+  for (int i = UPS_ISA_SCALAR; i < count; i++) {
+    const ups_isa isa = (ups_isa)i;
+    const ups_isa parent = ups_isa_parent(isa);
+    fprintf(f, " %s (parent %s, %s, %s)%s", ups_isa_name(isa),
+            parent == UPS_ISA_AUTO ? "none" : ups_isa_name(parent),
+            ups_isa_built(isa) ? "built" : "not built",
+            ups_isa_supported(isa) ? "usable" : "not usable", i + 1 < count ? ";" : "");
+  }
+  fprintf(f, "\n");
+  print_kernel_table(f);
   fprintf(f, "CPU:              %s\n", t->cpu_model);
   fprintf(f, "topology:         %d package(s), %d core(s), %d PU(s) (hwloc %s)\n", t->packages,
           t->cores, t->pus, t->hwloc_version);

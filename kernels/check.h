@@ -1,4 +1,4 @@
-/* check.h — the numerical contract of DESIGN.md as code: compares a variant's
+/* check.h — the numerical contract (docs/architecture.md) as code: compares a variant's
  * output with the scalar reference on the same inputs. Shared by the tests,
  * upsimd-check and the benchmark's check-before-time. In the static library
  * only (hidden in the shared one). */

@@ -1,6 +1,7 @@
 /* deconv.c — the public deconvolution entry points: validation, conversion of
  * the weights to the canonical [groups][ic_g][oc_g][kh][kw] order, plans
- * (packed by the chosen variant) and the one-shot call. */
+ * (strategy and packing by kernels/deconv_plan.c for the chosen variant), the
+ * run over work ranges and the one-shot call. */
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 struct ups_deconv_plan {
   ups_deconv_shape shape;
   ups_deconv_ops ops;
-  void *packed; /* 64-byte aligned, packed_bytes(geom) long */
+  ups_deconv_plan_data data; /* strategy; points into packed */
+  void *packed;              /* 64-byte aligned, packed_bytes long */
+  size_t packed_bytes;
 };
 
 /* Canonical c[i][q] (q = o*kh*kw + y*kw + x, i over all in_c) from HWOI
@@ -55,19 +58,42 @@ static ups_status plan_from_shape(ups_deconv_shape s, ups_weight_layout wl, cons
   ups_deconv_plan *pl = calloc(1, sizeof *pl);
   if (!pl) return UPS_ERR_NOMEM;
   pl->shape = s;
-  pl->ops = ups_kernels_for(s.isa)->deconv;
-  pl->packed = aligned_bytes(pl->ops.packed_bytes(&s.geom));
-  float *converted = pl->packed && wl == UPS_W_HWOI ? malloc(s.w_elems * sizeof(float)) : NULL;
+  pl->ops = ups_kernels_for(s.isa)->deconv[s.geom.nhwc];
+  if (ups_deconv_plan_choose(&s.geom, &pl->ops, &pl->data)) {
+    pl->packed_bytes = ups_deconv_plan_bytes(&pl->data);
+    pl->packed = aligned_bytes(pl->packed_bytes);
+  }
+  float *converted =
+      pl->packed && wl == UPS_W_HWOI ? malloc(s.w_elems * sizeof(float)) : NULL;
   if (!pl->packed || (wl == UPS_W_HWOI && !converted)) {
     free(pl->packed);
     free(pl);
     return UPS_ERR_NOMEM;
   }
   if (converted) hwoi_to_canonical(&s.geom, weights, converted);
-  pl->ops.pack(&s.geom, converted ? converted : weights, bias, pl->packed);
+  ups_deconv_plan_pack(&pl->data, converted ? converted : weights, bias, pl->packed);
   free(converted);
   *plan = pl;
   return UPS_OK;
+}
+
+typedef struct plan_call {
+  const ups_deconv_plan *plan;
+  const float *in;
+  float *out;
+} plan_call;
+
+static void plan_task(const void *ctx, const ups_range *r) {
+  const plan_call *c = ctx;
+  c->plan->ops.run(&c->plan->data, c->in, c->out, r);
+}
+
+/* Every work range of the plan's problem (one today; parts under the test
+ * hook, or a thread pool's). */
+static void plan_run_ranges(const ups_deconv_plan *pl, const float *in, float *out) {
+  const plan_call call = {pl, in, out};
+  const ups_range whole = ups_deconv_whole(&pl->data.g);
+  ups_work_run(&whole, plan_task, &call);
 }
 
 ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weights,
@@ -84,7 +110,7 @@ ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in, flo
   const ups_deconv_shape *s = &plan->shape;
   if (ups_ranges_overlap(in, s->in_elems * sizeof(float), out, s->out_elems * sizeof(float)))
     return UPS_ERR_ALIAS;
-  plan->ops.run(&s->geom, plan->packed, in, out);
+  plan_run_ranges(plan, in, out);
   return UPS_OK;
 }
 
@@ -96,6 +122,10 @@ void ups_deconv_plan_destroy(ups_deconv_plan *plan) {
 
 ups_isa ups_deconv_plan_isa(const ups_deconv_plan *plan) {
   return plan ? plan->shape.isa : UPS_ISA_AUTO;
+}
+
+size_t ups_deconv_plan_packed_bytes(const ups_deconv_plan *plan) {
+  return plan ? plan->packed_bytes : 0;
 }
 
 ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const float *weights,
@@ -111,7 +141,7 @@ ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const flo
     return UPS_ERR_ALIAS;
   ups_deconv_plan *plan;
   if ((st = plan_from_shape(s, p->weight_layout, weights, bias, &plan)) != UPS_OK) return st;
-  plan->ops.run(&plan->shape.geom, plan->packed, in, out);
+  plan_run_ranges(plan, in, out);
   ups_deconv_plan_destroy(plan);
   return UPS_OK;
 }

@@ -7,18 +7,53 @@
 #include "kernel.h"
 #include "upsimd.h"
 
+/* ---------------------------------------------------------- ISA registry */
+
+/* One ISA (kernels/isa_registry.c). */
+typedef struct ups_isa_desc {
+  ups_isa id;
+  const char *name;
+  ups_isa parent;                 /* fills this ISA's empty slots; AUTO: none */
+  int (*detect)(void);            /* usable on this CPU (NULL: not built in) */
+  const ups_kernel_table *table;  /* its own kernels (NULL: not built in) */
+} ups_isa_desc;
+
+enum { UPS_ISA_MAX = 16 }; /* room for ups_isa values, for fixed-size arrays */
+
+/* The descriptor of a SIMD or scalar ISA; NULL for AUTO and out-of-range. */
+const ups_isa_desc *ups_isa_desc_of(ups_isa isa);
+
 /* Resolves AUTO and checks a forced ISA: UPS_OK with *resolved set, or
  * UPS_ERR_PARAM (out of range) / UPS_ERR_ISA (not supported). */
 ups_status ups_isa_resolve(ups_isa requested, ups_isa *resolved);
 
-/* The complete kernel table of a supported, resolved ISA (NULL slots already
- * filled from scalar). */
+/* The complete kernel table of a built-in ISA (empty slots filled from its
+ * parents). */
 const ups_kernel_table *ups_kernels_for(ups_isa resolved);
 
 /* Test and harness hook: replace the table used for `isa` (NULL restores the
- * built-in one). Not thread-safe; call it before any concurrent use. Used to
- * prove that the checker refuses a wrong kernel. */
+ * built-in one; the replacement's empty slots are filled from the parents).
+ * Not thread-safe; call it before any concurrent use. Used to prove that the
+ * checker refuses a wrong kernel. */
 void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table);
+
+/* ------------------------------------------------------------ work ranges */
+
+/* The whole problem of each operator as one range (kernels/work.c). */
+ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout);
+ups_range ups_deconv_whole(const ups_deconv_geom *g);
+
+/* Runs `task` over the whole range: as one range, or as the parts the test
+ * hook below gives (in its order). */
+typedef void (*ups_range_task)(const void *ctx, const ups_range *r);
+void ups_work_run(const ups_range *whole, ups_range_task task, const void *ctx);
+
+/* Test hook: while set, every entry point cuts its problem into the parts
+ * `split` writes (at most `max`; they must tile `whole` exactly) and runs them
+ * one by one. NULL restores one whole range. Not thread-safe. */
+typedef size_t (*ups_split_fn)(void *ctx, const ups_range *whole, ups_range *parts, size_t max);
+enum { UPS_SPLIT_MAX = 64 };
+void ups_split_override_for_testing(ups_split_fn split, void *ctx);
 
 /* Overflow-checked size arithmetic: 1 when the result fits, 0 on overflow. */
 static inline int ups_mul_ok(size_t a, size_t b, size_t *r) {
@@ -60,5 +95,21 @@ typedef struct ups_deconv_shape {
 } ups_deconv_shape;
 
 ups_status ups_deconv_validate(const ups_deconv_params *p, ups_deconv_shape *s);
+
+/* The shared deconvolution strategy and packer (kernels/deconv_plan.c).
+ * ups_deconv_plan_choose fills the layout of the packed weights in d from the
+ * geometry and the variant's ops (returns 0 when its size overflows);
+ * ups_deconv_plan_bytes gives that size; ups_deconv_plan_pack reads the
+ * (canonical) weights, completes the strategy (the path, which depends on
+ * whether every weight is finite), writes the packed bias and weights into
+ * `packed` (64-byte aligned) and sets d->bias and d->w. */
+int ups_deconv_plan_choose(const ups_deconv_geom *g, const ups_deconv_ops *ops,
+                           ups_deconv_plan_data *d);
+size_t ups_deconv_plan_bytes(const ups_deconv_plan_data *d);
+void ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, const float *bias,
+                          void *packed);
+
+/* Harness: the packed bytes of a plan (what deconv-pack writes). */
+size_t ups_deconv_plan_packed_bytes(const ups_deconv_plan *plan);
 
 #endif /* UPSIMD_INTERNAL_H */

@@ -1,17 +1,43 @@
-/* kernel.h — the internal kernel interface: the only thing a kernel file in
- * scalar/, avx2/ or neon/ may include (besides its ISA's intrinsics headers).
+/* kernel.h — the internal kernel interface: what a kernel file in scalar/ or an
+ * ISA folder may include, with what builds on it (kernels/deconv_geom.h and
+ * the driver templates kernels/deconv_tpl.h, kernels/deconv_ukernels_tpl.h)
+ * and its ISA's intrinsics headers.
  *
  * kernels/ validates every argument, resolves defaults and builds the index and
- * weight tables once per call; kernels get plain pointers and sizes and may
- * assume: every size >= 1, every table entry in range, buffers do not overlap,
- * element counts fit ptrdiff_t. Kernels never allocate (stack only) and never
- * look at the public structs or at CPU features.
+ * weight tables once per call (or per plan); kernels get plain pointers and
+ * sizes and may assume: every size >= 1, every table entry in range, buffers do
+ * not overlap, element counts fit ptrdiff_t, a work range lies inside its
+ * problem. Kernels never allocate (stack only, within UPS_KERNEL_STACK_BYTES)
+ * and never look at the public structs or at CPU features.
+ * docs/architecture.md describes the call flow and how to add an ISA.
  */
 #ifndef UPSIMD_KERNEL_H
 #define UPSIMD_KERNEL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* The most stack a kernel entry (a resize run, a deconv run) uses, tables and
+ * tiles included: a thread pool's worker with a default stack can afford it
+ * (glibc: 8 MiB; musl: 128 KiB). tests/test_concurrency.c runs every variant
+ * on threads whose stack is this plus the C library's needs. */
+#define UPS_KERNEL_STACK_BYTES (112u << 10)
+
+/* ------------------------------------------------------------- work ranges */
+
+/* A part of a problem: images [n0, n1) x channel units [c0, c1) x row units
+ * [y0, y1). Running any set of ranges that tiles the problem writes what one
+ * whole-problem range writes, bit for bit. The units (kernels/work.c):
+ * - resize NCHW: channels, output rows;
+ * - resize NHWC: one channel unit ([0, 1): a pixel's channels are never
+ *   split), output rows;
+ * - deconv: groups, bands of stride_h output rows (band j holds output rows
+ *   j*stride_h .. j*stride_h + stride_h - 1, one row of every y phase). */
+typedef struct ups_range {
+  size_t n0, n1;
+  size_t c0, c1;
+  size_t y0, y1;
+} ups_range;
 
 /* ------------------------------------------------------------ resize tables */
 
@@ -54,8 +80,24 @@ typedef struct ups_bilinear_job {
   float *out;
 } ups_bilinear_job;
 
-typedef void (*ups_nearest_fn)(const ups_nearest_job *job);
-typedef void (*ups_bilinear_fn)(const ups_bilinear_job *job);
+/* What a variant provides for one resize operator and layout. prepare (when
+ * prep_bytes is not NULL) derives the kernel's own per-call data from the job
+ * once, into prep_bytes(job) bytes aligned to 64 (at most UPS_PREP_BYTES);
+ * run then computes one work range and only reads prep, so ranges may run in
+ * any order, on any thread. A slot whose run is NULL is empty: it falls back
+ * to the ISA's parent. */
+#define UPS_PREP_BYTES (20u << 10)
+typedef struct ups_nearest_ops {
+  size_t (*prep_bytes)(const ups_nearest_job *job);
+  void (*prepare)(const ups_nearest_job *job, void *prep);
+  void (*run)(const ups_nearest_job *job, const void *prep, const ups_range *r);
+} ups_nearest_ops;
+
+typedef struct ups_bilinear_ops {
+  size_t (*prep_bytes)(const ups_bilinear_job *job);
+  void (*prepare)(const ups_bilinear_job *job, void *prep);
+  void (*run)(const ups_bilinear_job *job, const void *prep, const ups_range *r);
+} ups_bilinear_ops;
 
 /* ------------------------------------------------------------------ deconv */
 
@@ -72,52 +114,74 @@ typedef struct ups_deconv_geom {
   int has_bias;
 } ups_deconv_geom;
 
-/* What a variant provides for deconvolution. The canonical weights handed to
- * pack are [groups][ic_g][oc_g][kh][kw] (PyTorch IOHW; kernels/ converts other
- * layouts), bias is [groups*oc_g] or NULL. pack writes packed_bytes(g) bytes
- * to a 64-byte aligned buffer; run must not allocate and must not write to the
- * packed buffer (a plan may run on several threads at once). */
+/* What a SIMD variant tells the shared strategy and packer
+ * (kernels/deconv_plan.c): its vector width. NHWC tiles are 1 to 3 vectors of
+ * output channels, the dot path pads input channels to whole vectors, GEMM
+ * panels are 3 vectors of pixels. */
+typedef struct ups_deconv_isa {
+  size_t lanes;
+} ups_deconv_isa;
+
+/* How a plan computes (chosen once, at create, from the geometry, the ISA's
+ * lanes and the weights; packing and running both follow it). */
+typedef enum ups_deconv_path {
+  UPS_DECONV_REFERENCE = 0, /* scalar: the definition on canonical weights */
+  UPS_DECONV_PHASES,        /* stride phases, row by row: NHWC tiles, NHWC dot
+                               products, NCHW tiles (kernels/deconv_tpl.h) */
+  UPS_DECONV_GEMM,          /* NCHW, kernel == stride (2 along x): one GEMM
+                               per phase over the flattened input pixels */
+  UPS_DECONV_GEMM_TAPS      /* NCHW, stride 2 along x, equal x tap counts, all
+                               weights finite, few pixels per channel: per y
+                               phase a GEMM with K = (tap, channel) */
+} ups_deconv_path;
+
+/* A plan as kernels see it: read-only after create. Packed weights (64-byte
+ * aligned): canonical [groups][ic_g][oc_g][kh][kw] for the reference path;
+ * else per group [ry][rx][oc tile][ty][tx][ic][tile] (dot:
+ * [ry][rx][o][ty][tx][ic padded to lanes]), phases without taps packing
+ * nothing, then for `merge` the merged-phase copy of every group. */
+typedef struct ups_deconv_plan_data {
+  ups_deconv_geom g;
+  ups_deconv_path path;
+  size_t lanes;         /* the ISA's vector width (0 on the reference path) */
+  int nhwc_dot;         /* NHWC with oc_g <= 4, ic_g >= lanes: input channels
+                           along the lanes */
+  int merge;            /* NCHW, oc_g == 1: x phases with the same input
+                           columns share the 4 lanes of one channel block */
+  int finite;           /* every weight finite: an out-of-range input may be
+                           read as 0 (0 * w == 0) */
+  size_t ocpad, icpad;  /* packed output channels per group (and bias floats
+                           per group), input channels per tap */
+  size_t per_tap;       /* packed floats per tap: ocpad * icpad */
+  size_t group_floats;  /* packed weight floats per group (all phases) */
+  const float *bias;    /* [groups][ocpad] (merge: [groups][4] bias in all
+                           lanes); zeros without bias */
+  const float *w;       /* packed weights */
+} ups_deconv_plan_data;
+
+/* What a variant provides for deconvolution in one layout. isa == NULL: the
+ * plan holds canonical weights (the reference). */
 typedef struct ups_deconv_ops {
-  size_t (*packed_bytes)(const ups_deconv_geom *g);
-  void (*pack)(const ups_deconv_geom *g, const float *w, const float *bias, void *packed);
-  void (*run)(const ups_deconv_geom *g, const void *packed, const float *in, float *out);
+  const ups_deconv_isa *isa;
+  void (*run)(const ups_deconv_plan_data *d, const float *in, float *out, const ups_range *r);
 } ups_deconv_ops;
 
 /* ------------------------------------------------------------ kernel table */
 
-/* One table per built-in variant. A NULL slot means "not specialised": the
- * dispatcher fills it from the scalar table. */
+/* One table per built-in variant, one slot per operator and layout
+ * ([UPS_NCHW], [UPS_NHWC]). An empty slot (run == NULL) is filled from the
+ * ISA's parent (kernels/isa_registry.c), so a port may start with any subset. */
 typedef struct ups_kernel_table {
-  ups_nearest_fn nearest_nchw, nearest_nhwc;
-  ups_bilinear_fn bilinear_nchw, bilinear_nhwc;
-  ups_deconv_ops deconv;
+  ups_nearest_ops nearest[2];
+  ups_bilinear_ops bilinear[2];
+  ups_deconv_ops deconv[2];
 } ups_kernel_table;
 
 /* The scalar reference (scalar/). */
-void ups_nearest_nchw_scalar(const ups_nearest_job *job);
-void ups_nearest_nhwc_scalar(const ups_nearest_job *job);
-void ups_bilinear_nchw_scalar(const ups_bilinear_job *job);
-void ups_bilinear_nhwc_scalar(const ups_bilinear_job *job);
-size_t ups_deconv_packed_bytes_scalar(const ups_deconv_geom *g);
-void ups_deconv_pack_scalar(const ups_deconv_geom *g, const float *w, const float *bias,
-                            void *packed);
-void ups_deconv_run_scalar(const ups_deconv_geom *g, const void *packed, const float *in,
-                           float *out);
-/* The reference deconvolution on canonical weights (what the scalar plan runs). */
+extern const ups_kernel_table ups_kernel_table_scalar;
+/* The reference deconvolution on canonical weights, on one work range (what
+ * the scalar plan runs). */
 void ups_deconv_reference(const ups_deconv_geom *g, const float *w, const float *bias,
-                          const float *in, float *out);
-
-/* The AVX2+FMA deconvolution (avx2/deconv_avx2.c): stride phases, weights
- * packed per phase and output-channel tile. */
-size_t ups_deconv_packed_bytes_avx2(const ups_deconv_geom *g);
-void ups_deconv_pack_avx2(const ups_deconv_geom *g, const float *w, const float *bias,
-                          void *packed);
-void ups_deconv_run_avx2(const ups_deconv_geom *g, const void *packed, const float *in,
-                         float *out);
-
-/* Tables of the SIMD variants; each ISA folder defines its own, and only the
- * ones built in are referenced by the dispatcher. */
-extern const ups_kernel_table ups_kernel_table_avx2;
-extern const ups_kernel_table ups_kernel_table_neon;
+                          const float *in, float *out, const ups_range *r);
 
 #endif /* UPSIMD_KERNEL_H */

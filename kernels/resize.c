@@ -1,5 +1,6 @@
 /* resize.c — the public nearest and bilinear entry points: validate, build
- * the shared coordinate tables, call the chosen variant's kernel. */
+ * the shared coordinate tables and the variant's per-call data (once per
+ * call), then run the variant's kernel over the work ranges. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -34,6 +35,28 @@ static int same_axes(const ups_resize_params *p, const ups_resize_shape *s) {
   return p->in_h == p->in_w && s->out_h == s->out_w && p->scale_h == p->scale_w;
 }
 
+typedef struct nearest_call {
+  const ups_nearest_ops *ops;
+  const ups_nearest_job *job;
+  const void *prep;
+} nearest_call;
+
+static void nearest_task(const void *ctx, const ups_range *r) {
+  const nearest_call *c = ctx;
+  c->ops->run(c->job, c->prep, r);
+}
+
+typedef struct bilinear_call {
+  const ups_bilinear_ops *ops;
+  const ups_bilinear_job *job;
+  const void *prep;
+} bilinear_call;
+
+static void bilinear_task(const void *ctx, const ups_range *r) {
+  const bilinear_call *c = ctx;
+  c->ops->run(c->job, c->prep, r);
+}
+
 ups_status ups_resize_nearest_f32(const ups_resize_params *p, const float *in, float *out) {
   /* One block: idx (size_t) then idx32 (int32), rows then columns. */
   const size_t per = sizeof(size_t) + sizeof(int32_t);
@@ -57,8 +80,12 @@ ups_status ups_resize_nearest_f32(const ups_resize_params *p, const float *in, f
                            &job.x);
   job.in = in;
   job.out = out;
-  const ups_kernel_table *k = ups_kernels_for(s.isa);
-  (p->layout == UPS_NHWC ? k->nearest_nhwc : k->nearest_nchw)(&job);
+  const ups_nearest_ops *ops = &ups_kernels_for(s.isa)->nearest[p->layout];
+  _Alignas(64) unsigned char prep[UPS_PREP_BYTES];
+  if (ops->prep_bytes) ops->prepare(&job, prep);
+  const nearest_call call = {ops, &job, prep};
+  const ups_range whole = ups_resize_whole(p->n, p->c, s.out_h, p->layout);
+  ups_work_run(&whole, nearest_task, &call);
   if (block != stack_block) free(block);
   return UPS_OK;
 }
@@ -89,8 +116,12 @@ ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const float *in, 
                           i32 + s.out_h, w0 + s.out_h, w1 + s.out_h, &job.x);
   job.in = in;
   job.out = out;
-  const ups_kernel_table *k = ups_kernels_for(s.isa);
-  (p->layout == UPS_NHWC ? k->bilinear_nhwc : k->bilinear_nchw)(&job);
+  const ups_bilinear_ops *ops = &ups_kernels_for(s.isa)->bilinear[p->layout];
+  _Alignas(64) unsigned char prep[UPS_PREP_BYTES];
+  if (ops->prep_bytes) ops->prepare(&job, prep);
+  const bilinear_call call = {ops, &job, prep};
+  const ups_range whole = ups_resize_whole(p->n, p->c, s.out_h, p->layout);
+  ups_work_run(&whole, bilinear_task, &call);
   if (block != stack_block) free(block);
   return UPS_OK;
 }

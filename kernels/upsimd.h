@@ -62,21 +62,41 @@ typedef enum ups_isa {
   UPS_ISA_AUTO = 0,  /* the dispatcher's choice (see ups_isa_selected) */
   UPS_ISA_SCALAR,    /* the reference kernels: portable C, always available */
   UPS_ISA_AVX2,      /* x86-64 AVX2 + FMA (needs OS support for YMM state) */
-  UPS_ISA_NEON       /* AArch64 AdvSIMD */
+  UPS_ISA_NEON,      /* AArch64 AdvSIMD */
+  UPS_ISA_AVX512     /* x86-64 AVX-512 F/BW/DQ/VL (OS support for ZMM and opmask
+                        state); reserved: no kernels yet, so never supported */
+  /* New ISAs are appended; values never change. */
 } ups_isa;
+
+/* One past the largest ups_isa value this library knows: every ISA is
+ * for (int i = UPS_ISA_SCALAR; i < ups_isa_count(); i++). Programs iterate
+ * this instead of keeping their own list, so a new ISA needs no change there. */
+UPS_API int ups_isa_count(void);
 
 /* 1 when the variant is built into this library AND usable on this CPU, else 0.
  * UPS_ISA_AUTO and UPS_ISA_SCALAR always give 1; out-of-range values give 0. */
 UPS_API int ups_isa_supported(ups_isa isa);
 
+/* 1 when the variant's kernels are compiled into this library (usable on this
+ * CPU or not); UPS_ISA_SCALAR always, UPS_ISA_AUTO and out-of-range values never. */
+UPS_API int ups_isa_built(ups_isa isa);
+
+/* The ISA whose kernels fill this one's empty slots (avx512 -> avx2 ->
+ * scalar; neon -> scalar); UPS_ISA_AUTO for scalar and out-of-range values. */
+UPS_API ups_isa ups_isa_parent(ups_isa isa);
+
 /* What UPS_ISA_AUTO resolves to: the best supported variant, or the one named by
- * the environment variable UPSIMD_ISA=scalar|avx2|neon when that one is
+ * the environment variable UPSIMD_ISA (a name of ups_isa_name) when that one is
  * supported (an unsupported or unknown name is ignored). Read once, on first
  * use, thread-safely. Never returns UPS_ISA_AUTO. */
 UPS_API ups_isa ups_isa_selected(void);
 
-/* "auto", "scalar", "avx2", "neon"; "unknown" for out-of-range values. */
+/* "auto", "scalar", "avx2", "neon", "avx512"; "unknown" for out-of-range values. */
 UPS_API const char *ups_isa_name(ups_isa isa);
+
+/* The ISA named `name` (as ups_isa_name gives it, "auto" included): UPS_OK,
+ * UPS_ERR_NULL, or UPS_ERR_PARAM for an unknown name. */
+UPS_API ups_status ups_isa_from_name(const char *name, ups_isa *isa);
 
 /* ---------------------------------------------------------------- layout */
 
@@ -84,6 +104,20 @@ typedef enum ups_layout {
   UPS_NCHW = 0,  /* [n][c][h][w]: PyTorch default */
   UPS_NHWC       /* [n][h][w][c]: TF/Keras default, PyTorch channels_last */
 } ups_layout;
+
+/* The operators, for questions about variants (ups_isa_kernel_variant). */
+typedef enum ups_operator {
+  UPS_OP_NEAREST = 0,
+  UPS_OP_BILINEAR,
+  UPS_OP_DECONV
+} ups_operator;
+
+/* Which variant's kernel runs when `isa` is asked for operator `op` in
+ * `layout`: `isa` itself when it has that kernel, else the nearest ancestor
+ * that has one (e.g. avx512 -> avx2 -> scalar). UPS_ISA_AUTO asks about
+ * ups_isa_selected(). Answers for every built-in ISA, usable here or not;
+ * UPS_ISA_AUTO (0) for an ISA not built in or an out-of-range argument. */
+UPS_API ups_isa ups_isa_kernel_variant(ups_isa isa, ups_operator op, ups_layout layout);
 
 /* ---------------------------------------------------------------- resize */
 

@@ -63,7 +63,7 @@ ups_status ups_resize_validate(const ups_resize_params *p, ups_resize_op op, ups
   if ((unsigned)p->coord > (unsigned)UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
   if (op == UPS_RESIZE_BILINEAR && p->coord == UPS_COORD_TF_HALF_PIXEL_FOR_NN) return UPS_ERR_PARAM;
   if (op == UPS_RESIZE_NEAREST && (unsigned)p->round > (unsigned)UPS_ROUND_CEIL) return UPS_ERR_PARAM;
-  if ((unsigned)p->isa > (unsigned)UPS_ISA_NEON) return UPS_ERR_PARAM;
+  if ((unsigned)p->isa >= (unsigned)ups_isa_count()) return UPS_ERR_PARAM;
   if (!scale_ok(p->scale_h) || !scale_ok(p->scale_w)) return UPS_ERR_PARAM;
   if (p->n == 0 || p->c == 0 || p->in_h == 0 || p->in_w == 0) return UPS_ERR_SHAPE;
   size_t oh = p->out_h, ow = p->out_w;
@@ -120,7 +120,7 @@ ups_status ups_deconv_validate(const ups_deconv_params *p, ups_deconv_shape *s) 
   if (!p) return UPS_ERR_NULL;
   if ((unsigned)p->layout > (unsigned)UPS_NHWC) return UPS_ERR_PARAM;
   if ((unsigned)p->weight_layout > (unsigned)UPS_W_HWOI) return UPS_ERR_PARAM;
-  if ((unsigned)p->isa > (unsigned)UPS_ISA_NEON) return UPS_ERR_PARAM;
+  if ((unsigned)p->isa >= (unsigned)ups_isa_count()) return UPS_ERR_PARAM;
   size_t g = p->groups ? p->groups : 1;
   size_t sh = p->stride_h ? p->stride_h : 1, sw = p->stride_w ? p->stride_w : 1;
   size_t dh = p->dilation_h ? p->dilation_h : 1, dw = p->dilation_w ? p->dilation_w : 1;

@@ -10,30 +10,33 @@ static float lerp2d(const ups_linear_axis *ay, const ups_linear_axis *ax, size_t
   return top * ay->w0[y] + bottom * ay->w1[y];
 }
 
-void ups_bilinear_nchw_scalar(const ups_bilinear_job *job) {
+void ups_bilinear_nchw_scalar(const ups_bilinear_job *job, const void *prep, const ups_range *r) {
+  (void)prep;
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
-  const size_t planes = job->n * job->c;
-  for (size_t p = 0; p < planes; p++) {
-    const float *src = job->in + p * ih * iw;
-    float *dst = job->out + p * oh * ow;
-    for (size_t y = 0; y < oh; y++) {
-      const float *r0 = src + ay->i0[y] * iw, *r1 = src + ay->i1[y] * iw;
-      for (size_t x = 0; x < ow; x++) {
-        const size_t x0 = ax->i0[x], x1 = ax->i1[x];
-        dst[y * ow + x] = lerp2d(ay, ax, y, x, r0[x0], r0[x1], r1[x0], r1[x1]);
+  for (size_t n = r->n0; n < r->n1; n++)
+    for (size_t ch = r->c0; ch < r->c1; ch++) {
+      const size_t p = n * job->c + ch;
+      const float *src = job->in + p * ih * iw;
+      float *dst = job->out + p * oh * ow;
+      for (size_t y = r->y0; y < r->y1; y++) {
+        const float *r0 = src + ay->i0[y] * iw, *r1 = src + ay->i1[y] * iw;
+        for (size_t x = 0; x < ow; x++) {
+          const size_t x0 = ax->i0[x], x1 = ax->i1[x];
+          dst[y * ow + x] = lerp2d(ay, ax, y, x, r0[x0], r0[x1], r1[x0], r1[x1]);
+        }
       }
     }
-  }
 }
 
-void ups_bilinear_nhwc_scalar(const ups_bilinear_job *job) {
+void ups_bilinear_nhwc_scalar(const ups_bilinear_job *job, const void *prep, const ups_range *r) {
+  (void)prep;
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
   const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out, c = job->c;
-  for (size_t n = 0; n < job->n; n++) {
+  for (size_t n = r->n0; n < r->n1; n++) {
     const float *src = job->in + n * ih * iw * c;
     float *dst = job->out + n * oh * ow * c;
-    for (size_t y = 0; y < oh; y++) {
+    for (size_t y = r->y0; y < r->y1; y++) {
       const float *r0 = src + ay->i0[y] * iw * c, *r1 = src + ay->i1[y] * iw * c;
       for (size_t x = 0; x < ow; x++) {
         const size_t x0 = ax->i0[x] * c, x1 = ax->i1[x] * c;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "internal.h" /* UPS_ISA_MAX */
 #include "upsimd.h"
 
 #if defined(__has_feature)
@@ -218,9 +219,10 @@ static void expose(size_t n, const size_t *off, const size_t *cnt) {
     if (cnt[k]) UNPOISON(arena + off[k], cnt[k] * sizeof(float));
 }
 
-static int supported_isas(ups_isa out[4]) {
+/* Every supported variant, from the registry (a new ISA needs no change). */
+static int supported_isas(ups_isa out[UPS_ISA_MAX]) {
   int n = 0;
-  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+  for (int i = UPS_ISA_SCALAR; i < ups_isa_count() && n < UPS_ISA_MAX; i++)
     if (ups_isa_supported((ups_isa)i)) out[n++] = (ups_isa)i;
   return n;
 }
@@ -247,7 +249,7 @@ static void fuzz_resize(rd *r, int bilinear) {
   /* Validation is the same for every supported variant: decide the sizes
    * with the ISA forced to scalar, then the status per variant. */
   ups_resize_params ps = p;
-  if ((unsigned)ps.isa <= (unsigned)UPS_ISA_NEON) ps.isa = UPS_ISA_SCALAR;
+  if ((unsigned)ps.isa < (unsigned)ups_isa_count()) ps.isa = UPS_ISA_SCALAR;
   size_t oh = 0, ow = 0;
   const ups_status sz = ups_resize_output_size(&ps, &oh, &ow);
   /* Independent size rule: floor(in*scale) when the size field is 0. */
@@ -283,7 +285,7 @@ static void fuzz_resize(rd *r, int bilinear) {
   const size_t ine = touches ? (size_t)in_e : 0, oute = touches ? (size_t)out_e : 0;
   const int finite_in = touches && all_finite(in, ine);
 
-  ups_isa isas[5];
+  ups_isa isas[1 + UPS_ISA_MAX];
   int ni = 0;
   isas[ni++] = p.isa;
   if (touches) ni += supported_isas(isas + ni);
@@ -380,7 +382,7 @@ static void fuzz_deconv(rd *r, int use_plan) {
   const size_t sh = p.stride_h ? p.stride_h : 1, sw = p.stride_w ? p.stride_w : 1;
   const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
   ups_deconv_params ps = p;
-  if ((unsigned)ps.isa <= (unsigned)UPS_ISA_NEON) ps.isa = UPS_ISA_SCALAR;
+  if ((unsigned)ps.isa < (unsigned)ups_isa_count()) ps.isa = UPS_ISA_SCALAR;
   size_t oh = 0, ow = 0;
   const ups_status sz = ups_deconv_output_size(&ps, &oh, &ow);
   const u128 eoh = deconv_axis_exact(p.in_h, p.kernel_h, sh, dh, p.pad_top, p.pad_bottom,
@@ -454,7 +456,7 @@ static void fuzz_deconv(rd *r, int use_plan) {
     if (bne) memcpy(bcopy, bias, bne * sizeof(float));
   }
 
-  ups_isa isas[5];
+  ups_isa isas[1 + UPS_ISA_MAX];
   int ni = 0;
   isas[ni++] = p.isa;
   if (runs) ni += supported_isas(isas + ni);
@@ -565,7 +567,7 @@ static void fuzz_misc(rd *r) {
   FZ_ASSERT(ups_isa_name((ups_isa)v) != NULL, "isa name");
   const int sup = ups_isa_supported((ups_isa)v);
   FZ_ASSERT(sup == 0 || sup == 1, "supported");
-  if ((int)v < 0 || v > UPS_ISA_NEON) FZ_ASSERT(!sup, "out-of-range isa supported");
+  if ((int)v < 0 || (int)v >= ups_isa_count()) FZ_ASSERT(!sup, "out-of-range isa supported");
   const ups_isa sel = ups_isa_selected();
   FZ_ASSERT(sel != UPS_ISA_AUTO && ups_isa_supported(sel), "selected %d", (int)sel);
   size_t a, b;

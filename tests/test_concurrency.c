@@ -13,12 +13,24 @@
  *    output; every output is bit-identical to the serial run.
  * 3. Resize from many threads: nearest and bilinear calls of every variant
  *    from 8 threads at once agree bit for bit with serial calls.
+ * 4. Stack bound: representative problems of every variant and operator (the
+ *    deconv GEMM_TAPS path, the largest stack user; GEMM; NCHW tiles and
+ *    merged phases; NHWC tiles and dot products; large and stack-table
+ *    resizes) run on a thread whose stack is UPS_KERNEL_STACK_BYTES plus an
+ *    allowance for the C library and this test's frames (measured: the same
+ *    thread doing only malloc/free and the harness), with a PROT_NONE guard
+ *    below it, in a child process: exceeding the bound faults. The stack is
+ *    painted first, so each problem's depth is measured and must itself stay
+ *    within the bound. Sanitizers inflate frames: there the stack is 8x the
+ *    bound and nothing is measured; unoptimised builds get 4x and report
+ *    their depth (the bound is for optimised builds).
  *
  * UPSIMD_TEST_SCALE=small runs fewer children and rounds (sanitizers, qemu). */
 #define _DEFAULT_SOURCE
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -278,13 +290,260 @@ static void test_resize_threads(const ups_isa *isas, int ni) {
     }
 }
 
+/* ------------------------------------------------------------ 4. stack bound */
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define STACK_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define STACK_SANITIZED 1
+#endif
+#endif
+#ifndef STACK_SANITIZED
+#define STACK_SANITIZED 0
+#endif
+
+enum {
+  STACK_ALLOWANCE = 16 << 10, /* the C library and this test's frames (measured below) */
+  STACK_GUARD = 256 << 10,    /* PROT_NONE below the stack: wide, so that no frame
+                                 can step over it */
+  STACK_PAINT = 0xA5
+};
+
+/* One problem of the stack test: a resize or a deconvolution (one-shot call
+ * and plan create + run), or (op < 0) the baseline: malloc/free only. */
+typedef struct stack_problem {
+  int op; /* -1 baseline, 0 nearest, 1 bilinear, 2 deconv */
+  const char *what;
+  ups_layout layout;
+  size_t n, c, in_h, in_w, out_h, out_w; /* resize; deconv: c = in_c */
+  size_t out_c, groups, k, s, pad;       /* deconv */
+} stack_problem;
+
+static const stack_problem stack_problems[] = {
+    {-1, "baseline (malloc, free, the harness)", UPS_NCHW, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    {0, "nearest 2x, tables on the stack", UPS_NCHW, 1, 8, 250, 250, 500, 500, 0, 0, 0, 0, 0},
+    {0, "nearest 2x, tables on the stack", UPS_NHWC, 1, 8, 250, 250, 500, 500, 0, 0, 0, 0, 0},
+    {0, "nearest large, general", UPS_NCHW, 1, 3, 333, 517, 700, 1100, 0, 0, 0, 0, 0},
+    {0, "nearest large, general", UPS_NHWC, 1, 67, 37, 41, 600, 123, 0, 0, 0, 0, 0},
+    {1, "bilinear 2x, tables on the stack", UPS_NCHW, 1, 8, 250, 250, 500, 500, 0, 0, 0, 0, 0},
+    {1, "bilinear 2x, tables on the stack", UPS_NHWC, 1, 8, 250, 250, 500, 500, 0, 0, 0, 0, 0},
+    {1, "bilinear large, general", UPS_NCHW, 1, 3, 333, 517, 700, 1100, 0, 0, 0, 0, 0},
+    {1, "bilinear large, general", UPS_NHWC, 1, 67, 37, 41, 600, 123, 0, 0, 0, 0, 0},
+    {1, "bilinear half-pixel 2x, 13 wide", UPS_NCHW, 2, 64, 13, 13, 26, 26, 0, 0, 0, 0, 0},
+    {2, "deconv gemm-taps k4 s2 p1, 256 -> 64", UPS_NCHW, 1, 256, 8, 8, 0, 0, 64, 1, 4, 2, 1},
+    {2, "deconv gemm-taps k4 s2 p1, 64 -> 2", UPS_NCHW, 1, 64, 11, 11, 0, 0, 2, 1, 4, 2, 1},
+    {2, "deconv gemm k2 s2, 64 -> 32", UPS_NCHW, 1, 64, 16, 16, 0, 0, 32, 1, 2, 2, 0},
+    {2, "deconv nchw tiles k3 s1 p1, 64 -> 16", UPS_NCHW, 1, 64, 24, 24, 0, 0, 16, 1, 3, 1, 1},
+    {2, "deconv nchw tiles k4 s2 p1, 32 -> 8", UPS_NCHW, 1, 32, 40, 40, 0, 0, 8, 1, 4, 2, 1},
+    {2, "deconv nchw merged k5 s3 p2, 24 -> 2 (g2)", UPS_NCHW, 1, 24, 19, 23, 0, 0, 2, 2, 5, 3, 2},
+    {2, "deconv nhwc tiles k4 s2 p1, 32 -> 64", UPS_NHWC, 1, 32, 16, 16, 0, 0, 64, 1, 4, 2, 1},
+    {2, "deconv nhwc dot k3 s2 p1, 64 -> 3", UPS_NHWC, 1, 64, 16, 16, 0, 0, 3, 1, 3, 2, 1},
+    {2, "deconv stride > kernel k2 s5, 16 -> 16", UPS_NHWC, 1, 16, 9, 9, 0, 0, 16, 1, 2, 5, 0},
+};
+
+typedef struct stack_job {
+  const stack_problem *pr;
+  ups_isa isa;
+  float *in, *w, *b, *out;
+  ups_status st;
+} stack_job;
+
+static void stack_deconv_params(const stack_problem *pr, ups_isa isa, ups_deconv_params *d) {
+  memset(d, 0, sizeof *d);
+  d->layout = pr->layout;
+  d->n = pr->n;
+  d->in_c = pr->c;
+  d->in_h = pr->in_h;
+  d->in_w = pr->in_w;
+  d->out_c = pr->out_c;
+  d->groups = pr->groups;
+  d->kernel_h = d->kernel_w = pr->k;
+  d->stride_h = d->stride_w = pr->s;
+  d->pad_top = d->pad_left = d->pad_bottom = d->pad_right = pr->pad;
+  d->isa = isa;
+}
+
+static void stack_resize_params(const stack_problem *pr, ups_isa isa, ups_resize_params *p) {
+  memset(p, 0, sizeof *p);
+  p->layout = pr->layout;
+  p->n = pr->n;
+  p->c = pr->c;
+  p->in_h = pr->in_h;
+  p->in_w = pr->in_w;
+  p->out_h = pr->out_h;
+  p->out_w = pr->out_w;
+  p->isa = isa;
+}
+
+/* The thread: one problem's calls, nothing else. */
+static void *stack_worker(void *arg) {
+  stack_job *j = arg;
+  const stack_problem *pr = j->pr;
+  if (pr->op < 0) { /* what the C library needs besides the library's own frames */
+    void *volatile m = malloc(1 << 20);
+    if (m) memset(m, 1, 64);
+    free(m);
+    j->st = UPS_OK;
+  } else if (pr->op < 2) {
+    ups_resize_params p;
+    stack_resize_params(pr, j->isa, &p);
+    j->st = pr->op ? ups_resize_bilinear_f32(&p, j->in, j->out)
+                   : ups_resize_nearest_f32(&p, j->in, j->out);
+  } else {
+    ups_deconv_params d;
+    stack_deconv_params(pr, j->isa, &d);
+    j->st = ups_deconv_f32(&d, j->in, j->w, j->b, j->out);
+    ups_deconv_plan *plan = NULL;
+    if (j->st == UPS_OK) j->st = ups_deconv_plan_create(&d, j->w, j->b, &plan);
+    if (j->st == UPS_OK) j->st = ups_deconv_plan_run(plan, j->in, j->out);
+    ups_deconv_plan_destroy(plan);
+  }
+  return NULL;
+}
+
+typedef struct stack_report {
+  int ran;        /* the thread ran and returned */
+  ups_status st;
+  size_t depth;   /* bytes of stack touched (0: not measured) */
+} stack_report;
+
+/* In a child: the problem on a thread with a guarded stack of `bytes` (or,
+ * sanitized, a system stack of that size), reported through shared memory. */
+static void stack_child(const stack_problem *pr, ups_isa isa, size_t bytes, int measure,
+                        stack_report *rep) {
+  stack_job j = {pr, isa, NULL, NULL, NULL, NULL, UPS_ERR_NOMEM};
+  size_t in_e = 1, w_e = 1, out_e = 1;
+  if (pr->op >= 0 && pr->op < 2) {
+    in_e = pr->n * pr->c * pr->in_h * pr->in_w;
+    out_e = pr->n * pr->c * pr->out_h * pr->out_w;
+  } else if (pr->op == 2) {
+    ups_deconv_params d;
+    stack_deconv_params(pr, isa, &d);
+    size_t oh, ow;
+    if (ups_deconv_output_size(&d, &oh, &ow) != UPS_OK) _exit(3);
+    in_e = pr->n * pr->c * pr->in_h * pr->in_w;
+    w_e = pr->c * (pr->out_c / pr->groups) * pr->k * pr->k;
+    out_e = pr->n * pr->out_c * oh * ow;
+  }
+  j.in = malloc(in_e * sizeof(float));
+  j.w = malloc(w_e * sizeof(float));
+  j.b = malloc((pr->out_c ? pr->out_c : 1) * sizeof(float));
+  j.out = malloc(out_e * sizeof(float));
+  if (!j.in || !j.w || !j.b || !j.out) _exit(4);
+  tu_rng rng = {0x57ac4ull};
+  tu_fill(&rng, j.in, in_e, -1.0f, 1.0f);
+  tu_fill(&rng, j.w, w_e, -1.0f, 1.0f); /* finite: GEMM_TAPS applies */
+  tu_fill(&rng, j.b, pr->out_c ? pr->out_c : 1, -1.0f, 1.0f);
+
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  unsigned char *map = NULL, *stack = NULL;
+  size_t map_bytes = 0;
+  if (measure) {
+    /* [guard][stack]: the stack grows down towards the guard */
+    map_bytes = STACK_GUARD + bytes;
+    map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED || mprotect(map, STACK_GUARD, PROT_NONE) != 0) _exit(5);
+    stack = map + STACK_GUARD;
+    memset(stack, STACK_PAINT, bytes);
+    if (pthread_attr_setstack(&attr, stack, bytes) != 0) _exit(6);
+  } else if (pthread_attr_setstacksize(&attr, bytes) != 0) {
+    _exit(6);
+  }
+  pthread_t th;
+  if (pthread_create(&th, &attr, stack_worker, &j) != 0) _exit(7);
+  pthread_join(th, NULL);
+  pthread_attr_destroy(&attr);
+  rep->ran = 1;
+  rep->st = j.st;
+  if (measure) { /* the lowest byte that is no longer paint */
+    size_t low = 0;
+    while (low < bytes && stack[low] == STACK_PAINT) low++;
+    rep->depth = bytes - low;
+  }
+  _exit(0);
+}
+
+static size_t page_round(size_t n) {
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  return (n + page - 1) / page * page;
+}
+
+static void test_stack_bound(const ups_isa *isas, int ni) {
+#ifdef __OPTIMIZE__
+  const int optimized = 1;
+#else
+  const int optimized = 0;
+#endif
+  const int measure = !STACK_SANITIZED;
+  const int strict = measure && optimized; /* the bound is asserted */
+  const size_t bound = UPS_KERNEL_STACK_BYTES;
+  const size_t bytes = page_round(STACK_SANITIZED ? 8 * bound
+                                  : optimized     ? bound + STACK_ALLOWANCE
+                                                  : 4 * bound);
+  printf("concurrency: stack bound %zu KiB; thread stacks of %zu KiB (%s)\n", bound >> 10,
+         bytes >> 10,
+         STACK_SANITIZED ? "sanitizer build: frames are inflated, 8x the bound, depth not measured"
+         : optimized     ? "the bound + 16 KiB for the C library and the test"
+                         : "unoptimised build: 4x the bound, depth reported, not asserted");
+  stack_report *rep = mmap(NULL, sizeof *rep, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                           -1, 0);
+  TU_EXPECT(rep != MAP_FAILED, "mmap");
+  if (rep == MAP_FAILED) return;
+  size_t own = 0;
+  for (int k = 0; k < ni; k++) {
+    size_t worst = 0;
+    const char *worst_what = "";
+    for (size_t i = 0; i < TU_COUNT(stack_problems); i++) {
+      const stack_problem *pr = &stack_problems[i];
+      if (pr->op < 0 && k > 0) continue; /* the baseline once */
+      memset(rep, 0, sizeof *rep);
+      fflush(NULL);
+      const pid_t pid = fork();
+      if (pid == 0) stack_child(pr, isas[k], bytes, measure, rep);
+      int status = 0;
+      TU_EXPECT(pid > 0 && waitpid(pid, &status, 0) == pid, "fork/wait");
+      const char *lay = pr->layout == UPS_NHWC ? "nhwc" : "nchw";
+      TU_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0 && rep->ran,
+                "%s %s (%s): %s (status %#x): a stack of %zu KiB is not enough",
+                ups_isa_name(isas[k]), pr->what, lay,
+                WIFSIGNALED(status) ? "killed by a signal (the guard page?)" : "did not finish",
+                status, bytes >> 10);
+      if (!rep->ran) continue;
+      TU_EXPECT(rep->st == UPS_OK, "%s %s (%s): %s", ups_isa_name(isas[k]), pr->what, lay,
+                ups_status_string(rep->st));
+      if (pr->op < 0) {
+        own = rep->depth;
+        if (measure)
+          printf("concurrency: the C library and the harness alone: %.1f KiB (allowance %d KiB)\n",
+                 (double)own / 1024, STACK_ALLOWANCE >> 10);
+        if (strict)
+          TU_EXPECT(own < STACK_ALLOWANCE, "the harness needs %zu bytes: raise the allowance", own);
+        continue;
+      }
+      const size_t used = rep->depth > own ? rep->depth - own : 0;
+      if (used >= worst) worst = used, worst_what = pr->what;
+      if (strict)
+        TU_EXPECT(used <= bound, "%s %s (%s): %zu bytes of stack beyond the harness's, bound %zu",
+                  ups_isa_name(isas[k]), pr->what, lay, used, bound);
+    }
+    if (measure)
+      printf("concurrency: %-8s deepest stack %.1f KiB of %zu KiB: %s\n", ups_isa_name(isas[k]),
+             (double)worst / 1024, bound >> 10, worst_what);
+  }
+  munmap(rep, sizeof *rep);
+}
+
 int main(void) {
   /* Nothing may call the library before the first-call children are forked. */
   fill_inputs();
   test_first_call();
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   test_shared_plan(isas, ni);
   test_resize_threads(isas, ni);
+  test_stack_bound(isas, ni);
   return tu_finish("concurrency");
 }

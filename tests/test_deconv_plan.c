@@ -170,7 +170,7 @@ int main(void) {
       {UPS_NCHW, UPS_W_HWOI, 1, 16, 16, 16, 6, 7, 4, 2, 1, 1, 1, 1, 1, 0, 1},
       {UPS_NCHW, UPS_W_IOHW, 1, 5, 7, 1, 4, 11, 2, 9, 1, 0, 0, 0, 0, 8, 1},    /* 9 x phases */
   };
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   for (int k = 0; k < ni; k++) {
     huge_stride_plan(isas[k]);

@@ -65,7 +65,7 @@ static int run_case(tu_rng *rng, ups_deconv_params *p, int has_bias, int nonfini
     else
       w[tu_range(rng, 0, w_e - 1)] = vals[k];
   }
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   for (int k = 0; k < ni; k++) {
     if (isas[k] == UPS_ISA_SCALAR) continue;

@@ -1,7 +1,7 @@
 /* test_golden.c — every variant (and for deconv both the one-shot call and a
  * plan) against the golden vectors of tests/golden/ (PyTorch, TensorFlow and
  * ONNX definitions; format and oracles in tests/golden/gen.py and README.md),
- * plus the named cases of DESIGN.md asserted from literal values.
+ * plus the named cases of the design (docs/architecture.md) asserted from literal values.
  *
  * Tolerances are the numerical contract, against the oracle instead of the
  * scalar reference: nearest bit-identical; bilinear within
@@ -326,7 +326,7 @@ static void expect_file_literal(const gcase *cs, size_t nc, const char *name, co
   TU_EXPECT(bad == 0, "golden file of %s disagrees with the literal in %zu places", name, bad);
 }
 
-/* upsimd's rule for Keras padding='same' (DESIGN.md): P = max(0, K-s),
+/* upsimd's rule for Keras padding='same' (README): P = max(0, K-s),
  * K = d*(k-1)+1, pads P/2 and P-P/2, output padding s-K when K < s. */
 static void keras_same(size_t k, size_t s, size_t d, size_t *begin, size_t *end, size_t *opad) {
   const size_t kk = d * (k - 1) + 1, p = kk > s ? kk - s : 0;
@@ -439,7 +439,7 @@ static void named_cases(const gcase *cs, size_t nc, const ups_isa *isas, int ni)
 }
 
 int main(void) {
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   size_t len;
   char *text = tu_read_file(GOLDEN_DIR "cases.txt", &len);

@@ -428,28 +428,35 @@ static void deconv_sweeps(const ups_isa *isas, int ni) {
 /* Proof that the harness itself detects what it claims to: deliberately wrong
  * kernels, installed with the test hook in a child process, must fault on a
  * guard page or be caught by the canary. */
-static void bad_read_past_input(const ups_nearest_job *j) {
-  ups_nearest_nchw_scalar(j);
+typedef void (*nearest_run_fn)(const ups_nearest_job *j, const void *prep, const ups_range *r);
+
+static void good_nearest(const ups_nearest_job *j, const void *prep, const ups_range *r) {
+  ups_kernel_table_scalar.nearest[UPS_NCHW].run(j, prep, r);
+}
+
+static void bad_read_past_input(const ups_nearest_job *j, const void *prep, const ups_range *r) {
+  good_nearest(j, prep, r);
   volatile float x = j->in[j->n * j->c * j->y.in * j->x.in]; /* one past the end */
   (void)x;
 }
 
-static void bad_write_before_output(const ups_nearest_job *j) {
-  ups_nearest_nchw_scalar(j);
+static void bad_write_before_output(const ups_nearest_job *j, const void *prep,
+                                    const ups_range *r) {
+  good_nearest(j, prep, r);
   j->out[-1] = 0.0f;
 }
 
 /* Runs a 3x5 -> 6x10 nearest resize with `kernel` in a child; the buffers are
  * placed (after, off). Returns the child's wait status. Exit code 3: the
  * canary caught a stray write. */
-static int child_run(ups_nearest_fn kernel, int after, size_t off) {
+static int child_run(nearest_run_fn kernel, int after, size_t off) {
   fflush(NULL);
   const pid_t pid = fork();
   if (pid == 0) {
     signal(SIGSEGV, SIG_DFL);
     signal(SIGBUS, SIG_DFL);
     ups_kernel_table t = {0};
-    t.nearest_nchw = kernel;
+    t.nearest[UPS_NCHW].run = kernel;
     ups_kernels_override_for_testing(UPS_ISA_SCALAR, &t);
     ups_resize_params p = {0};
     p.n = p.c = 1;
@@ -485,7 +492,7 @@ static void harness_self_test(void) {
   TU_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 3,
             "a write into the slack before a misaligned output must hit the canary (status %#x)",
             st);
-  st = child_run(ups_nearest_nchw_scalar, 0, 8);
+  st = child_run(good_nearest, 0, 8);
   TU_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the correct kernel passes (status %#x)", st);
 }
 
@@ -493,7 +500,7 @@ int main(void) {
   page_size = (size_t)sysconf(_SC_PAGESIZE);
   signal(SIGSEGV, on_fault);
   signal(SIGBUS, on_fault);
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   printf("variants:");
   for (int i = 0; i < ni; i++) printf(" %s", ups_isa_name(isas[i]));

@@ -98,7 +98,7 @@ static void buffers_init(void) {
   memcpy(canary, t_out, sizeof canary);
 }
 
-static ups_isa isas[5];
+static ups_isa isas[1 + UPS_ISA_MAX]; /* AUTO, then tu_isas */
 static int ni;
 
 /* After a rejected call: no allocation tried since a0, the output untouched. */

@@ -87,7 +87,7 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
     }
   }
 
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   for (int k = 0; k < ni; k++) {
     p.isa = isas[k];
@@ -236,7 +236,7 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
 int main(int argc, char **argv) {
   const size_t cases = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 2000;
   tu_rng r = {argc > 2 ? (uint64_t)strtoull(argv[2], NULL, 10) : 0x5eed2026u};
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   printf("variants:");
   for (int k = 0; k < ni; k++) printf(" %s", ups_isa_name(isas[k]));

@@ -4,7 +4,7 @@
 #include "testutil.h"
 
 int main(void) {
-  ups_isa isas[4];
+  ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   for (int k = 0; k < ni; k++) {
     const float in[4] = {1, 2, 3, 4};

@@ -62,9 +62,9 @@ void tu_guarded_free(tu_guarded *g) {
   g->base = g->ptr = NULL;
 }
 
-int tu_isas(ups_isa out[4]) {
+int tu_isas(ups_isa out[UPS_ISA_MAX]) {
   int n = 0;
-  for (int i = UPS_ISA_SCALAR; i <= UPS_ISA_NEON; i++)
+  for (int i = UPS_ISA_SCALAR; i < ups_isa_count() && n < UPS_ISA_MAX; i++)
     if (ups_isa_supported((ups_isa)i)) out[n++] = (ups_isa)i;
   return n;
 }

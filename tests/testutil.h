@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "internal.h" /* UPS_ISA_MAX, the test hooks */
 #include "upsimd.h"
 
 extern int tu_failures;
@@ -49,8 +50,10 @@ typedef struct tu_guarded {
 void *tu_guarded_alloc(tu_guarded *g, size_t bytes, int guard_after);
 void tu_guarded_free(tu_guarded *g);
 
-/* The ISAs to run: scalar plus every supported SIMD variant. Returns count. */
-int tu_isas(ups_isa out[4]);
+/* The ISAs to run: every supported variant in registry (id) order, scalar
+ * first. Returns the count. The list comes from the library
+ * (ups_isa_count), so a new ISA needs no change in the tests. */
+int tu_isas(ups_isa out[UPS_ISA_MAX]);
 
 /* 1 when UPSIMD_TEST_SCALE=small (sanitizer and qemu runs: fewer rounds). */
 int tu_small_scale(void);

@@ -12,6 +12,12 @@ every CPU) and prints a summary table. Python 3 standard library only.
 Which number is used: the median aggregate when the run had repetitions, else
 the single run (the median of several if GB ran the benchmark more than once).
 Times are CPU time (what the counters and the roof probes use).
+
+Which variants are upsimd's (and their order) comes from the run itself: the
+JSON context key upsimd_variants (the library's ISA registry in id order, then
+auto), so a new ISA needs no change here. Runs from before that key: every
+variant that is not a peer (context keys peer_<name>). Chart colours are a
+fixed palette cycled over the variants in that order.
 """
 
 import html
@@ -21,7 +27,9 @@ import statistics
 import sys
 
 OPS = ("nearest", "bilinear", "deconv")
-UPSIMD_VARIANTS = ("scalar", "avx2", "neon", "auto")
+# Bar colours, cycled over the variants (upsimd's in registry order, then peers).
+PALETTE = ("#9e9e9e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+           "#17becf", "#ff7f0e", "#d62728", "#7f7f7f", "#aec7e8")
 TIME_SCALE = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
@@ -41,6 +49,28 @@ def split_name(name):
     kind = "pack" if parts[0] == "deconv-pack" else "run"
     return {"kind": kind, "op": parts[0], "layout": parts[1], "workload": parts[2],
             "variant": parts[3]}
+
+
+def upsimd_variants(ctx, records):
+    """upsimd's own variant names in benchmark order, from the run's context."""
+    listed = ctx.get("upsimd_variants")
+    if listed:
+        return [v for v in listed.split(",") if v]
+    peers = {k[len("peer_"):] for k in ctx if k.startswith("peer_")}
+    seen = []
+    for r in records:
+        if r["kind"] in ("run", "pack") and r["variant"] not in peers and r["variant"] not in seen:
+            seen.append(r["variant"])
+    return seen
+
+
+def variant_colors(variants, records):
+    """A colour per variant: upsimd's first (in order), then peers as they appear."""
+    order = list(variants)
+    for r in records:
+        if r["kind"] in ("run", "pack") and r["variant"] not in order:
+            order.append(r["variant"])
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(order)}
 
 
 def seconds_of(b):
@@ -128,21 +158,22 @@ def rate_of(r):
     return "-"
 
 
-def enrich(records):
+def enrich(records, variants):
     """Speed-up over scalar and ratio to the best (fastest correct) peer."""
+    ours = set(variants)
     groups = {}
     for r in records:
         if r["kind"] in ("run", "pack"):
             groups.setdefault((r["kind"], r["op"], r["layout"], r["workload"]), []).append(r)
     for rows in groups.values():
         scalar = next((x for x in rows if x["variant"] == "scalar" and x["seconds"]), None)
-        peers = [x for x in rows if x["variant"] not in UPSIMD_VARIANTS and x["seconds"]]
+        peers = [x for x in rows if x["variant"] not in ours and x["seconds"]]
         best = min(peers, key=lambda x: x["seconds"]) if peers else None
         for x in rows:
             x["speedup"] = scalar["seconds"] / x["seconds"] if scalar and x["seconds"] else None
             x["best_peer"] = best["variant"] if best else None
             x["vs_peer"] = (best["seconds"] / x["seconds"]
-                            if best and x["seconds"] and x["variant"] in UPSIMD_VARIANTS else None)
+                            if best and x["seconds"] and x["variant"] in ours else None)
     return groups
 
 
@@ -181,14 +212,12 @@ def table_rows(records, kind, op):
     return lines
 
 
-def svg_chart(records, op, kind="run"):
+def svg_chart(records, op, colors, kind="run"):
     """Horizontal bars of roof, one group per workload/layout, one bar per variant."""
     rows = [r for r in records if r["kind"] == kind and r["op"] == op and r["status"] == "ok"
             and "roof" in r["counters"]]
     if not rows:
         return None
-    palette = {"scalar": "#9e9e9e", "avx2": "#1f77b4", "neon": "#2ca02c", "auto": "#17becf",
-               "onednn": "#ff7f0e", "xnnpack": "#d62728", "opencv": "#9467bd"}
     groups = []
     for r in rows:
         key = f"{r['workload']} ({r['layout']})"
@@ -207,7 +236,7 @@ def svg_chart(records, op, kind="run"):
         out.append(f'<text x="10" y="{y + bar_h}" >{html.escape(key)}</text>')
         for r in rs:
             w = r["counters"]["roof"] / top_roof * width
-            color = palette.get(r["variant"], "#8c564b")
+            color = colors.get(r["variant"], PALETTE[-1])
             out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
                        f'fill="{color}"/>')
             out.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 3}">'
@@ -260,15 +289,18 @@ def probe_lines(records, ctx):
             start = ctx.get(f"probe_copy_{r['workload']}_GBps", "?")
             start = f"{start} GB/s"
         else:
-            start = f"{ctx.get('probe_fma_gflops', '?')} GFLOP/s" if r["workload"] == \
-                ("avx2" if ctx.get("probe_fma_kind") == "avx2-fma" else "portable") else ""
+            # probe_fma_kind is "<probe>-..." (e.g. portable-128bit): the probe
+            # measured at start-up is the benchmark probe/fma/<probe>.
+            kind = ctx.get("probe_fma_kind", "").split("-")[0]
+            start = f"{ctx.get('probe_fma_gflops', '?')} GFLOP/s" if r["workload"] == kind else ""
         lines.append(f"| {r['name']} | {start} | {rate_of(r)} | "
                      f"{fmt_ratio(r['counters'].get('roof'), 3)} |")
     return lines
 
 
-def write_readme(outdir, bench, records, check_text):
+def write_readme(outdir, bench, records, check_text, variants):
     ctx = bench.get("context", {})
+    colors = variant_colors(variants, records)
     md = []
     mode = ctx.get("upsimd_mode", "full")
     md.append(f"# upsimd results: {ctx.get('cpu_model', 'unknown CPU')}")
@@ -323,7 +355,7 @@ def write_readme(outdir, bench, records, check_text):
         md.append("")
         md.extend(lines)
         md.append("")
-        svg = svg_chart(records, op)
+        svg = svg_chart(records, op, colors)
         if svg:
             fname = f"roof-{op}.svg"
             with open(os.path.join(outdir, fname), "w", encoding="utf-8") as f:
@@ -416,8 +448,8 @@ def print_summary(records):
     skipped = sum(1 for r in records if r["status"] == "skipped")
     wrong = sum(1 for r in records if r["status"] == "WRONG")
     excluded = sum(1 for r in records if r["status"] in ("peer-excluded", "error"))
-    print(f"\n{skipped} skipped (variant not on this CPU), {excluded} peer run(s) excluded, "
-          f"{wrong} WRONG variant(s) refused")
+    print(f"\n{skipped} skipped (variant not built in or not usable on this CPU), "
+          f"{excluded} peer run(s) excluded, {wrong} WRONG variant(s) refused")
 
 
 def main(argv):
@@ -429,9 +461,10 @@ def main(argv):
     check_path = os.path.join(outdir, "check.txt")
     check_text = open(check_path, encoding="utf-8").read() if os.path.exists(check_path) else ""
     records = collect(bench)
-    enrich(records)
+    variants = upsimd_variants(bench.get("context", {}), records)
+    enrich(records, variants)
     if "--summary-only" not in argv:
-        write_readme(outdir, bench, records, check_text)
+        write_readme(outdir, bench, records, check_text, variants)
         write_index(os.path.dirname(os.path.abspath(outdir)))
     print_summary(records)
     return 1 if any(r["status"] == "WRONG" for r in records) else 0

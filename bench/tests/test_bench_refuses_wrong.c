@@ -1,9 +1,10 @@
 /* test_bench_refuses_wrong.c — check-before-time: a deliberately wrong,
- * test-only kernel table installed for the AVX2 variant (one output element off
- * by one ulp in nearest NCHW, by 1.0 in deconv) is refused by upsimd-bench's own
- * main: the benchmark reports "FAILED: ..." with no timed iteration, the right
- * variants are timed, and the run's exit status is non-zero. Skipped (77) on a
- * CPU without a SIMD variant to replace. */
+ * test-only kernel table installed for a SIMD variant (the deepest supported
+ * one of the library's registry; one output element off by one ulp in nearest
+ * NCHW, by 1.0 in deconv) is refused by upsimd-bench's own main: the benchmark
+ * reports "FAILED: ..." with no timed iteration, the right variants are timed,
+ * and the run's exit status is non-zero. Skipped (77) on a CPU without a SIMD
+ * variant to replace. */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdio.h>
@@ -26,20 +27,24 @@ static int g_failed_checks;
 
 static void off_by_one_ulp(float *x) { *x = nextafterf(*x, INFINITY); }
 
-static void wrong_nearest_nchw(const ups_nearest_job *job) {
-  ups_nearest_nchw_scalar(job);
-  off_by_one_ulp(&job->out[job->n * job->c * job->y.out * job->x.out - 1]);
+/* The scalar kernels, each spoiling the last (nearest) or first (deconv)
+ * element it writes. */
+static void wrong_nearest_nchw(const ups_nearest_job *job, const void *prep, const ups_range *r) {
+  ups_kernel_table_scalar.nearest[UPS_NCHW].run(job, prep, r);
+  if (r->n1 == job->n && r->c1 == job->c && r->y1 == job->y.out)
+    off_by_one_ulp(&job->out[job->n * job->c * job->y.out * job->x.out - 1]);
 }
 
-static void wrong_deconv_run(const ups_deconv_geom *g, const void *packed, const float *in,
-                             float *out) {
-  ups_deconv_run_scalar(g, packed, in, out);
-  out[0] += 1.0f; /* far outside the deconv contract (one ulp may be inside) */
+static void wrong_deconv_run(const ups_deconv_plan_data *d, const float *in, float *out,
+                             const ups_range *r) {
+  ups_kernel_table_scalar.deconv[UPS_NCHW].run(d, in, out, r);
+  if (r->n0 == 0 && r->c0 == 0 && r->y0 == 0)
+    out[0] += 1.0f; /* far outside the deconv contract (one ulp may be inside) */
 }
 
 static const ups_kernel_table g_wrong_table = {
-    .nearest_nchw = wrong_nearest_nchw,
-    .deconv = {ups_deconv_packed_bytes_scalar, ups_deconv_pack_scalar, wrong_deconv_run},
+    .nearest = {{NULL, NULL, wrong_nearest_nchw}},
+    .deconv = {{NULL, wrong_deconv_run}},
 };
 
 static char *slurp(const char *path) {
@@ -52,10 +57,20 @@ static char *slurp(const char *path) {
   return buf;
 }
 
+/* Depth of an ISA in the registry tree (scalar 1). */
+static int depth(int i) {
+  int d = 0;
+  for (; i > UPS_ISA_AUTO; i = (int)ups_isa_parent((ups_isa)i)) d++;
+  return d;
+}
+
 int main(void) {
+  /* The victim: the deepest supported ISA other than scalar (what AUTO would
+   * pick without UPSIMD_ISA), found through the registry. */
   ups_isa victim = UPS_ISA_AUTO;
-  if (ups_isa_supported(UPS_ISA_AVX2)) victim = UPS_ISA_AVX2;
-  else if (ups_isa_supported(UPS_ISA_NEON)) victim = UPS_ISA_NEON;
+  for (int i = UPS_ISA_SCALAR + 1; i < ups_isa_count(); i++)
+    if (ups_isa_supported((ups_isa)i) && (victim == UPS_ISA_AUTO || depth(i) >= depth(victim)))
+      victim = (ups_isa)i;
   if (victim == UPS_ISA_AUTO) {
     printf("test_bench_refuses_wrong: skipped (no SIMD variant on this CPU)\n");
     return 77;
