@@ -81,6 +81,7 @@ typedef struct bench_topology {
   int packages, cores, pus;
   size_t l1d_bytes, l2_bytes, l3_bytes; /* of the first cache of each level; 0 = none */
   int pinned_pu;   /* OS index of the PU the calling thread is bound to, -1 when not pinned */
+  uint64_t midr;   /* AArch64: MIDR_EL1 of that PU (cpu_model is its name); else 0 */
 } bench_topology;
 
 /* Loads the topology with hwloc; pin_pu = -1 pins to the last PU, -2 does not

@@ -142,6 +142,15 @@ message(STATUS "upsimd peers: ${_ups_msg}")
 if(_ups_peer_missing)
   string(REPLACE ";" ", " _ups_msg "${_ups_peer_missing}")
   message(STATUS "upsimd peers not built: ${_ups_msg}")
+  if(CMAKE_CROSSCOMPILING)
+    # Debian multiarch cannot hold them beside the host's: libdnnl-dev's
+    # dnnl_config.h differs between amd64 and arm64, and libxnnpack0 and
+    # libpthreadpool0 are not Multi-Arch: same.
+    message(STATUS "upsimd peers: this cross build (${CMAKE_SYSTEM_PROCESSOR}) looks for the "
+      "target's builds of the peers only; Debian's arm64 oneDNN and XNNPACK cannot be installed "
+      "beside the amd64 ones, so the harness runs without them here. On a native "
+      "${CMAKE_SYSTEM_PROCESSOR} machine scripts/bench installs and builds them.")
+  endif()
 endif()
 
 # ------------------------------------------------------------------ test

@@ -25,8 +25,9 @@
  * same order whatever the range: every choice that shapes a computation
  * (path, tiles, blocks of pixels along a row) depends on the geometry alone,
  * a row is never split, and the lanes of a GEMM panel are independent.
- * Stack: at most ~85 KiB at 8 lanes (the NCHW tile, 64 KiB, or the GEMM_TAPS
- * panels and accumulators, 80 KiB), within UPS_KERNEL_STACK_BYTES. */
+ * Stack: at most ~85 KiB per frame (GCC -fstack-usage: the NCHW tile, 64 KiB,
+ * or the GEMM_TAPS panels and accumulators, 80 KiB at 8 lanes x 3 vectors,
+ * 83 KiB at 4 lanes x 4), within UPS_KERNEL_STACK_BYTES. */
 #ifndef UPSIMD_DECONV_TPL_H
 #define UPSIMD_DECONV_TPL_H
 
@@ -159,7 +160,10 @@ static void nchw_pixel(const row_ctx *r, ptrdiff_t i, ptrdiff_t tx0, ptrdiff_t t
  * kernels' reads in a few contiguous lines instead of ic planes that alias in
  * L1 (planes are often a multiple of 4 KiB apart). */
 #define NCHW_TILE_FLOATS 16384       /* 64 KiB of stack */
-#define NCHW_CHUNK (6 * UPS_V)        /* pixels per tile */
+#ifndef UPS_NCHW_CHUNK_V
+#define UPS_NCHW_CHUNK_V 6 /* vectors of pixels per tile (an ISA may set more) */
+#endif
+#define NCHW_CHUNK (UPS_NCHW_CHUNK_V * UPS_V) /* pixels per tile */
 #define NCHW_MIN_CHUNK (3 * UPS_V)    /* narrower tiles starve the kernels */
 
 /* Output pixels [i0, i0+cnt) x all channels through the kernels; a->x etc.
@@ -538,12 +542,12 @@ static void gemm_store(const float *cb, float *y, ptrdiff_t plane, ptrdiff_t no,
                        const gemm_vec *vec, ptrdiff_t cnt, ptrdiff_t in_w, ptrdiff_t row_step) {
   for (ptrdiff_t o = 0; o < no; o++) {
     float *yo = y + o * plane;
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < UPS_GEMM_NV; v++) {
       const ptrdiff_t nv = cnt - UPS_V * v;
       if (nv <= 0) break;
       vf e0, e1;
-      vf_zip(vf_load(cb + ((o * 2 + 0) * 3 + v) * UPS_V), vf_load(cb + ((o * 2 + 1) * 3 + v) * UPS_V),
-             &e0, &e1);
+      vf_zip(vf_load(cb + ((o * 2 + 0) * UPS_GEMM_NV + v) * UPS_V),
+             vf_load(cb + ((o * 2 + 1) * UPS_GEMM_NV + v) * UPS_V), &e0, &e1);
       const gemm_vec *gv = &vec[v];
       float *p = yo + gv->off;
       if (nv >= UPS_V && gv->run >= UPS_V) {
@@ -570,9 +574,10 @@ static void gemm_store(const float *cb, float *y, ptrdiff_t plane, ptrdiff_t no,
   }
 }
 
-/* The panel vectors of pixels [q0, q0 + 3V) of rows nw wide. */
-static void gemm_vecs(ptrdiff_t q0, ptrdiff_t nw, ptrdiff_t row_step, gemm_vec vec[3]) {
-  for (int v = 0; v < 3; v++) {
+/* The panel vectors of pixels [q0, q0 + UPS_GEMM_NR) of rows nw wide. */
+static void gemm_vecs(ptrdiff_t q0, ptrdiff_t nw, ptrdiff_t row_step,
+                      gemm_vec vec[UPS_GEMM_NV]) {
+  for (int v = 0; v < UPS_GEMM_NV; v++) {
     const ptrdiff_t q = q0 + UPS_V * v;
     vec[v].j = q / nw;
     vec[v].i = q % nw;
@@ -587,7 +592,7 @@ static void gemm_vecs(ptrdiff_t q0, ptrdiff_t nw, ptrdiff_t row_step, gemm_vec v
  * [oc x ic] x [ic x pixels] over the flattened input pixels (no borders, so
  * no zero padding: any weights are fine); band j is input row j. Blocked like
  * a BLIS GEMM: blocks of output channels whose weights (all channels, all
- * phases, <= GEMM_WBYTES) stay in L2; for each panel of 3V pixels, chunks of
+ * phases, <= GEMM_WBYTES) stay in L2; for each panel of UPS_GEMM_NR pixels, chunks of
  * <= GEMM_KC input channels packed on the stack (L1), the block's
  * accumulators kept in a stack buffer across the chunks (accumulating into
  * the output, which lives in L3, measured up to 25% slower with chunks of
@@ -604,13 +609,13 @@ static void gemm_vecs(ptrdiff_t q0, ptrdiff_t nw, ptrdiff_t row_step, gemm_vec v
 #ifndef GEMM_PF
 #define GEMM_PF 1
 #endif
-#define GEMM_CBUF (768 * UPS_V) /* floats of stack accumulators: mc/2 pairs x sh x 12V */
+#define GEMM_CBUF (768 * UPS_V) /* floats of stack accumulators: mc/2 pairs x sh tiles */
 
 /* Prefetches the next panel's input into L2 (hundreds of streams are too
  * many for the hardware prefetchers). */
 UPS_AI void gemm_prefetch_next(const float *xs) {
   const char *nx = (const char *)(xs + UPS_GEMM_NR);
-  /* every line of the 3V floats: offsets 0, 48, ..., and the last float */
+  /* every line of the panel's floats: offsets 0, 48, ..., and the last float */
   for (size_t b = 0; b < UPS_GEMM_NR * sizeof(float) - 4; b += 48) __builtin_prefetch(nx + b, 0, 2);
   __builtin_prefetch(nx + UPS_GEMM_NR * sizeof(float) - 4, 0, 2);
 }
@@ -632,7 +637,7 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
   /* output channel blocks: their weights (all phases, all channels) stay in
    * L2 over the pixel panels; their accumulators fit the stack buffer */
   ptrdiff_t mc = (ptrdiff_t)(GEMM_WBYTES / (sizeof(float) * 2 * (size_t)sh * (size_t)icg));
-  if (mc > GEMM_CBUF / (6 * UPS_V * sh)) mc = GEMM_CBUF / (6 * UPS_V * sh);
+  if (mc > GEMM_CBUF / (UPS_GEMM_TILE / 2 * sh)) mc = GEMM_CBUF / (UPS_GEMM_TILE / 2 * sh);
   mc &= ~(ptrdiff_t)3;
   if (mc < 4) mc = 4;
   float B[GEMM_KC * UPS_GEMM_NR] __attribute__((aligned(64)));
@@ -649,17 +654,17 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
           const ptrdiff_t cnt = q_hi - q0 < UPS_GEMM_NR ? q_hi - q0 : UPS_GEMM_NR;
           for (ptrdiff_t c0 = 0; c0 < icg; c0 += kcs) {
             const ptrdiff_t kc = icg - c0 < kcs ? icg - c0 : kcs;
-            /* pack the panel [kc][3V] */
+            /* pack the panel [kc][UPS_GEMM_NR] */
             const float *xs = x + c0 * P + q0;
             if (cnt == UPS_GEMM_NR) {
               const int pf = GEMM_PF && q0 + 2 * UPS_GEMM_NR <= q_hi;
               for (ptrdiff_t c = 0; c < kc; c++) {
                 if (pf) gemm_prefetch_next(xs + c * P);
-                const vf a0 = vf_loadu(xs + c * P), a1 = vf_loadu(xs + c * P + UPS_V),
-                         a2 = vf_loadu(xs + c * P + 2 * UPS_V);
-                vf_store(B + c * UPS_GEMM_NR, a0);
-                vf_store(B + c * UPS_GEMM_NR + UPS_V, a1);
-                vf_store(B + c * UPS_GEMM_NR + 2 * UPS_V, a2);
+                vf a[UPS_GEMM_NV];
+                _Pragma("GCC unroll 4")
+                for (int v = 0; v < UPS_GEMM_NV; v++) a[v] = vf_loadu(xs + c * P + UPS_V * v);
+                _Pragma("GCC unroll 4")
+                for (int v = 0; v < UPS_GEMM_NV; v++) vf_store(B + c * UPS_GEMM_NR + UPS_V * v, a[v]);
               }
             } else {
               for (ptrdiff_t c = 0; c < kc; c++) {
@@ -670,21 +675,21 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
             }
             for (ptrdiff_t ob = ob0; ob < ob1; ob += 2) {
               const ptrdiff_t wo = icg * (ob & ~(ptrdiff_t)3) + c0 * 4 + (ob & 3);
-              float *cb = C + (ob - ob0) / 2 * sh * 12 * UPS_V;
+              float *cb = C + (ob - ob0) / 2 * sh * UPS_GEMM_TILE;
               for (ptrdiff_t ry = 0; ry < sh; ry++) {
                 const float *w0 = wg + (2 * ry) * per_tap + wo;
                 gemm_tab[c0 > 0][1](B, kc, 1, 1, w0, w0 + per_tap, 0, bias + ob,
-                                    cb + ry * 12 * UPS_V);
+                                    cb + ry * UPS_GEMM_TILE);
               }
             }
           }
-          gemm_vec vec[3];
+          gemm_vec vec[UPS_GEMM_NV];
           gemm_vecs(q0, in_w, row_step, vec);
           for (ptrdiff_t ob = ob0; ob < ob1; ob += 2) {
             const ptrdiff_t no = ocg - ob < 2 ? ocg - ob : 2;
-            const float *cb = C + (ob - ob0) / 2 * sh * 12 * UPS_V;
+            const float *cb = C + (ob - ob0) / 2 * sh * UPS_GEMM_TILE;
             for (ptrdiff_t ry = 0; ry < sh; ry++)
-              gemm_store(cb + ry * 12 * UPS_V, y + ob * plane + ry * out_w, plane, no, vec, cnt,
+              gemm_store(cb + ry * UPS_GEMM_TILE, y + ob * plane + ry * out_w, plane, no, vec, cnt,
                          in_w, row_step);
           }
         }
@@ -695,7 +700,7 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
 /* GEMM_TAPS (stride 2 along x with the same tap count in both x phases, e.g.
  * k4 s2 p1, every weight finite): per y phase ry, a GEMM over the flattened
  * phase pixels with K = (tap, input channel). Each tap (ty, tx) of x phase u
- * reads the input shifted by (sy, sx): its panel [kc][3V] is packed with
+ * reads the input shifted by (sy, sx): its panel [kc][UPS_GEMM_NR] is packed with
  * zeros outside the input (0 * w == 0 as every w is finite). The micro-kernel
  * is the GEMM one with one panel per x phase. */
 #ifndef G2_PANEL_FLOATS
@@ -757,7 +762,7 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
         const ptrdiff_t nk = (icg + kmax - 1) / kmax, kcs = (icg + nk - 1) / nk;
         /* all output channels the accumulators hold: the panels are packed
          * once per block (the weights stream from L2/L3) */
-        ptrdiff_t mc = G2_CBUF / (6 * UPS_V);
+        ptrdiff_t mc = G2_CBUF / (UPS_GEMM_TILE / 2);
         mc &= ~(ptrdiff_t)3;
         if (mc < 4) mc = 4;
         const float *wr0 = wg + wofs[ry], *wr1 = wr0 + ntaps * per_tap;
@@ -765,15 +770,15 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
           const ptrdiff_t ob1 = ob0 + mc < ocg ? ob0 + mc : ocg;
           for (ptrdiff_t q0 = q_lo; q0 < q_hi; q0 += UPS_GEMM_NR) {
             const ptrdiff_t cnt = q_hi - q0 < UPS_GEMM_NR ? q_hi - q0 : UPS_GEMM_NR;
-            gemm_vec vec[3];
+            gemm_vec vec[UPS_GEMM_NV];
             gemm_vecs(q0, nw, row_step, vec);
             /* panel sources: panel (ty, u, tx) */
-            g2_src src[2 * UPS_GEMM_TAPS_MAXT][3];
+            g2_src src[2 * UPS_GEMM_TAPS_MAXT][UPS_GEMM_NV];
             for (ptrdiff_t ty = 0; ty < nty; ty++)
               for (int u = 0; u < 2; u++)
                 for (ptrdiff_t tx = 0; tx < ntx; tx++) {
                   const ptrdiff_t sy = ay.off0 - ty * ay.dl, sx = ax[u].off0 - tx * ax[u].dl;
-                  for (int v = 0; v < 3; v++) {
+                  for (int v = 0; v < UPS_GEMM_NV; v++) {
                     g2_src *s = &src[(ty * 2 + u) * ntx + tx][v];
                     const ptrdiff_t nv = cnt - UPS_V * v;
                     const gemm_vec *gv = &vec[v];
@@ -810,7 +815,7 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
               const ptrdiff_t kc = icg - c0 < kcs ? icg - c0 : kcs;
               for (ptrdiff_t pi = 0; pi < npan; pi++) {
                 float *bp = Bp + pi * kc * UPS_GEMM_NR;
-                for (int v = 0; v < 3; v++) {
+                for (int v = 0; v < UPS_GEMM_NV; v++) {
                   const g2_src *s = &src[pi][v];
                   float *dv = bp + UPS_V * v;
                   const float *xs = x + c0 * xc;
@@ -830,12 +835,12 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
               for (ptrdiff_t ob = ob0; ob < ob1; ob += 2) {
                 const ptrdiff_t wo = ntaps * icg * (ob & ~(ptrdiff_t)3) + c0 * 4 + (ob & 3);
                 gemm_tab[c0 > 0][0](Bp, kc, nty, ntx, wr0 + wo, wr1 + wo, icg * 4, bias + ob,
-                                    C + (ob - ob0) / 2 * 12 * UPS_V);
+                                    C + (ob - ob0) / 2 * UPS_GEMM_TILE);
               }
             }
             for (ptrdiff_t ob = ob0; ob < ob1; ob += 2) {
               const ptrdiff_t no = ocg - ob < 2 ? ocg - ob : 2;
-              gemm_store(C + (ob - ob0) / 2 * 12 * UPS_V, y + ob * plane + (ptrdiff_t)ry * out_w,
+              gemm_store(C + (ob - ob0) / 2 * UPS_GEMM_TILE, y + ob * plane + (ptrdiff_t)ry * out_w,
                          plane, no, vec, cnt, nw, row_step);
             }
           }

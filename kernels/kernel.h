@@ -116,8 +116,8 @@ typedef struct ups_deconv_geom {
 
 /* What a SIMD variant tells the shared strategy and packer
  * (kernels/deconv_plan.c): its vector width. NHWC tiles are 1 to 3 vectors of
- * output channels, the dot path pads input channels to whole vectors, GEMM
- * panels are 3 vectors of pixels. */
+ * output channels, the dot path pads input channels to whole vectors; the
+ * GEMM panels' width (UPS_GEMM_NV vectors of pixels) is the driver's alone. */
 typedef struct ups_deconv_isa {
   size_t lanes;
 } ups_deconv_isa;

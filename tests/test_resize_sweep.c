@@ -229,6 +229,42 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
     p.coord = i % 2 ? UPS_COORD_PYTORCH_HALF_PIXEL : UPS_COORD_HALF_PIXEL;
     run_case(r, bilinear, &p, i == 2, &st);
   }
+  /* The 4-lane (NEON) variant's own paths and thresholds, which the cases
+   * above reach rarely or never: nearest NHWC with 2 channels and column
+   * factors outside 2, 3, 4, 8 (TBL replication of pixel pairs, odd last
+   * pixel), NCHW factor 6 on rows of 4 or more, 3 and 4 channels replicated;
+   * NHWC with 4 to 7 channels (one overlapping channel vector; bilinear's
+   * direct and 2x register paths); NCHW half-pixel 2x rows of 5 to 8 inputs
+   * and 9, 12, 13 (the 8-output pass blocks' edges); x-only 2x; and rows past
+   * the 512 windows of 4 outputs that shrink (windows worked out on the fly,
+   * lane loads); NHWC rows of 2 and 3 channels at the flat path's 2048 floats
+   * (all 512 windows) and just past it. Every coordinate mode and rounding,
+   * both layouts; a rng of their own, so the cases above stay what they were. */
+  static const size_t lanes4[][5] = {
+      /* c, in_h, in_w, out_h, out_w */
+      {2, 3, 5, 6, 25},  {2, 2, 6, 4, 96}, {2, 2, 7, 3, 49},  {1, 3, 9, 5, 54},
+      {3, 2, 5, 4, 80},  {4, 3, 6, 6, 24}, {4, 3, 5, 6, 10},  {5, 4, 7, 8, 14},
+      {6, 5, 9, 10, 18}, {7, 2, 3, 4, 6},  {3, 4, 5, 8, 10},  {2, 3, 8, 6, 16},
+      {2, 5, 9, 10, 18}, {1, 3, 12, 6, 24}, {1, 3, 13, 6, 26}, {2, 3, 6, 5, 12},
+      {1, 2, 3000, 3, 2100}, {2, 2, 700, 3, 1024}, {3, 2, 500, 3, 682}, {3, 2, 500, 3, 683},
+  };
+  tu_rng r4 = {0x4a4e5e0du};
+  for (size_t s = 0; s < sizeof lanes4 / sizeof lanes4[0]; s++)
+    for (int layout = 0; layout < 2; layout++)
+      for (int coord = 0; coord < (bilinear ? 4 : 5); coord++)
+        for (int round = 0; round < (bilinear ? 1 : 4); round++) {
+          ups_resize_params p = {0};
+          p.layout = layout ? UPS_NHWC : UPS_NCHW;
+          p.n = 1 + s % 2;
+          p.c = lanes4[s][0];
+          p.in_h = lanes4[s][1];
+          p.in_w = lanes4[s][2];
+          p.out_h = lanes4[s][3];
+          p.out_w = lanes4[s][4];
+          p.coord = (ups_coord)coord;
+          p.round = (ups_round)round;
+          run_case(&r4, bilinear, &p, (s + (size_t)coord) % 5 == 0, &st);
+        }
   printf("%s: %zu cases, %zu output elements checked, worst error/bound %g\n",
          bilinear ? "bilinear" : "nearest", st.cases, st.elems, st.worst);
 }

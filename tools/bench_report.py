@@ -252,7 +252,8 @@ def svg_chart(records, op, colors, kind="run"):
 
 
 def context_lines(ctx):
-    keys = [("CPU (hwloc)", "cpu_model"), ("cores / PUs", None), ("L1d / L2 / L3", None),
+    keys = [("CPU", "cpu_model"), ("architecture", "cpu_arch"), ("MIDR_EL1 (AArch64)", "cpu_midr"),
+            ("cores / PUs", None), ("L1d / L2 / L3", None),
             ("timing thread pinned to PU", "pinned_pu"), ("ISAs usable", "upsimd_isas_usable"),
             ("AUTO picks", "upsimd_isa_auto"), ("run mode", "upsimd_mode"), ("date", "date"),
             ("host", "host_name"), ("Google Benchmark build", "library_build_type")]
@@ -267,6 +268,8 @@ def context_lines(ctx):
                 except ValueError:
                     return "?"
             v = f"{kib('cache_l1d_bytes')} / {kib('cache_l2_bytes')} / {kib('cache_l3_bytes')}"
+        elif key == "cpu_midr" and key not in ctx:
+            continue
         else:
             v = ctx.get(key, "?")
         lines.append(f"| {title} | {v} |")
@@ -311,6 +314,10 @@ def write_readme(outdir, bench, records, check_text, variants):
         md.append("")
         md.append("> **This is a `--quick` run** (few workloads, short timings, no repetitions): "
                   "a smoke test, not for publication. Run `scripts/bench` for the full tables.")
+    if ctx.get("cpu_model", "").startswith("QEMU"):
+        md.append("")
+        md.append("> **Run under an emulator (qemu)**: it proves the harness works on this "
+                  "architecture; its times and roofs say nothing about any real CPU.")
     if ctx.get("library_build_type") == "debug":
         md.append("")
         md.append("> Google Benchmark's own library reports a debug build (Debian's "
