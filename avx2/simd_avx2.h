@@ -81,7 +81,7 @@ static inline __m256 ups_gather8_avx2(const float *row, __m256i id) {
  * loop (row grouping) made it, and a work range cut inside a grouping would
  * differ from a whole run. The asm costs nothing measurable (b may still be a
  * memory operand). */
-UPS_AI __m256 ups_add_ordered_avx2(__m256 a, __m256 b) {
+UPS_AI __m256 vf_add_ordered(__m256 a, __m256 b) {
   __m256 r;
   __asm__("vaddps %2, %1, %0" : "=x"(r) : "x"(a), "xm"(b));
   return r;

@@ -122,7 +122,7 @@ UPS_AI vf4 vf4_fma(vf4 a, vf4 b, vf4 c) { return vfmaq_f32(c, a, b); }
  * would depend on which loop (row grouping) made it, and a work range cut
  * inside a grouping would differ from a whole run (avx2/simd_avx2.h has the
  * same for vaddps). */
-UPS_AI float32x4_t ups_add_ordered_neon(float32x4_t a, float32x4_t b) {
+UPS_AI float32x4_t vf_add_ordered(float32x4_t a, float32x4_t b) {
   float32x4_t r;
   __asm__("fadd %0.4s, %1.4s, %2.4s" : "=w"(r) : "w"(a), "w"(b));
   return r;
