@@ -259,11 +259,36 @@ static void gemm_cases(tu_rng *r) {
   }
 }
 
+/* NCHW rows wide enough for every pixel block of the widest vectors: the
+ * random cases stay under 41 inputs per row (3 vectors of 16), the NCHW
+ * kernels go up to 8 vectors (128 pixels with 16 lanes); output-channel
+ * counts of every channel block and the merged one-channel phases. */
+static void wide_row_cases(tu_rng *r) {
+  static const size_t ws[] = {60, 100, 129, 135, 161};
+  static const size_t ocs[] = {1, 2, 3, 4, 5, 8};
+  for (int i = 0; i < 40; i++) {
+    ups_deconv_params p = {0};
+    p.layout = i % 5 == 4 ? UPS_NHWC : UPS_NCHW;
+    p.weight_layout = tu_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
+    p.n = 1;
+    p.in_c = tu_range(r, 1, 20);
+    p.out_c = TU_PICK(r, ocs);
+    p.in_h = tu_range(r, 1, 3);
+    p.in_w = TU_PICK(r, ws);
+    p.kernel_h = p.kernel_w = tu_range(r, 1, 4);
+    p.stride_h = p.stride_w = tu_range(r, 1, 3);
+    if (p.kernel_w > 2 && i % 3 == 0) p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = 1;
+    TU_EXPECT(run_case(r, &p, i % 2, i % 7 == 3), "wide row case %d invalid", i);
+  }
+}
+
 int main(int argc, char **argv) {
   const size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 2500;
   tu_rng r = {0x5eedc0de2026ull};
   named_cases(&r);
   gemm_cases(&r);
+  tu_rng rw = {0x77696465u}; /* its own rng: the cases above stay what they were */
+  wide_row_cases(&rw);
   for (size_t i = 0; i < n; i++) random_case(&r);
   printf("deconv sweep: %d cases\n", g_cases);
   TU_EXPECT(g_cases >= 500 || n < 500, "only %d cases", g_cases);

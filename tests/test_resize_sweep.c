@@ -265,6 +265,33 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
           p.round = (ups_round)round;
           run_case(&r4, bilinear, &p, (s + (size_t)coord) % 5 == 0, &st);
         }
+  /* The 16-lane (AVX-512) variant's own thresholds: NHWC 8 channels with
+   * column factors outside 2, 3, 4, 8 (flat replication of 16 floats, row
+   * tails), NCHW rows of 15-17 and 31-33 inputs (narrow rows, one window,
+   * the half-pixel 2x register path of 17-32 inputs), downsampling to about
+   * 1/2 on rows of 32 or more (32-float windows). */
+  static const size_t lanes16[][5] = {
+      /* c, in_h, in_w, out_h, out_w */
+      {8, 3, 5, 6, 35},  {8, 2, 3, 4, 15},  {8, 2, 7, 3, 42},   {1, 3, 15, 6, 30},
+      {1, 3, 17, 6, 34}, {1, 3, 32, 6, 64}, {1, 3, 33, 6, 66},  {1, 2, 64, 3, 33},
+      {1, 2, 67, 3, 34}, {3, 2, 40, 3, 21}, {8, 2, 6, 4, 12},   {16, 3, 5, 6, 10},
+  };
+  tu_rng r16 = {0x16161616u};
+  for (size_t s = 0; s < sizeof lanes16 / sizeof lanes16[0]; s++)
+    for (int layout = 0; layout < 2; layout++)
+      for (int coord = 0; coord < (bilinear ? 4 : 5); coord++) {
+        ups_resize_params p = {0};
+        p.layout = layout ? UPS_NHWC : UPS_NCHW;
+        p.n = 1 + s % 2;
+        p.c = lanes16[s][0];
+        p.in_h = lanes16[s][1];
+        p.in_w = lanes16[s][2];
+        p.out_h = lanes16[s][3];
+        p.out_w = lanes16[s][4];
+        p.coord = (ups_coord)coord;
+        p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : (ups_round)(s % 4);
+        run_case(&r16, bilinear, &p, s % 4 == 1, &st);
+      }
   printf("%s: %zu cases, %zu output elements checked, worst error/bound %g\n",
          bilinear ? "bilinear" : "nearest", st.cases, st.elems, st.worst);
 }
