@@ -85,4 +85,11 @@ UPS_AI __m512 vf_add_ordered(__m512 a, __m512 b) {
   return r;
 }
 
+/* a*w + c in one rounding, the operand order fixed the same way (which NaN
+ * an output carries must not depend on the loop that made it). */
+UPS_AI __m512 vf_fma_ordered(__m512 a, __m512 w, __m512 c) {
+  __asm__("vfmadd231ps %2, %1, %0" : "+v"(c) : "v"(a), "vm"(w));
+  return c;
+}
+
 #endif /* UPSIMD_SIMD_AVX512_H */

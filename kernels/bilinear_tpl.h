@@ -18,7 +18,7 @@
  *   bl_set_lane0(v, e)  v with lane 0 of e.
  * inmask (vm_first(min(iw, UPS_V))) is for rows narrower than UPS_V.
  *
- * Arithmetic: exactly the reference's operations in its order,
+ * Arithmetic (UPS_BL_FMA aside, see lerp): exactly the reference's operations in its order,
  *   top = a*wx0 + b*wx1, bottom = c*wx0 + d*wx1, out = top*wy0 + bottom*wy1,
  * as separate IEEE multiplies and adds (the ISA sources are ISO C:
  * -ffp-contract=off, and vf_mul/vf_add_ordered are not fused), so results are
@@ -45,7 +45,7 @@
  * NCHW half-pixel 2x on both axes (rows of V+1 to BUF/2 inputs):
  *   bilinear_nchw_hp2x_rows, the cached passes with a plain driver (three
  *   rotating buffers) and a pass of 3 multiplies per 2V outputs, made inside
- *   the blends; rows of V+1 to 2V inputs: bilinear_nchw_hp2x_narrow, two
+ *   the blends; rows of V to 2V inputs: bilinear_nchw_hp2x_narrow, two
  *   output rows at a time from passes made in registers (no cache).
  * NHWC with V or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
@@ -88,8 +88,16 @@ void ups_bilinear_nchw_scalar(const ups_bilinear_job *job, const void *prep, con
 #define UPS_BL_INLINE UPS_AI
 #endif
 
+/* a*w0 + b*w1: two rounded products and a sum, or with UPS_BL_FMA (the shim
+ * has vf_fma_ordered(a, w, c) = a*w + c, operand order fixed like
+ * vf_add_ordered) one product fused into the sum: one operation fewer, within
+ * the contract's bound, no longer bit-identical to the reference. */
 UPS_BL_INLINE vf lerp(vf a, vf b, vf w0, vf w1) {
+#ifdef UPS_BL_FMA
+  return vf_fma_ordered(a, w0, vf_mul(b, w1));
+#else
   return vf_add_ordered(vf_mul(a, w0), vf_mul(b, w1));
+#endif
 }
 
 enum { BUF = 2048 }; /* floats of one cached horizontal chunk */
@@ -493,7 +501,7 @@ UPS_BL_INLINE void hp2x_2v(vf a, vf b, vf c, vf *lo, vf *hi) {
   vf_zip(ev, od, lo, hi);
 }
 
-/* The 2V passes h[2j .. 2j+2V) of a half-pixel 2x row (iw >= V+1) at an
+/* The 2V passes h[2j .. 2j+2V) of a half-pixel 2x row (iw >= V; iw == V: one block) at an
  * input block j with j == 0, j+V < iw, or j == iw-V: the first block takes
  * h[0] = p[0]*w0[0] + p[1]*w1[0] from the tables (its left tap, lane 0 of
  * bl_prev_lane, is never used), the last one its clamped right tap p[iw-1]
@@ -501,7 +509,8 @@ UPS_BL_INLINE void hp2x_2v(vf a, vf b, vf c, vf *lo, vf *hi) {
 UPS_BL_INLINE void hp2x_2v_at(const ups_linear_axis *ax, const float *row, size_t j, vf *lo,
                               vf *hi) {
   if (j == 0) {
-    const vf b = vf_loadu(row), c = vf_loadu(row + 1);
+    const vf b = vf_loadu(row);
+    const vf c = ax->in > UPS_V ? vf_loadu(row + 1) : bl_next_lane(b); /* iw == V: b is all */
     hp2x_2v(bl_prev_lane(b), b, c, lo, hi);
     const vf e0 = vf_add_ordered(vf_mul(b, vf_bcast(ax->w0)), vf_mul(c, vf_bcast(ax->w1)));
     *lo = bl_set_lane0(*lo, e0);
@@ -676,7 +685,7 @@ UPS_AI void hp2x_narrow_pair(const ups_linear_axis *ax, size_t iw, const float *
   }
 }
 
-/* NCHW half-pixel 2x on both axes with short rows (V+1 to 2V inputs): rows
+/* NCHW half-pixel 2x on both axes with short rows (V to 2V inputs): rows
  * 2k+1 and 2k+2 (k+1 < ih) from the passes of input rows k and k+1, made in
  * registers for each 2V outputs (none cached: two blocks cover a row, the
  * last one overlapping), row 2k+1 = h[k]*0.75 + h[k+1]*0.25 and row 2k+2 =
@@ -841,7 +850,7 @@ void UPS_ISA_FN(ups_bilinear_nchw_prepare)(const ups_bilinear_job *job, void *pr
    * loop measured faster than gathered passes there. */
   if (!ax->i0_32 || ax->in > 2 * ax->out) {
     pp->path = BILINEAR_SCALAR;
-  } else if (ax->half_pixel_2x && job->y.half_pixel_2x && ax->in >= UPS_V + 1 &&
+  } else if (ax->half_pixel_2x && job->y.half_pixel_2x && ax->in >= UPS_V &&
              ax->out <= BUF) {
     /* Half-pixel 2x on both axes: the cached passes with a driver specialised
      * for the 2x row pattern, one output row at a time. Register blocks of 4
@@ -849,7 +858,7 @@ void UPS_ISA_FN(ups_bilinear_nchw_prepare)(const ups_bilinear_job *job, void *pr
      * interleaved store streams) measured 1.2-1.5x slower at every size tried,
      * from 64x9x9 to 1x512x512 (64x64x64 -> 128x128: 131 vs 86 us), and the
      * generic driver ~1.4x slower at 1x64x128x128 -> 256x256 (AVX2). Rows of
-     * V+1 to 2V inputs: two rows at a time from passes in registers (see
+     * V to 2V inputs: two rows at a time from passes in registers (see
      * bilinear_nchw_hp2x_narrow). */
     pp->path = ax->in <= 2 * UPS_V ? BILINEAR_HP2X_NARROW : BILINEAR_HP2X_ROWS;
   } else if (ax->out >= UPS_V && ax->out < BUF + UPS_V) {

@@ -113,7 +113,7 @@ ups_status ups_check_bilinear(const ups_resize_params *p, const float *in, const
                 const double t = fabs((double)in[off]);
                 if (t > maxtap) maxtap = t;
               }
-            compare(r, i, got[i], ref[i], 4.0 * FLT_EPSILON * maxtap, 0);
+            compare(r, i, got[i], ref[i], 4.0 * FLT_EPSILON * maxtap + 4.0 * FLT_TRUE_MIN, 0);
           }
   }
   free(ref), free(i0), free(w), free(i32);

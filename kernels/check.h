@@ -22,7 +22,9 @@ typedef struct ups_check_result {
 /* Each runs the scalar reference on (p, inputs) with isa forced to scalar and
  * compares `got` element by element:
  * - nearest: bit-identical;
- * - bilinear: |got-ref| <= 4*FLT_EPSILON*max|the 4 taps|;
+ * - bilinear: |got-ref| <= 4*FLT_EPSILON*max|the 4 taps| + 4*FLT_TRUE_MIN
+ *   (the absolute floor lets a fused multiply-add differ where the products
+ *   are subnormal);
  * - deconv: |got-ref| <= 2*K*FLT_EPSILON*sum|w*x| (+|bias|), K = terms;
  * - non-finite exactly where the reference is non-finite.
  * Returns the status of the reference call (UPS_OK when the comparison ran) or
