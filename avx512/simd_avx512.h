@@ -44,6 +44,10 @@ UPS_AI vmask vm_range(ptrdiff_t lo, ptrdiff_t hi) {
 }
 UPS_AI vf vf_maskload(const float *p, vmask m) { return _mm512_maskz_loadu_ps(m, p); }
 UPS_AI void vf_maskstore(float *p, vmask m, vf v) { _mm512_mask_storeu_ps(p, m, v); }
+/* v with the lanes in m loaded from p (the others kept; never faults
+ * outside m). */
+#define UPS_HAVE_MASKLOAD_INTO 1
+UPS_AI vf vf_maskload_into(vf v, const float *p, vmask m) { return _mm512_mask_loadu_ps(v, m, p); }
 
 /* Interleaves a and b: lo = a0 b0 .. a7 b7, hi = a8 b8 .. a15 b15. */
 UPS_AI void vf_zip(vf a, vf b, vf *lo, vf *hi) {

@@ -711,13 +711,44 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
 #endif
 
 /* How one vector of a panel is filled: kind 0 zeros, 1 a masked load at off
- * (lanes in mask), 2 per lane (src[l] < 0: zero). */
+ * (lanes in mask), 2 per lane (src[l] < 0: zero), 3 (shims with
+ * vf_maskload_into) up to G2_RUNS masked loads, run r's lanes from
+ * roff[r] + lane: a vector that spans several short rows (16 lanes over
+ * rows of 8 pixels) costs a few loads instead of UPS_V scalar copies. */
+enum { G2_RUNS = 4 };
 typedef struct g2_src {
-  int kind;
+  int kind, nrun;
   vmask mask;
   ptrdiff_t off;
   ptrdiff_t src[UPS_V];
+  vmask rmask[G2_RUNS];
+  ptrdiff_t roff[G2_RUNS];
 } g2_src;
+
+/* Kind 3 for s (src[] filled) when its valid lanes form at most G2_RUNS runs
+ * of consecutive sources. */
+static void g2_runs(g2_src *s) {
+#ifdef UPS_HAVE_MASKLOAD_INTO
+  int nr = 0;
+  for (ptrdiff_t l = 0; l < UPS_V;) {
+    if (s->src[l] < 0) {
+      l++;
+      continue;
+    }
+    ptrdiff_t e = l + 1;
+    while (e < UPS_V && s->src[e] >= 0 && s->src[e] == s->src[l] + (e - l)) e++;
+    if (nr == G2_RUNS) return;
+    s->rmask[nr] = vm_range(l, e);
+    s->roff[nr] = s->src[l] - l;
+    nr++;
+    l = e;
+  }
+  s->kind = nr ? 3 : 0; /* no valid lane: zeros */
+  s->nrun = nr;
+#else
+  (void)s;
+#endif
+}
 
 static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *out,
                        const ups_range *rg) {
@@ -808,6 +839,7 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
                         }
                         if (++i == nw) i = 0, j++;
                       }
+                      g2_runs(s);
                     }
                   }
                 }
@@ -825,6 +857,17 @@ static void nchw_gemm2(const ups_deconv_plan_data *d, const float *in, float *ou
                     /* the pointer is only dereferenced in the mask's lanes */
                     for (ptrdiff_t c = 0; c < kc; c++)
                       vf_store(dv + c * UPS_GEMM_NR, vf_maskload(xs + c * xc + s->off, s->mask));
+#ifdef UPS_HAVE_MASKLOAD_INTO
+                  } else if (s->kind == 3) {
+                    /* each load is only dereferenced in its run's lanes */
+                    for (ptrdiff_t c = 0; c < kc; c++) {
+                      const float *xc_ = xs + c * xc;
+                      vf t = vf_maskload(xc_ + s->roff[0], s->rmask[0]);
+                      for (int r = 1; r < s->nrun; r++)
+                        t = vf_maskload_into(t, xc_ + s->roff[r], s->rmask[r]);
+                      vf_store(dv + c * UPS_GEMM_NR, t);
+                    }
+#endif
                   } else {
                     for (ptrdiff_t c = 0; c < kc; c++)
                       for (int l = 0; l < UPS_V; l++)
