@@ -397,6 +397,12 @@ static void run_peer(gbench_state *s, void *user) {
   int bad = 0;
   c->peer->run(op, g_tensors.in, g_tensors.out); /* warm */
   while (gbench_keep_running(s)) bad |= c->peer->run(op, g_tensors.in, g_tensors.out);
+  /* The implementation (and ISA) the peer chose for this op, before destroy
+   * frees it: the report shows it per row. */
+  const char *impl = c->peer->impl ? c->peer->impl(op) : NULL;
+  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s%s%s", inst->w->about, c->limit_kind,
+           c->peer->name, c->peer->version ? c->peer->version : "", impl ? "; impl " : "",
+           impl ? impl : "");
   c->peer->destroy(op);
   if (bad) {
     snprintf(buf, sizeof buf, "peer-error: %s failed while timed", c->peer->name);
@@ -404,8 +410,6 @@ static void run_peer(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s", inst->w->about, c->limit_kind,
-           c->peer->name, c->peer->version ? c->peer->version : "");
   gbench_label(s, buf);
 }
 
