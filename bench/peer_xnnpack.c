@@ -96,10 +96,10 @@ static const char *resize_isa(void) {
 #endif
 }
 
-/* "<what> (<isa> <family>)", or just <what> when the ISA is not known. */
+/* "<what>, <isa> <family>", or just <what> when the ISA is not known. */
 static void set_impl(bench_peer_op *op, const char *what, const char *isa, const char *family) {
   if (isa)
-    snprintf(op->impl, sizeof op->impl, "%s (%s %s)", what, isa, family);
+    snprintf(op->impl, sizeof op->impl, "%s, %s %s", what, isa, family);
   else
     snprintf(op->impl, sizeof op->impl, "%s", what);
 }
