@@ -515,7 +515,7 @@ def write_index(results_dir):
           "",
           "| CPU folder | CPU model | cores | ISAs usable | FMA probes GFLOP/s (1 core) | "
           "copy GB/s (DRAM) | median roof of auto | wrong variants | mode | date |",
-          "|---|---|---:|---|---:|---:|---:|---:|---|---|"]
+          "|---|---|---:|---|---|---:|---:|---:|---|---|"]
     md.extend(rows)
     with open(os.path.join(results_dir, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")
