@@ -6,6 +6,13 @@
  * new ISA needs no change here; the JSON context names the variants
  * (upsimd_isas, upsimd_variants) for tools/bench_report.py.
  *
+ * A deconv run's roof takes the FMA limit from the probe of the variant's own
+ * width (bench_fma_probe_for: avx512 against the AVX-512 probe, auto against
+ * the ISA it resolves to, scalar against the default probe) and a peer's from
+ * the widest probe this machine runs, since peers pick their own ISA; the
+ * label names the probe (roof vs fma/<probe>) and the context maps each
+ * variant to its probe (probe_fma_roofs).
+ *
  * Every benchmark first runs its variant once on NaN-filled outputs and checks
  * the result against the scalar reference (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer
@@ -31,9 +38,8 @@ typedef struct bench_instance {
   ups_layout layout;
   size_t index;
   bench_work work;
-  int limit_known;
-  double limit_seconds;
-  const char *limit_kind; /* "copy" or "fma" */
+  int copy_known;
+  double copy_seconds;    /* the streaming copy of the same bytes */
   int verdict[N_ISA];     /* 0 not checked, 1 right, -1 wrong */
   char verdict_msg[N_ISA][MSG];
 } bench_instance;
@@ -44,6 +50,10 @@ typedef struct bench_case {
   bench_instance *inst;
   ups_isa isa;              /* run and pack benchmarks */
   const bench_peer *peer;   /* peer benchmarks */
+  const bench_fma_probe *fma; /* run benchmarks: the FMA limit's probe */
+  int limit_known;
+  double limit_seconds;
+  char limit_kind[48];      /* "copy" or "fma/<probe>", for the label */
   int peer_verdict;         /* 0 not checked, 1 right, -1 mismatch or error */
   char peer_msg[MSG + 64];
   int pack_limit_known;
@@ -179,19 +189,27 @@ static int verdict_for(bench_instance *inst, ups_isa isa) {
 
 /* The time this machine's limits need for one call's work: the streaming copy
  * of the same bytes (buffers of the same sizes, so the same cache level), and
- * for deconvolution also the FMA probe's time for the useful FLOPs; the larger
- * of the two is the roofline. */
-static double limit_for(bench_instance *inst) {
-  if (!inst->limit_known) {
-    const double copy = bench_copy_seconds((size_t)inst->work.read_bytes,
-                                           (size_t)inst->work.write_bytes);
-    double fma = 0.0;
-    if (inst->work.flops > 0) fma = inst->work.flops / (bench_fma_peak_gflops() * 1e9);
-    inst->limit_seconds = fma > copy ? fma : copy;
-    inst->limit_kind = fma > copy ? "fma" : "copy";
-    inst->limit_known = 1;
+ * for deconvolution also the time of the case's FMA probe for the useful
+ * FLOPs; the larger of the two is the roofline. */
+static double limit_for(bench_case *c) {
+  bench_instance *inst = c->inst;
+  if (!inst->copy_known) {
+    inst->copy_seconds = bench_copy_seconds((size_t)inst->work.read_bytes,
+                                            (size_t)inst->work.write_bytes);
+    inst->copy_known = 1;
   }
-  return inst->limit_seconds;
+  if (!c->limit_known) {
+    const double gflops = c->fma ? bench_fma_gflops(c->fma) : 0.0;
+    double fma = 0.0;
+    if (inst->work.flops > 0 && gflops > 0) fma = inst->work.flops / (gflops * 1e9);
+    c->limit_seconds = fma > inst->copy_seconds ? fma : inst->copy_seconds;
+    if (fma > inst->copy_seconds)
+      snprintf(c->limit_kind, sizeof c->limit_kind, "fma/%s", c->fma->name);
+    else
+      snprintf(c->limit_kind, sizeof c->limit_kind, "copy");
+    c->limit_known = 1;
+  }
+  return c->limit_seconds;
 }
 
 static void set_work_counters(gbench_state *s, const bench_work *work, double limit_seconds) {
@@ -238,8 +256,8 @@ static void run_upsimd(gbench_state *s, void *user) {
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
   if (skip_unsupported(s, c->isa)) return;
-  const double limit = limit_for(inst); /* before the check: the probe's own buffers
-                                           must not be what is left in cache */
+  const double limit = limit_for(c); /* before the check: the probe's own buffers
+                                        must not be what is left in cache */
   if (!tensors_checked(s, inst, c->isa)) return;
   const bench_workload *w = inst->w;
   ups_status bad = UPS_OK;
@@ -275,7 +293,7 @@ static void run_upsimd(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", w->about, inst->limit_kind,
+  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", w->about, c->limit_kind,
            c->isa == UPS_ISA_AUTO ? "; auto=" : "",
            c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
   gbench_label(s, buf);
@@ -349,7 +367,7 @@ static void run_peer(gbench_state *s, void *user) {
   bench_case *c = user;
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
-  const double limit = limit_for(inst);
+  const double limit = limit_for(c);
   if (!tensors_ready(s, inst)) return;
   const char *why = NULL;
   bench_peer_op *op = peer_create(c->peer, inst, &why);
@@ -379,6 +397,12 @@ static void run_peer(gbench_state *s, void *user) {
   int bad = 0;
   c->peer->run(op, g_tensors.in, g_tensors.out); /* warm */
   while (gbench_keep_running(s)) bad |= c->peer->run(op, g_tensors.in, g_tensors.out);
+  /* The implementation (and ISA) the peer chose for this op, before destroy
+   * frees it: the report shows it per row. */
+  const char *impl = c->peer->impl ? c->peer->impl(op) : NULL;
+  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s%s%s", inst->w->about, c->limit_kind,
+           c->peer->name, c->peer->version ? c->peer->version : "", impl ? "; impl " : "",
+           impl ? impl : "");
   c->peer->destroy(op);
   if (bad) {
     snprintf(buf, sizeof buf, "peer-error: %s failed while timed", c->peer->name);
@@ -386,8 +410,6 @@ static void run_peer(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s", inst->w->about, inst->limit_kind,
-           c->peer->name, c->peer->version ? c->peer->version : "");
   gbench_label(s, buf);
 }
 
@@ -396,7 +418,7 @@ static void run_peer(gbench_state *s, void *user) {
 typedef struct probe_case {
   const char *level;
   size_t read_bytes, write_bytes;
-  double (*fma)(int64_t);
+  const bench_fma_probe *fma; /* FMA probes */
 } probe_case;
 
 static void run_probe_copy(gbench_state *s, void *user) {
@@ -431,18 +453,25 @@ static void run_probe_copy(gbench_state *s, void *user) {
   gbench_label(s, buf);
 }
 
+/* Roof against its own start-up measurement, as the copy probes: ~1 says the
+ * limit the roofs use held while the benchmarks ran. */
 static void run_probe_fma(gbench_state *s, void *user) {
   const probe_case *pc = user;
-  if (pc->fma == bench_fma_probe_avx2 && skip_unsupported(s, UPS_ISA_AVX2)) return;
+  const bench_fma_probe *p = pc->fma;
+  if (!p->usable) {
+    gbench_skip(s, p->why_not ? p->why_not : "not usable here");
+    return;
+  }
   const int64_t rounds = 100000;
-  const double flops = pc->fma(rounds);
-  const double peak = bench_fma_peak_gflops();
-  while (gbench_keep_running(s)) pc->fma(rounds);
+  const double flops = p->run(rounds);
+  const double peak = bench_fma_gflops(p);
+  while (gbench_keep_running(s)) p->run(rounds);
   gbench_counter(s, "GFLOPS", flops * 1e-9, GBENCH_COUNTER_PER_SECOND);
   gbench_counter(s, "roof", flops / (peak * 1e9), GBENCH_COUNTER_PER_SECOND);
-  gbench_label(s, pc->fma == bench_fma_probe_avx2
-                      ? "single-core FMA throughput, 12 ymm chains (the deconv roof)"
-                      : "single-core FMA throughput, 12 portable 128-bit chains");
+  char buf[160];
+  snprintf(buf, sizeof buf, "single-core FMA throughput, %s, %d-bit%s", p->chains, p->bits,
+           p == bench_fma_probe_default() ? " (the default deconv roof)" : "");
+  gbench_label(s, buf);
 }
 
 /* ------------------------------------------------------------ main */
@@ -555,10 +584,35 @@ int bench_main(int argc, char **argv) {
     gbench_add_context("upsimd_isas_usable", usable);
   }
   gbench_add_context("upsimd_mode", quick ? "quick" : "full");
+  /* FMA probes: the default one under the keys older reports read, then every
+   * usable probe by name, the probe each variant's roof uses (variant:probe;
+   * variants usable here) and the peers' (the widest). */
   gbench_add_context("probe_fma_kind", bench_fma_probe_name());
   context_number("probe_fma_gflops", bench_fma_peak_gflops());
+  {
+    char usable[128] = "", roofs[512] = "";
+    for (size_t i = 0; i < bench_fma_probe_count(); i++) {
+      const bench_fma_probe *p = bench_fma_probe_get(i);
+      if (!p->usable) continue;
+      char key[64];
+      snprintf(key, sizeof key, "probe_fma_%s_gflops", p->name);
+      context_number(key, bench_fma_gflops(p));
+      list_append(usable, sizeof usable, p->name);
+    }
+    for (int k = 0; k < n_order; k++) {
+      if (!ups_isa_supported(order[k])) continue;
+      char pair[64];
+      snprintf(pair, sizeof pair, "%s:%s", ups_isa_name(order[k]),
+               bench_fma_probe_for(order[k])->name);
+      list_append(roofs, sizeof roofs, pair);
+    }
+    gbench_add_context("probe_fma_usable", usable);
+    gbench_add_context("probe_fma_roofs", roofs);
+    gbench_add_context("probe_fma_peers", bench_fma_probe_widest()->name);
+  }
 
-  static probe_case probes[6];
+  enum { MAX_PROBES = 12 };
+  static probe_case probes[MAX_PROBES];
   const size_t l1 = topo.l1d_bytes ? topo.l1d_bytes : 32u << 10;
   const size_t l2 = topo.l2_bytes ? topo.l2_bytes : 256u << 10;
   const size_t l3 = topo.l3_bytes ? topo.l3_bytes : 8u << 20;
@@ -575,10 +629,13 @@ int bench_main(int argc, char **argv) {
     snprintf(key, sizeof key, "probe/copy/%s", levels[i].level);
     register_probe(key, run_probe_copy, &probes[i]);
   }
-  probes[4] = (probe_case){"core", 0, 0, bench_fma_probe_avx2};
-  probes[5] = (probe_case){"core", 0, 0, bench_fma_probe_portable};
-  register_probe("probe/fma/avx2", run_probe_fma, &probes[4]);
-  register_probe("probe/fma/portable", run_probe_fma, &probes[5]);
+  for (size_t i = 0, k = 4; i < bench_fma_probe_count() && k < MAX_PROBES; i++, k++) {
+    const bench_fma_probe *p = bench_fma_probe_get(i);
+    probes[k] = (probe_case){"core", 0, 0, p};
+    char key[64];
+    snprintf(key, sizeof key, "probe/fma/%s", p->name);
+    register_probe(key, run_probe_fma, &probes[k]);
+  }
 
   size_t n_peers = peers ? bench_peer_count() : 0;
   for (size_t i = 0; i < n_peers; i++) {
@@ -622,6 +679,7 @@ int bench_main(int argc, char **argv) {
         bench_case *c = &cases[n_case++];
         c->inst = inst;
         c->isa = order[k];
+        c->fma = bench_fma_probe_for(order[k]);
         snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, ups_isa_name(order[k]));
         gbench_register(name, run_upsimd, c, &g_options);
       }
@@ -641,6 +699,7 @@ int bench_main(int argc, char **argv) {
           bench_case *c = &cases[n_case++];
           c->inst = inst;
           c->peer = peer;
+          c->fma = bench_fma_probe_widest();
           snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, peer->name);
           gbench_register(name, run_peer, c, &g_options);
         }

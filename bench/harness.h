@@ -64,14 +64,40 @@ void bench_copy_pass_avx2_nt(const unsigned char *src, size_t read_bytes, unsign
 double bench_copy_seconds(size_t read_bytes, size_t write_bytes);
 double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *winner);
 
-/* Single-core FMA throughput: the AVX2+FMA probe when that ISA is usable, else
- * the portable 128-bit probe. Median of 7 runs, measured once. */
-double bench_fma_peak_gflops(void);
-const char *bench_fma_probe_name(void); /* "avx2-fma" or "portable-128bit" */
+/* Single-core FMA-throughput probes, one per vector width. A probe named like
+ * an ISA (ups_isa_name: "avx2", "avx512") runs that ISA's vectors; "portable"
+ * is 128-bit vectors in plain C. Each is measured once, on first use, as the
+ * median of 7 runs. */
+typedef struct bench_fma_probe {
+  const char *name;     /* the benchmark is probe/fma/<name> */
+  const char *chains;   /* for the label, e.g. "16 zmm chains" */
+  int bits;             /* vector width */
+  double (*run)(int64_t iterations);
+  int usable;           /* runs on this CPU and OS */
+  const char *why_not;  /* when not usable */
+} bench_fma_probe;
+size_t bench_fma_probe_count(void);              /* every probe built in, usable or not */
+const bench_fma_probe *bench_fma_probe_get(size_t i);
+double bench_fma_gflops(const bench_fma_probe *p); /* 0 when not usable */
+/* The probe a variant's roof is taken against: the ISA's own (auto: the ISA
+ * it resolves to), else its nearest ancestor's, else the default probe. */
+const bench_fma_probe *bench_fma_probe_for(ups_isa isa);
+/* The default: the AVX2 probe when the library's avx2 variant is usable, else
+ * the portable one (what every roof used before the per-width probes; scalar
+ * and ISAs without a probe of their own still use it). */
+const bench_fma_probe *bench_fma_probe_default(void);
+/* The widest usable probe: peers pick their own ISA, so they are held to the
+ * best this machine can do. */
+const bench_fma_probe *bench_fma_probe_widest(void);
+double bench_fma_peak_gflops(void);     /* the default probe's GFLOP/s */
+const char *bench_fma_probe_name(void); /* the default's kind: "avx2-fma" or "portable-128bit" */
+/* AVX-512F in the CPU and ZMM/opmask state saved by the OS (cpuid + xgetbv). */
+int bench_cpu_avx512f_usable(void);
 
 /* Raw probe kernels: run `iterations` rounds; return the FLOPs done. */
 double bench_fma_probe_portable(int64_t iterations);
-double bench_fma_probe_avx2(int64_t iterations); /* probe_fma_avx2.c; AVX2 CPUs only */
+double bench_fma_probe_avx2(int64_t iterations);   /* probe_fma_avx2.c; AVX2 CPUs only */
+double bench_fma_probe_avx512(int64_t iterations); /* probe_fma_avx512.c; AVX-512F only */
 
 /* --------------------------------------------------------------- topology */
 

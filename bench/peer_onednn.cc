@@ -272,17 +272,11 @@ const bench_peer onednn_peer = {"onednn", version_buf, resize_create, deconv_cre
 extern "C" const bench_peer *bench_peer_onednn(void) {
   static const bool once = [] {
     const dnnl_version_t *v = dnnl_version();
-#if defined(__x86_64__)
-    // ISA-matched comparison: upsimd's widest x86 variant is AVX2+FMA, so
-    // oneDNN is held to its jit:avx2 code unless the user names an ISA
-    // (ONEDNN_MAX_CPU_ISA=ALL shows its best on AVX-512 machines).
-    if (!std::getenv("ONEDNN_MAX_CPU_ISA") && !std::getenv("DNNL_MAX_CPU_ISA")) {
-      try {
-        dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
-      } catch (const std::exception &) {
-      }
-    }
-#endif
+    // No ISA cap: oneDNN runs its own choice (its best on this CPU, e.g.
+    // avx512_core), like XNNPACK and OpenCV, and the roofs of peer rows are
+    // taken against the widest FMA probe. oneDNN itself still honours
+    // ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA (e.g. AVX2 for an ISA-matched
+    // run); the effective ISA below and each row's impl say what ran.
     const char *isa = "?";
     try {
       isa = isa_name(dnnl::get_effective_cpu_isa());
@@ -292,8 +286,11 @@ extern "C" const bench_peer *bench_peer_onednn(void) {
                      : v->cpu_runtime == DNNL_RUNTIME_TBB ? "tbb"
                      : v->cpu_runtime == DNNL_RUNTIME_SEQ ? "seq"
                                                           : "other";
-    std::snprintf(version_buf, sizeof version_buf, "%d.%d.%d (%s runtime, 1 thread, isa %s)",
-                  v->major, v->minor, v->patch, rt, isa);
+    const char *cap_var = "ONEDNN_MAX_CPU_ISA", *cap = std::getenv(cap_var);
+    if (!cap) cap = std::getenv(cap_var = "DNNL_MAX_CPU_ISA");
+    std::snprintf(version_buf, sizeof version_buf, "%d.%d.%d (%s runtime, 1 thread, isa %s%s%s%s%s)",
+                  v->major, v->minor, v->patch, rt, isa, cap ? ", capped by " : "",
+                  cap ? cap_var : "", cap ? "=" : "", cap ? cap : "");
     return true;
   }();
   (void)once;

@@ -163,7 +163,7 @@ bench_peer_op *deconv_create(const ups_deconv_params *, const float *, const flo
   return nullptr;
 }
 
-char version_buf[96];
+char version_buf[192];
 
 const bench_peer opencv_peer = {"opencv", version_buf, resize_create, deconv_create,
                                 run, destroy, impl};
@@ -172,7 +172,16 @@ const bench_peer opencv_peer = {"opencv", version_buf, resize_create, deconv_cre
 
 extern "C" const bench_peer *bench_peer_opencv(void) {
   static const bool once = [] {
-    std::snprintf(version_buf, sizeof version_buf, "%s (1 thread)", CV_VERSION);
+    // OpenCV dispatches by CPU at run time (no cap here, as for every peer):
+    // its feature line lists the baseline and, starred, the dispatched ISAs
+    // this CPU has (which of them a resize path uses is OpenCV's choice).
+    std::string features;
+    try {
+      features = cv::getCPUFeaturesLine();
+    } catch (const std::exception &) {
+    }
+    std::snprintf(version_buf, sizeof version_buf, "%s (1 thread, own ISA choice%s%s)",
+                  CV_VERSION, features.empty() ? "" : ": CPU features ", features.c_str());
     return true;
   }();
   (void)once;

@@ -15,7 +15,14 @@
  * - no nearest resize operator in this snapshot.
  * - deconvolution 2D NHWC only: paddings = upsimd's pads, adjustment = output
  *   padding (< stride), dilation as is, groups; weights repacked at create to
- *   XNNPACK's [G][OC/G][KH][KW][IC/G] and then packed by XNNPACK itself. */
+ *   XNNPACK's [G][OC/G][KH][KW][IC/G] and then packed by XNNPACK itself.
+ *
+ * ISA: XNNPACK picks its micro-kernels by CPUID at xnn_initialize and has no
+ * switch to cap them. Its public API does not say which it picked, so the
+ * impl of each op names the family its init (src/init.c) picks on this CPU:
+ * f32 GEMM/IGEMM (deconvolution) AVX-512F, else FMA3, else AVX, else SSE;
+ * f32 bilinear resize has SSE micro-kernels only on x86 (the Debian library
+ * holds no other f32 ibilinear kernel). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,7 +46,7 @@ struct bench_peer_op {
   uint32_t adj_h, adj_w;
   const float *last_in;
   float *last_out;
-  const char *impl;
+  char impl[48];
 };
 
 static int xnn_ready(const char **why) {
@@ -67,6 +74,36 @@ static const char *status_name(enum xnn_status s) {
 
 static int fits_u32(size_t v) { return v <= UINT32_MAX; }
 
+/* The micro-kernel families XNNPACK's init picks on this CPU (see the top);
+ * NULL where not known (non-x86). */
+static const char *gemm_isa(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  /* libgcc's checks include the OS's saving of the wider registers. */
+  if (__builtin_cpu_supports("avx512f")) return "avx512f";
+  if (__builtin_cpu_supports("fma")) return "fma3";
+  if (__builtin_cpu_supports("avx")) return "avx";
+  return "sse";
+#else
+  return NULL;
+#endif
+}
+
+static const char *resize_isa(void) {
+#if defined(__x86_64__)
+  return "sse";
+#else
+  return NULL;
+#endif
+}
+
+/* "<what>, <isa> <family>", or just <what> when the ISA is not known. */
+static void set_impl(bench_peer_op *op, const char *what, const char *isa, const char *family) {
+  if (isa)
+    snprintf(op->impl, sizeof op->impl, "%s, %s %s", what, isa, family);
+  else
+    snprintf(op->impl, sizeof op->impl, "%s", what);
+}
+
 static int run(bench_peer_op *op, const float *in, float *out);
 static void destroy(bench_peer_op *op);
 
@@ -90,11 +127,11 @@ static bench_peer_op *resize_build(const ups_resize_params *p, int variant, cons
   enum xnn_status st;
   if (p->layout == UPS_NHWC) {
     op->kind = OP_RESIZE_NHWC;
-    op->impl = "ibilinear nhwc";
+    set_impl(op, "ibilinear nhwc", resize_isa(), "micro-kernel");
     st = xnn_create_resize_bilinear2d_nhwc_f32(p->c, p->c, p->c, (uint32_t)variant, &op->op);
   } else {
     op->kind = OP_RESIZE_NCHW;
-    op->impl = "ibilinear chw";
+    set_impl(op, "ibilinear chw", resize_isa(), "micro-kernel");
     st = xnn_create_resize_bilinear2d_nchw_f32(p->c, p->c, p->c, (uint32_t)variant, &op->op);
   }
   if (st != xnn_status_success) {
@@ -208,9 +245,10 @@ static bench_peer_op *deconv_create(const ups_deconv_params *p, const float *wei
   op->kind = OP_DECONV;
   /* XNNPACK's own choice (deconvolution-nhwc.c): one sub-convolution per
    * stride phase when strided, undilated and stride <= kernel; else igemm. */
-  op->impl = ((sh > 1 || sw > 1) && dh == 1 && dw == 1 && sh <= KH && sw <= KW)
-                 ? "subconv2d"
-                 : "igemm";
+  set_impl(op,
+           ((sh > 1 || sw > 1) && dh == 1 && dw == 1 && sh <= KH && sw <= KW) ? "subconv2d"
+                                                                            : "igemm",
+           gemm_isa(), "gemm");
   op->n = p->n;
   op->in_h = p->in_h;
   op->in_w = p->in_w;
@@ -259,14 +297,19 @@ static bench_peer xnnpack_peer = {
     "xnnpack", UPSIMD_XNNPACK_VERSION " (1 thread)", resize_create, deconv_create, run,
     destroy, impl};
 
-/* XNNPACK picks its micro-kernels by CPUID and has no switch to cap the ISA
- * (unlike oneDNN, which the harness holds to AVX2): say so in the tables, so
- * a row against it on an AVX-512 CPU is not read as an ISA-matched one. */
+/* Every peer runs at its own ISA choice (oneDNN included); the version says
+ * XNNPACK's, so the tables name it per peer as well as per row (impl). */
 const bench_peer *bench_peer_xnnpack(void) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (__builtin_cpu_supports("avx512f"))
-    xnnpack_peer.version =
-        UPSIMD_XNNPACK_VERSION " (1 thread, own ISA choice: AVX-512 on this CPU)";
-#endif
+  static char version[128];
+  if (!version[0]) {
+    const char *g = gemm_isa(), *r = resize_isa();
+    if (g && r)
+      snprintf(version, sizeof version,
+               "%s (1 thread, own ISA choice: %s gemm/deconvolution, %s resize)",
+               UPSIMD_XNNPACK_VERSION, g, r);
+    else
+      snprintf(version, sizeof version, "%s (1 thread, own ISA choice)", UPSIMD_XNNPACK_VERSION);
+    xnnpack_peer.version = version;
+  }
   return &xnnpack_peer;
 }

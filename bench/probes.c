@@ -1,12 +1,19 @@
 /* probes.c — the machine's own limits, measured in the process that runs the
- * benchmarks: a streaming copy of the same bytes a benchmark must move, and a
- * single-core FMA-throughput probe. The benchmarks' `roof` counter divides the
- * time these limits need for the same work by the measured time. */
+ * benchmarks: a streaming copy of the same bytes a benchmark must move, and
+ * single-core FMA-throughput probes, one per vector width (portable 128-bit,
+ * AVX2, AVX-512). The benchmarks' `roof` counter divides the time these limits
+ * need for the same work by the measured time; each variant's FMA limit is
+ * the probe of its own width (bench_fma_probe_for). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "upsimd.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 enum { PROBE_RUNS = 7 };
 
@@ -201,6 +208,26 @@ double bench_fma_probe_portable(int64_t iterations) {
   return (double)iterations * 12.0 * 4.0 * 2.0;
 }
 
+/* AVX-512F usable: CPUID says so and the OS saves the opmask and ZMM state
+ * (XCR0 bits 5-7) besides XMM and YMM. Asked here rather than of the library:
+ * ups_isa_supported(UPS_ISA_AVX512) is true only where avx512 kernels are
+ * built in, and the probe measures the machine, not the library. This file is
+ * built without ISA flags, so the check itself runs on any x86-64. */
+int bench_cpu_avx512f_usable(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned int a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1)) return 0; /* OSXSAVE */
+  unsigned int lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0)); /* no -mxsave needed */
+  (void)hi;
+  if ((lo & 0xe6) != 0xe6) return 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+  return (int)((b >> 16) & 1);
+#else
+  return 0;
+#endif
+}
+
 /* GFLOP/s of one of the raw kernels (median of 7 runs of ~10 ms). */
 static double fma_measure(double (*probe)(int64_t)) {
   probe(10000); /* warm up: clocks ramp, code paged in */
@@ -224,15 +251,90 @@ static double fma_measure(double (*probe)(int64_t)) {
   return bench_median(runs, PROBE_RUNS);
 }
 
-static double g_fma_gflops;
+enum { MAX_FMA_PROBES = 4 };
+static bench_fma_probe g_fma_probes[MAX_FMA_PROBES];
+static double g_fma_gflops[MAX_FMA_PROBES];
+static size_t g_fma_count;
 
-double bench_fma_peak_gflops(void) {
-  if (g_fma_gflops == 0.0)
-    g_fma_gflops = fma_measure(ups_isa_supported(UPS_ISA_AVX2) ? bench_fma_probe_avx2
-                                                                : bench_fma_probe_portable);
-  return g_fma_gflops;
+/* The table, filled on first use: one entry per probe built into the harness,
+ * usable here or not (the benchmark of an unusable one says why it skipped).
+ * A probe named like an ISA (ups_isa_name) is that ISA's width. */
+static void fma_probes_init(void) {
+  if (g_fma_count) return;
+  size_t n = 0;
+  /* Held to the library's AVX2 support, as before: the default probe (below)
+   * follows the library's avx2 variant. */
+  g_fma_probes[n++] = (bench_fma_probe){ups_isa_name(UPS_ISA_AVX2), "12 ymm chains", 256,
+                                        bench_fma_probe_avx2, ups_isa_supported(UPS_ISA_AVX2),
+                                        "AVX2+FMA not built into this library or not usable here"};
+  g_fma_probes[n++] = (bench_fma_probe){ups_isa_name(UPS_ISA_AVX512), "16 zmm chains", 512,
+                                        bench_fma_probe_avx512, bench_cpu_avx512f_usable(),
+                                        "no AVX-512F on this CPU, or the OS does not save the "
+                                        "ZMM/opmask state"};
+  g_fma_probes[n++] = (bench_fma_probe){"portable", "12 portable 128-bit chains", 128,
+                                        bench_fma_probe_portable, 1, NULL};
+  g_fma_count = n;
 }
 
+size_t bench_fma_probe_count(void) {
+  fma_probes_init();
+  return g_fma_count;
+}
+
+const bench_fma_probe *bench_fma_probe_get(size_t i) {
+  fma_probes_init();
+  return i < g_fma_count ? &g_fma_probes[i] : NULL;
+}
+
+double bench_fma_gflops(const bench_fma_probe *p) {
+  fma_probes_init();
+  if (!p || !p->usable) return 0.0;
+  const size_t i = (size_t)(p - g_fma_probes);
+  if (i >= g_fma_count) return 0.0;
+  if (g_fma_gflops[i] == 0.0) g_fma_gflops[i] = fma_measure(p->run);
+  return g_fma_gflops[i];
+}
+
+static const bench_fma_probe *probe_named(const char *name) {
+  fma_probes_init();
+  for (size_t i = 0; i < g_fma_count; i++)
+    if (g_fma_probes[i].usable && strcmp(g_fma_probes[i].name, name) == 0) return &g_fma_probes[i];
+  return NULL;
+}
+
+/* What scalar's roof used before there was a probe per width, kept so its
+ * roof means what it did (and probe_fma_gflops stays comparable across runs):
+ * the AVX2 probe where the library's avx2 variant runs, else the portable one. */
+const bench_fma_probe *bench_fma_probe_default(void) {
+  const bench_fma_probe *p =
+      ups_isa_supported(UPS_ISA_AVX2) ? probe_named(ups_isa_name(UPS_ISA_AVX2)) : NULL;
+  return p ? p : probe_named("portable");
+}
+
+const bench_fma_probe *bench_fma_probe_for(ups_isa isa) {
+  if (isa == UPS_ISA_AUTO) isa = ups_isa_selected();
+  /* The ISA's own probe, else its nearest ancestor's (registry order). */
+  for (; isa != UPS_ISA_AUTO; isa = ups_isa_parent(isa)) {
+    const bench_fma_probe *p = probe_named(ups_isa_name(isa));
+    if (p) return p;
+  }
+  return bench_fma_probe_default();
+}
+
+const bench_fma_probe *bench_fma_probe_widest(void) {
+  fma_probes_init();
+  const bench_fma_probe *best = NULL;
+  for (size_t i = 0; i < g_fma_count; i++)
+    if (g_fma_probes[i].usable && (!best || g_fma_probes[i].bits > best->bits))
+      best = &g_fma_probes[i];
+  return best;
+}
+
+double bench_fma_peak_gflops(void) { return bench_fma_gflops(bench_fma_probe_default()); }
+
 const char *bench_fma_probe_name(void) {
-  return ups_isa_supported(UPS_ISA_AVX2) ? "avx2-fma" : "portable-128bit";
+  static char buf[48];
+  const bench_fma_probe *p = bench_fma_probe_default();
+  snprintf(buf, sizeof buf, "%s-%s", p->name, p->bits > 128 ? "fma" : "128bit");
+  return buf;
 }

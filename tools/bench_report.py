@@ -18,6 +18,13 @@ JSON context key upsimd_variants (the library's ISA registry in id order, then
 auto), so a new ISA needs no change here. Runs from before that key: every
 variant that is not a peer (context keys peer_<name>). Chart colours are a
 fixed palette cycled over the variants in that order.
+
+FMA probes: one per vector width (probe_fma_<name>_gflops), and which one each
+variant's deconv roof is taken against (probe_fma_roofs "variant:probe,...",
+probe_fma_peers for the peers) come from the context too. Runs from before
+them recorded one probe (probe_fma_kind, probe_fma_gflops) that every roof
+used; they are read as such. Peer rows name the implementation the peer chose
+(label segment "impl ...") where the run recorded it.
 """
 
 import html
@@ -147,6 +154,53 @@ def fmt_ratio(x, digits=3):
     return "-" if x is None else f"{x:.{digits}g}"
 
 
+def label_part(r, prefix):
+    """The label segment that starts with prefix (without it), or None."""
+    for part in r.get("label", "").split("; "):
+        if part.startswith(prefix):
+            return part[len(prefix):]
+    return None
+
+
+def fma_probes(ctx):
+    """{probe name: GFLOP/s measured at start-up}, in the run's order. Runs
+    from before the per-width probes have the default probe only, named by the
+    first word of probe_fma_kind ("avx2-fma", "portable-128bit")."""
+    order = [p for p in ctx.get("probe_fma_usable", "").split(",") if p]
+    found = {k[len("probe_fma_"):-len("_gflops")]: v for k, v in ctx.items()
+             if k.startswith("probe_fma_") and k.endswith("_gflops") and k != "probe_fma_gflops"}
+    if not found and "probe_fma_gflops" in ctx:
+        return {ctx.get("probe_fma_kind", "fma").split("-")[0]: ctx["probe_fma_gflops"]}
+    names = [p for p in order if p in found] + sorted(p for p in found if p not in order)
+    return {p: found[p] for p in names}
+
+
+def fma_roof_users(ctx):
+    """{probe name: [variants whose deconv roof it is]}, "peers" for the peers.
+    Older runs: the one probe, for every variant and peer."""
+    if "probe_fma_roofs" not in ctx:
+        probes = fma_probes(ctx)
+        return {p: ["every variant and peer"] for p in probes}
+    users = {}
+    for pair in ctx["probe_fma_roofs"].split(","):
+        if ":" in pair:
+            variant, probe = pair.split(":", 1)
+            users.setdefault(probe, []).append(variant)
+    if ctx.get("probe_fma_peers"):
+        users.setdefault(ctx["probe_fma_peers"], []).append("peers")
+    return users
+
+
+def fma_summary(ctx, used_only=False):
+    """"avx2 105, avx512 210 GFLOP/s"-style text of the FMA probes ("?" when
+    none); used_only: only the probes some roof is taken against."""
+    probes = fma_probes(ctx)
+    if used_only:
+        users = fma_roof_users(ctx)
+        probes = {p: v for p, v in probes.items() if p in users} or probes
+    return ", ".join(f"{p} {v}" for p, v in probes.items()) or "?"
+
+
 def rate_of(r):
     c = r["counters"]
     if r["op"] == "deconv" and r["kind"] == "run" and "GFLOPS" in c:
@@ -192,23 +246,31 @@ def table_rows(records, kind, op):
     lines = []
     if not rows:
         return lines
-    lines.append("| workload | layout | variant | time | throughput | roof | × scalar | vs best peer |")
-    lines.append("|---|---|---|---:|---:|---:|---:|---:|")
+    # Deconv roofs are against copy or one of several FMA probes: say which.
+    basis = kind == "run" and op == "deconv"
+    lines.append("| workload | layout | variant | time | throughput | roof |"
+                 + (" roof vs |" if basis else "") + " × scalar | vs best peer |")
+    lines.append("|---|---|---|---:|---:|---:|" + ("---|" if basis else "") + "---:|---:|")
     for r in rows:
         st = cell_status(r)
         if st == "skipped":
             continue  # listed once below the table
         if st:
-            lines.append(f"| {r['workload']} | {r['layout']} | {r['variant']} | {st} | | | | |")
+            lines.append(f"| {r['workload']} | {r['layout']} | {r['variant']} | {st} | | |"
+                         + (" |" if basis else "") + " | |")
             continue
         roof = r["counters"].get("roof")
         vs = ""
         if r.get("vs_peer") is not None:
             vs = f"{r['vs_peer']:.2f}× ({r['best_peer']})"
+        # A peer's own choice of implementation (and ISA), where recorded.
+        impl = label_part(r, "impl ")
+        variant = f"{r['variant']} ({impl.replace('|', '/')})" if impl else r["variant"]
+        roof_vs = (label_part(r, "roof vs ") or "").replace("/", " ")
         lines.append(
-            f"| {r['workload']} | {r['layout']} | {r['variant']} | {fmt_time(r['seconds'])} | "
-            f"{rate_of(r)} | {fmt_ratio(roof, 2)} | "
-            f"{'' if r.get('speedup') is None else format(r['speedup'], '.2f') + '×'} | {vs} |")
+            f"| {r['workload']} | {r['layout']} | {variant} | {fmt_time(r['seconds'])} | "
+            f"{rate_of(r)} | {fmt_ratio(roof, 2)} |" + (f" {roof_vs} |" if basis else "")
+            + f" {'' if r.get('speedup') is None else format(r['speedup'], '.2f') + '×'} | {vs} |")
     return lines
 
 
@@ -273,6 +335,11 @@ def context_lines(ctx):
         else:
             v = ctx.get(key, "?")
         lines.append(f"| {title} | {v} |")
+    lines.append(f"| FMA probes, GFLOP/s (1 core, at start-up) | {fma_summary(ctx)} |")
+    if "probe_fma_roofs" in ctx:
+        users = fma_roof_users(ctx)
+        lines.append("| deconv roofs against | " + "; ".join(
+            f"{p}: {', '.join(v)}" for p, v in users.items()) + " |")
     for k in sorted(ctx):
         if k.startswith("peer_"):
             lines.append(f"| peer {k[5:]} | {ctx[k]} |")
@@ -280,24 +347,28 @@ def context_lines(ctx):
 
 
 def probe_lines(records, ctx):
-    lines = ["| probe | measured at start-up | as a benchmark | roof of the probe |",
-             "|---|---:|---:|---:|"]
+    lines = ["| probe | measured at start-up | as a benchmark | roof of the probe | "
+             "deconv roofs against it |",
+             "|---|---:|---:|---:|---|"]
+    probes = fma_probes(ctx)
+    users = fma_roof_users(ctx)
     for r in records:
         if r["kind"] != "probe":
             continue
         if r["status"] != "ok":
-            lines.append(f"| {r['name']} | | {r['status']} | |")
+            lines.append(f"| {r['name']} | | {r['status']} | | |")
             continue
+        used = ""
         if r["layout"] == "copy":
             start = ctx.get(f"probe_copy_{r['workload']}_GBps", "?")
             start = f"{start} GB/s"
         else:
-            # probe_fma_kind is "<probe>-..." (e.g. portable-128bit): the probe
-            # measured at start-up is the benchmark probe/fma/<probe>.
-            kind = ctx.get("probe_fma_kind", "").split("-")[0]
-            start = f"{ctx.get('probe_fma_gflops', '?')} GFLOP/s" if r["workload"] == kind else ""
+            # The benchmark probe/fma/<name> is the probe measured at start-up
+            # under that name (older runs: the default probe only).
+            start = f"{probes[r['workload']]} GFLOP/s" if r["workload"] in probes else ""
+            used = ", ".join(users.get(r["workload"], []))
         lines.append(f"| {r['name']} | {start} | {rate_of(r)} | "
-                     f"{fmt_ratio(r['counters'].get('roof'), 3)} |")
+                     f"{fmt_ratio(r['counters'].get('roof'), 3)} | {used} |")
     return lines
 
 
@@ -335,11 +406,24 @@ def write_readme(outdir, bench, records, check_text, variants):
     md.append("- **throughput**: GB/s of compulsory traffic (input read once, output written "
               "once, weights once) for resize and packing; GFLOP/s of useful work (2 × the "
               "multiply-adds that land inside the output) for deconv.")
-    md.append("- **roof**: the time this machine's own limit needs for the same work divided by "
-              "the measured time (1 = at the limit). The limit is a streaming copy of the same "
-              "bytes on buffers of the same sizes (so the same cache level) for resize and "
-              "packing, and for deconv the larger of that and the FMA probe's time for the "
-              "useful FLOPs. All limits are measured in the same process (probes below).")
+    if "probe_fma_roofs" in ctx:
+        md.append("- **roof**: the time this machine's own limit needs for the same work divided "
+                  "by the measured time (1 = at the limit). The limit is a streaming copy of the "
+                  "same bytes on buffers of the same sizes (so the same cache level) for resize "
+                  "and packing, and for deconv the larger of that and the time of the FMA probe "
+                  "of the variant's own vector width for the useful FLOPs (column **roof vs**): "
+                  "each ISA against its own probe (or its parent's), scalar against the default "
+                  "probe, auto against the ISA it resolves to, and **peers against the widest "
+                  "probe this machine runs, because peers pick their own ISA** (the "
+                  "implementation each chose is next to its name; its ISA is in Machine). "
+                  "All limits are measured in the same process (probes below).")
+    else:
+        md.append("- **roof**: the time this machine's own limit needs for the same work divided "
+                  "by the measured time (1 = at the limit). The limit is a streaming copy of the "
+                  "same bytes on buffers of the same sizes (so the same cache level) for resize "
+                  "and packing, and for deconv the larger of that and the FMA probe's time for "
+                  "the useful FLOPs (this run had one FMA probe, for every variant and peer). "
+                  "All limits are measured in the same process (probes below).")
     md.append("- **× scalar**: speed-up over the scalar reference of the same row group. "
               "**vs best peer**: the fastest correct peer's time divided by this time "
               "(> 1: upsimd is faster).")
@@ -420,16 +504,18 @@ def write_index(results_dir):
         wrong = sum(1 for r in recs if r["status"] == "WRONG")
         rows.append(f"| [{d}]({d}/README.md) | {ctx.get('cpu_model', '?')} | "
                     f"{ctx.get('cpu_cores', '?')} | {ctx.get('upsimd_isas_usable', '?')} | "
-                    f"{ctx.get('probe_fma_gflops', '?')} | {ctx.get('probe_copy_dram_GBps', '?')} | "
+                    f"{fma_summary(ctx, used_only=True)} | {ctx.get('probe_copy_dram_GBps', '?')} | "
                     f"{statistics.median(auto) if auto else 0:.2f} | {wrong} | "
                     f"{ctx.get('upsimd_mode', '?')} | {ctx.get('date', '?')[:10]} |")
     md = ["# upsimd results", "",
           "One folder per CPU, each written by `scripts/bench` (see the top-level README, "
-          "\"Benchmark harness\"). Roof: fraction of that machine's own limit (1 = at the limit).",
+          "\"Benchmark harness\"). Roof: fraction of that machine's own limit (1 = at the limit). "
+          "FMA probes: single-core GFLOP/s of each vector width that some roof is taken against "
+          "(each variant against its own width's, peers against the widest).",
           "",
-          "| CPU folder | CPU model | cores | ISAs usable | FMA peak GFLOP/s (1 core) | "
+          "| CPU folder | CPU model | cores | ISAs usable | FMA probes GFLOP/s (1 core) | "
           "copy GB/s (DRAM) | median roof of auto | wrong variants | mode | date |",
-          "|---|---|---:|---|---:|---:|---:|---:|---|---|"]
+          "|---|---|---:|---|---|---:|---:|---:|---|---|"]
     md.extend(rows)
     with open(os.path.join(results_dir, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")
