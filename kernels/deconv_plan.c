@@ -430,19 +430,16 @@ static void pack_dot(pk_ctx *x, const pk_taps *tp, size_t k0, size_t n, float *p
 }
 
 /* IOHW merged tap: lane l < m from column col[l] of each input channel's
- * taps, the other lanes zero (m is a constant where inlined). */
-static inline __attribute__((always_inline)) void merged_gather(pk_ctx *x, const float *s,
-                                                                size_t sc, size_t icg,
-                                                                const size_t *col, size_t m,
-                                                                float *q) {
-  pk_u4 bad = x->bad;
+ * taps, the other lanes zero (m is a constant where inlined). No finiteness
+ * check: the tiles moved the same weights. */
+static inline __attribute__((always_inline)) void merged_gather(const float *s, size_t sc,
+                                                                size_t icg, const size_t *col,
+                                                                size_t m, float *q) {
   for (size_t c = 0; c < icg; c++, s += sc, q += 4) {
     const pk_v4 v = {s[col[0]], m > 1 ? s[col[1]] : 0.0f, m > 2 ? s[col[2]] : 0.0f,
                      m > 3 ? s[col[3]] : 0.0f};
-    bad |= pk_nonfinite(v);
     pk_store(q, v);
   }
-  x->bad = bad;
 }
 
 /* The merged-phase copy (d->merge, oc_g == 1): per group and y phase, blocks
@@ -481,10 +478,10 @@ static void pack_merged(pk_ctx *x, float *pm) {
             }
             const float *s = pk_at(x, grp, 0, 0, 0);
             switch (m) {
-              case 1: merged_gather(x, s, x->sc, icg, col, 1, q); break;
-              case 2: merged_gather(x, s, x->sc, icg, col, 2, q); break;
-              case 3: merged_gather(x, s, x->sc, icg, col, 3, q); break;
-              default: merged_gather(x, s, x->sc, icg, col, 4, q); break;
+              case 1: merged_gather(s, x->sc, icg, col, 1, q); break;
+              case 2: merged_gather(s, x->sc, icg, col, 2, q); break;
+              case 3: merged_gather(s, x->sc, icg, col, 3, q); break;
+              default: merged_gather(s, x->sc, icg, col, 4, q); break;
             }
           }
         }
