@@ -139,8 +139,7 @@ typedef uint32_t pk_u4 __attribute__((vector_size(16)));
 
 enum {
   PK_CHUNK = 256,     /* taps per place table (a 16x16 kernel in one) */
-  PK_AXIS_STACK = 64, /* kernel sizes whose axis tables live on the stack */
-  PK_CB = 8           /* IOHW tiles: input channels per pass over the tiles */
+  PK_AXIS_STACK = 64  /* kernel sizes whose axis tables live on the stack */
 };
 
 static inline pk_v4 pk_load(const float *p) {
@@ -336,10 +335,13 @@ static void pack_tiles(pk_ctx *x, const pk_taps *tp, size_t k0, size_t n, float 
       continue;
     }
     /* IOHW: rows of output channels, columns of taps, blocks along the input
-     * channels; PK_CB channels per pass over the tiles, so every pass reads a
-     * few contiguous rows of the weights */
-    for (size_t c0 = 0; c0 < icg; c0 += PK_CB) {
-      const size_t nc = icg - c0 < PK_CB ? icg - c0 : PK_CB;
+     * channels; cb channels per pass over the tiles, so every pass reads a few
+     * contiguous rows of the weights. Rows read again for the next 4 taps
+     * must stay in L1, where channels a power of two apart share a set: 8
+     * then; one pass of 4 taps reads them once: 32, longer runs. */
+    const size_t cb = n > 4 ? 8 : 32;
+    for (size_t c0 = 0; c0 < icg; c0 += cb) {
+      const size_t nc = icg - c0 < cb ? icg - c0 : cb;
       for (size_t oc0 = 0, T; oc0 < d->ocpad; oc0 += T) {
         T = g->nhwc ? ups_nhwc_tile_w(oc - oc0, d->lanes) : 4;
         const size_t valid = oc - oc0 < T ? oc - oc0 : T;
