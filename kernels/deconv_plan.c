@@ -158,11 +158,12 @@ static inline pk_u4 pk_nonfinite(pk_v4 v) {
 }
 
 /* The run of nc 4x4 blocks: block b is 4 columns of rows r[j] + b*rs (rows
- * j >= nr are zeros), transposed: column j to d[j] + b*ds. nr is a constant
- * where inlined. */
-static inline __attribute__((always_inline)) pk_u4 blocks_n(size_t nr, const float *const r[4],
-                                                           size_t rs, float *const d[4],
-                                                           size_t ds, size_t nc) {
+ * j >= nr are zeros), transposed: column j to d[j] + b*ds; chk: check
+ * finiteness. nr and chk are constants where inlined. */
+static inline __attribute__((always_inline)) pk_u4 blocks_n(size_t nr, int chk,
+                                                           const float *const r[4], size_t rs,
+                                                           float *const d[4], size_t ds,
+                                                           size_t nc) {
   const float *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
   float *d0 = d[0], *d1 = d[1], *d2 = d[2], *d3 = d[3];
   const pk_v4 z = {0.0f, 0.0f, 0.0f, 0.0f};
@@ -171,10 +172,10 @@ static inline __attribute__((always_inline)) pk_u4 blocks_n(size_t nr, const flo
     const size_t ir = b * rs, id = b * ds;
     const pk_v4 a = nr > 0 ? pk_load(r0 + ir) : z, e = nr > 1 ? pk_load(r1 + ir) : z;
     const pk_v4 c = nr > 2 ? pk_load(r2 + ir) : z, f = nr > 3 ? pk_load(r3 + ir) : z;
-    if (nr > 0) bad |= pk_nonfinite(a);
-    if (nr > 1) bad |= pk_nonfinite(e);
-    if (nr > 2) bad |= pk_nonfinite(c);
-    if (nr > 3) bad |= pk_nonfinite(f);
+    if (chk && nr > 0) bad |= pk_nonfinite(a);
+    if (chk && nr > 1) bad |= pk_nonfinite(e);
+    if (chk && nr > 2) bad |= pk_nonfinite(c);
+    if (chk && nr > 3) bad |= pk_nonfinite(f);
     const pk_v4 t0 = __builtin_shufflevector(a, e, 0, 4, 1, 5);
     const pk_v4 t1 = __builtin_shufflevector(a, e, 2, 6, 3, 7);
     const pk_v4 t2 = __builtin_shufflevector(c, f, 0, 4, 1, 5);
@@ -209,18 +210,31 @@ typedef struct pk_ctx {
   size_t sg, sc, so, sk;  /* strides of group, input and output channel, tap */
   size_t txall;           /* taps of all x phases */
   int present;            /* every tap is in a present phase */
-  pk_u4 bad;              /* pk_nonfinite of every value moved, or-ed */
+  int check;              /* finiteness is read by the plan's drivers */
+  pk_u4 bad;              /* pk_nonfinite of the values moved, or-ed */
 } pk_ctx;
 
 static void blocks(pk_ctx *x, size_t nr, const float *const r[4], size_t rs, float *const d[4],
                    size_t ds, size_t nc) {
-  switch (nr) {
-    case 0: x->bad |= blocks_n(0, r, rs, d, ds, nc); break;
-    case 1: x->bad |= blocks_n(1, r, rs, d, ds, nc); break;
-    case 2: x->bad |= blocks_n(2, r, rs, d, ds, nc); break;
-    case 3: x->bad |= blocks_n(3, r, rs, d, ds, nc); break;
-    default: x->bad |= blocks_n(4, r, rs, d, ds, nc); break;
+#define PK_BLOCKS(n, chk) x->bad |= blocks_n(n, chk, r, rs, d, ds, nc)
+  if (x->check) {
+    switch (nr) {
+      case 0: PK_BLOCKS(0, 1); break;
+      case 1: PK_BLOCKS(1, 1); break;
+      case 2: PK_BLOCKS(2, 1); break;
+      case 3: PK_BLOCKS(3, 1); break;
+      default: PK_BLOCKS(4, 1); break;
+    }
+  } else {
+    switch (nr) {
+      case 0: PK_BLOCKS(0, 0); break;
+      case 1: PK_BLOCKS(1, 0); break;
+      case 2: PK_BLOCKS(2, 0); break;
+      case 3: PK_BLOCKS(3, 0); break;
+      default: PK_BLOCKS(4, 0); break;
+    }
   }
+#undef PK_BLOCKS
 }
 
 static void column(pk_ctx *x, size_t nr, const float *const r[4], size_t rs, float *d, size_t ds,
@@ -254,7 +268,8 @@ typedef struct pk_axis {
   size_t cum, n, t;
 } pk_axis;
 
-static void axis_taps(size_t k, size_t s, size_t d, size_t pad, size_t out, pk_axis *a) {
+/* Returns the taps of all phases (ups_taps_all). */
+static size_t axis_taps(size_t k, size_t s, size_t d, size_t pad, size_t out, pk_axis *a) {
   for (size_t i = 0; i < k; i++) a[i] = (pk_axis){0, 0, 0};
   const size_t np = ups_n_phases(s, out);
   size_t cum = 0;
@@ -265,6 +280,7 @@ static void axis_taps(size_t k, size_t s, size_t d, size_t pad, size_t out, pk_a
       a[ph.k0 + t * ph.step] = (pk_axis){cum, (size_t)ph.n, (size_t)t};
     cum += (size_t)ph.n;
   }
+  return cum;
 }
 
 /* Where taps [k0, k0+n) (k = ky*kw + kx) go in a group's packed weights, for
@@ -379,25 +395,13 @@ static void pack_dot(pk_ctx *x, const pk_taps *tp, size_t k0, size_t n, float *p
   for (size_t grp = 0; grp < g->groups; grp++) {
     float *pg = pw + grp * d->group_floats;
     for (size_t o = 0; o < oc; o++) {
-      if (x->hwoi) { /* a tap's input channels are contiguous: copies */
+      if (x->hwoi) { /* a tap's input channels are contiguous: copies (NHWC
+                        drivers never read finiteness) */
         for (size_t i = 0; i < n; i++) {
           if (!tp->ntaps[i]) continue;
-          const float *s = pk_at(x, grp, 0, o, k0 + i);
           float *q = tap_dst(pg, tp, i, o, 1, icp);
-          pk_u4 bad = x->bad;
-          size_t c = 0;
-          for (; c + 4 <= icg; c += 4) {
-            const pk_v4 v = pk_load(s + c);
-            bad |= pk_nonfinite(v);
-            pk_store(q + c, v);
-          }
-          for (; c < icg; c++) {
-            const pk_v4 v = {s[c], 0.0f, 0.0f, 0.0f};
-            bad |= pk_nonfinite(v);
-            q[c] = s[c];
-          }
-          for (; c < icp; c++) q[c] = 0.0f;
-          x->bad = bad;
+          memcpy(q, pk_at(x, grp, 0, o, k0 + i), icg * sizeof(float));
+          for (size_t c = icg; c < icp; c++) q[c] = 0.0f;
         }
         continue;
       }
@@ -521,9 +525,12 @@ int ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, int hwoi, cons
     xs = heap + g->kh;
   }
   axis_taps(g->kh, g->sh, g->dh, g->pad_top, g->out_h, ys);
-  axis_taps(g->kw, g->sw, g->dw, g->pad_left, g->out_w, xs);
-  pk_ctx x = {.d = d, .w = w, .hwoi = hwoi, .present = 1,
-              .txall = ups_taps_all(g->kw, g->sw, g->dw, g->pad_left, g->out_w)};
+  const size_t txall = axis_taps(g->kw, g->sw, g->dw, g->pad_left, g->out_w, xs);
+  /* Finiteness is read by the NCHW drivers off the GEMM path (zeros for
+   * out-of-range inputs, GEMM_TAPS) only: elsewhere it is left 0 unchecked. */
+  const int gemm = gemm_applies(g);
+  pk_ctx x = {.d = d, .w = w, .hwoi = hwoi, .present = 1, .check = !g->nhwc && !gemm,
+              .txall = txall};
   if (hwoi) { /* [kh][kw][oc_g][groups * ic_g] */
     x.sg = icg, x.sc = 1, x.so = g->groups * icg, x.sk = oc * g->groups * icg;
   } else { /* [groups * ic_g][oc_g][kh][kw] */
@@ -555,8 +562,10 @@ int ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, int hwoi, cons
   if (d->merge) pack_merged(&x, p + g->groups * d->group_floats);
   /* Packing read every weight unless some tap is in no present phase. */
   const pk_u4 b = x.bad;
-  d->finite = x.present ? !((b[0] | b[1] | b[2] | b[3]) & 0x80000000u) : all_finite(w, we);
-  d->path = gemm_applies(g)                   ? UPS_DECONV_GEMM
+  d->finite = !x.check   ? 0
+              : x.present ? !((b[0] | b[1] | b[2] | b[3]) & 0x80000000u)
+                          : all_finite(w, we);
+  d->path = gemm                              ? UPS_DECONV_GEMM
             : gemm_taps_applies(g, d->finite) ? UPS_DECONV_GEMM_TAPS
                                               : UPS_DECONV_PHASES;
   free(heap);
