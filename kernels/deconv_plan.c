@@ -452,7 +452,7 @@ static inline __attribute__((always_inline)) void merged_gather(const float *s, 
  * of up to 4 x phases with the same input columns (ups_merge_len), each at
  * the place of its first phase's tiles, [ty][tx][ic][4], lane l from phase
  * rx0 + l. */
-static void pack_merged(pk_ctx *x, float *pm) {
+static void pack_merged(pk_ctx *x, const float *pw, float *pm) {
   const ups_deconv_plan_data *d = x->d;
   const ups_deconv_geom *g = &d->g;
   const size_t icg = g->ic_g;
@@ -468,6 +468,13 @@ static void pack_merged(pk_ctx *x, float *pm) {
       ups_axis_phase ax[4];
       for (size_t l = 0; l < m; l++) ups_phase_x(g, rx0 + l, &ax[l]);
       const size_t blk = d->per_tap * (ycum * x->txall + (size_t)ay.n * xcum);
+      if (m == 1) { /* a block of one phase is that phase's tile (lanes 1-3 zero) */
+        for (size_t grp = 0; grp < g->groups; grp++)
+          memcpy(pm + grp * d->group_floats + blk, pw + grp * d->group_floats + blk,
+                 (size_t)(ay.n * ax[0].n) * d->per_tap * sizeof(float));
+        xcum += (size_t)ax[0].n;
+        continue;
+      }
       for (ptrdiff_t ty = 0; ty < ay.n; ty++)
         for (ptrdiff_t tx = 0; tx < ax[0].n; tx++) {
           size_t col[4];
@@ -559,7 +566,7 @@ int ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, int hwoi, cons
       pack_tiles(&x, &tp, k0, n, p);
   }
   /* merge: the drivers choose per y phase between both copies */
-  if (d->merge) pack_merged(&x, p + g->groups * d->group_floats);
+  if (d->merge) pack_merged(&x, p, p + g->groups * d->group_floats);
   /* Packing read every weight unless some tap is in no present phase. */
   const pk_u4 b = x.bad;
   d->finite = !x.check   ? 0
