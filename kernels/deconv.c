@@ -1,7 +1,8 @@
 /* deconv.c — the public deconvolution entry points: validation, conversion of
- * the weights to the canonical [groups][ic_g][oc_g][kh][kw] order, plans
- * (strategy and packing by kernels/deconv_plan.c for the chosen variant), the
- * run over work ranges and the one-shot call. */
+ * HWOI weights to the canonical [groups][ic_g][oc_g][kh][kw] order for the
+ * reference (the SIMD packer reads either order), plans (strategy and packing
+ * by kernels/deconv_plan.c for the chosen variant), the run over work ranges
+ * and the one-shot call. */
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,16 +64,24 @@ static ups_status plan_from_shape(ups_deconv_shape s, ups_weight_layout wl, cons
     pl->packed_bytes = ups_deconv_plan_bytes(&pl->data);
     pl->packed = aligned_bytes(pl->packed_bytes);
   }
-  float *converted =
-      pl->packed && wl == UPS_W_HWOI ? malloc(s.w_elems * sizeof(float)) : NULL;
-  if (!pl->packed || (wl == UPS_W_HWOI && !converted)) {
+  /* The SIMD packer reads HWOI weights as they are; the reference keeps the
+   * canonical order. */
+  const int convert = wl == UPS_W_HWOI && pl->data.path == UPS_DECONV_REFERENCE;
+  float *converted = pl->packed && convert ? malloc(s.w_elems * sizeof(float)) : NULL;
+  if (!pl->packed || (convert && !converted)) {
     free(pl->packed);
     free(pl);
     return UPS_ERR_NOMEM;
   }
   if (converted) hwoi_to_canonical(&s.geom, weights, converted);
-  ups_deconv_plan_pack(&pl->data, converted ? converted : weights, bias, pl->packed);
+  const int packed = ups_deconv_plan_pack(&pl->data, converted ? converted : weights,
+                                          wl == UPS_W_HWOI && !converted, bias, pl->packed);
   free(converted);
+  if (!packed) {
+    free(pl->packed);
+    free(pl);
+    return UPS_ERR_NOMEM;
+  }
   *plan = pl;
   return UPS_OK;
 }

@@ -100,14 +100,16 @@ ups_status ups_deconv_validate(const ups_deconv_params *p, ups_deconv_shape *s);
  * ups_deconv_plan_choose fills the layout of the packed weights in d from the
  * geometry and the variant's ops (returns 0 when its size overflows);
  * ups_deconv_plan_bytes gives that size; ups_deconv_plan_pack reads the
- * (canonical) weights, completes the strategy (the path, which depends on
- * whether every weight is finite), writes the packed bias and weights into
- * `packed` (64-byte aligned) and sets d->bias and d->w. */
+ * weights (canonical, or HWOI when hwoi is set: SIMD paths only), completes
+ * the strategy (the path, which depends on whether every weight is finite),
+ * writes the packed bias and weights into `packed` (64-byte aligned) and sets
+ * d->bias and d->w. Returns 0 when its scratch (kernels wider or higher than
+ * 64 taps) cannot be allocated, or for HWOI weights on the reference path. */
 int ups_deconv_plan_choose(const ups_deconv_geom *g, const ups_deconv_ops *ops,
                            ups_deconv_plan_data *d);
 size_t ups_deconv_plan_bytes(const ups_deconv_plan_data *d);
-void ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, const float *bias,
-                          void *packed);
+int ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, int hwoi, const float *bias,
+                         void *packed);
 
 /* Harness: the packed bytes of a plan (what deconv-pack writes). */
 size_t ups_deconv_plan_packed_bytes(const ups_deconv_plan *plan);

@@ -149,7 +149,8 @@ typedef struct ups_deconv_plan_data {
   int merge;            /* NCHW, oc_g == 1: x phases with the same input
                            columns share the 4 lanes of one channel block */
   int finite;           /* every weight finite: an out-of-range input may be
-                           read as 0 (0 * w == 0) */
+                           read as 0 (0 * w == 0). Known only where drivers
+                           read it (NCHW off the GEMM path), else 0 */
   size_t ocpad, icpad;  /* packed output channels per group (and bias floats
                            per group), input channels per tap */
   size_t per_tap;       /* packed floats per tap: ocpad * icpad */

@@ -330,8 +330,10 @@ static int deconv_path(const ups_deconv_params *p, const float *w) {
   const size_t bytes = ups_deconv_plan_bytes(&d);
   void *packed = NULL;
   if (posix_memalign(&packed, 64, (bytes + 63) & ~(size_t)63) != 0) return -1;
-  ups_deconv_plan_pack(&d, w, NULL, packed); /* only the weights' finiteness matters */
+  const int ok = ups_deconv_plan_pack(&d, w, p->weight_layout == UPS_W_HWOI && d.lanes, NULL,
+                                      packed); /* only the weights' finiteness matters */
   free(packed);
+  if (!ok) return -1;
   switch (d.path) {
     case UPS_DECONV_REFERENCE: return P_REFERENCE;
     case UPS_DECONV_GEMM: return P_GEMM;
