@@ -751,7 +751,8 @@ int bench_main(int argc, char **argv) {
   const size_t n_work = use_builtin ? bench_workload_count() : 0;
   const size_t max_inst = n_work * 2 + problems.count;
   bench_instance *insts = calloc(max_inst ? max_inst : 1, sizeof *insts);
-  bench_case *cases = calloc((max_inst ? max_inst : 1) * (2 * (size_t)n_order + n_peers), sizeof *cases);
+  const size_t max_case = (max_inst ? max_inst : 1) * (2 * (size_t)n_order + n_peers);
+  bench_case *cases = calloc(max_case, sizeof *cases);
   if (!insts || !cases) return 3;
   size_t n_inst = 0, n_case = 0;
   for (size_t wi = 0; wi < n_work; wi++) {

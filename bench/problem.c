@@ -170,7 +170,8 @@ static void put_vocabulary(text *t, bench_op op) {
     put(t, ", iohw|hwoi, bias|nobias");
   } else {
     put(t, ", a coordinate mode (");
-    for (const word_def *w = g_coords; w->word; w++) put(t, "%s%s", w == g_coords ? "" : "|", w->word);
+    for (const word_def *w = g_coords; w->word; w++)
+      put(t, "%s%s", w == g_coords ? "" : "|", w->word);
     put(t, ")");
     if (op == BENCH_NEAREST) {
       put(t, ", a rounding (");
@@ -367,15 +368,20 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
     int value, *dst = NULL;
     const char *what = NULL;
     if (word_find(g_layouts, tok, &value)) {
-      dst = &layout, what = "the layout";
+      dst = &layout;
+      what = "the layout";
     } else if (is_deconv && word_find(g_weight_layouts, tok, &value)) {
-      dst = &weight_layout, what = "the weight layout";
+      dst = &weight_layout;
+      what = "the weight layout";
     } else if (is_deconv && word_find(g_bias, tok, &value)) {
-      dst = &bias, what = "the bias";
+      dst = &bias;
+      what = "the bias";
     } else if (!is_deconv && word_find(g_coords, tok, &value)) {
-      dst = &coord, what = "the coordinate mode";
+      dst = &coord;
+      what = "the coordinate mode";
     } else if (op == BENCH_NEAREST && word_find(g_rounds, tok, &value)) {
-      dst = &round, what = "the rounding";
+      dst = &round;
+      what = "the rounding";
     }
     if (dst) {
       if (*dst >= 0) return fail(err, cap, "'%s': %s is already given", tok, what);
@@ -394,7 +400,9 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
       char vocab[512];
       text t = {vocab, sizeof vocab, 0};
       put_vocabulary(&t, op);
-      if (klen && !*num) return fail(err, cap, "'%s': unknown word; %s", tok, vocab);
+      if (!klen)
+        return fail(err, cap, "'%s': a number needs its key before it (e.g. ih64); %s", tok, vocab);
+      if (!*num) return fail(err, cap, "'%s': unknown word; %s", tok, vocab);
       return fail(err, cap, "'%s': unknown key '%.*s'; %s", tok, (int)klen, tok, vocab);
     }
     size_t size = 0;

@@ -21,8 +21,10 @@ static const bench_workload g_workloads[] = {
      BENCH_LAYOUT_BOTH, 0, "nearest n1 c512 ih64 iw64 oh128 ow128 s2 asymmetric floor"},
     {"esrgan-128px-2x", "ESRGAN RRDBNet upconv nearest 2x 1x64x128x128->256x256 (issue 4 shape)",
      BENCH_LAYOUT_BOTH, 0, "nearest n1 c64 ih128 iw128 oh256 ow256 s2 asymmetric floor"},
-    {"incache-l1-16px-2x", "in-L1 set: 1x4x16x16->32x32 (20 KiB in+out)", BENCH_LAYOUT_BOTH, 1, "nearest n1 c4 ih16 iw16 oh32 ow32 s2 asymmetric floor"},
-    {"incache-l2-32px-2x", "in-L2 set: 1x16x32x32->64x64 (320 KiB in+out)", BENCH_LAYOUT_BOTH, 0, "nearest n1 c16 ih32 iw32 oh64 ow64 s2 asymmetric floor"},
+    {"incache-l1-16px-2x", "in-L1 set: 1x4x16x16->32x32 (20 KiB in+out)", BENCH_LAYOUT_BOTH, 1,
+     "nearest n1 c4 ih16 iw16 oh32 ow32 s2 asymmetric floor"},
+    {"incache-l2-32px-2x", "in-L2 set: 1x16x32x32->64x64 (320 KiB in+out)", BENCH_LAYOUT_BOTH, 0,
+     "nearest n1 c16 ih32 iw32 oh64 ow64 s2 asymmetric floor"},
 
     /* ----------------------------------------------------------- bilinear */
     {"esrgan-128px-2x", "ESRGAN-size features bilinear 2x half-pixel (align_corners=False) "

@@ -41,9 +41,11 @@ int main(int argc, char **argv) {
   snprintf(out_arg, sizeof out_arg, "--benchmark_out=%s", json_path);
   snprintf(batch, sizeof batch, "--batch=%s", argv[1]);
   static char arg0[] = "upsimd-bench", min_time[] = "--benchmark_min_time=0.01";
-  static char no_peers[] = "--no-peers", no_pin[] = "--no-pin", fmt[] = "--benchmark_out_format=json";
+  static char no_peers[] = "--no-peers", no_pin[] = "--no-pin";
+  static char fmt[] = "--benchmark_out_format=json";
   /* scalar and auto only: every operator and layout, in seconds. */
-  static char filter[] = "--benchmark_filter=^(nearest|bilinear|deconv|deconv-pack)/.*/(scalar|auto)$";
+  static char filter[] =
+      "--benchmark_filter=^(nearest|bilinear|deconv|deconv-pack)/.*/(scalar|auto)$";
   static char problem[] = "--problem", deconv[] = "deconv nhwc ic16 oc8 ih8 k4 s2 p1";
   static char bilinear[] = "--problem=bilinear c3 ih10 oh17 ow9 align_corners";
   char *args[] = {arg0,    problem, deconv, bilinear, batch, filter, min_time, no_peers,
