@@ -12,7 +12,7 @@
  * and variant.
  *
  *   upsimd-check [--cases N] [--seed S] [--quick] [--verbose]
- *   upsimd-check [--problem DESC]... [--batch FILE]... [--verbose] */
+ *   upsimd-check [--problem DESC]... [--batch FILE]... [--verbose] [--dry-run] */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdlib.h>
@@ -346,12 +346,26 @@ static void sweep_deconv(size_t cases, uint64_t seed, tally t[N_VARIANT]) {
 
 /* ------------------------------------------------------------ user problems */
 
+/* --dry-run: each problem's canonical form and output size, as a batch file
+ * (the size is a comment), without running anything. */
+static void print_problems(const bench_problem_list *l) {
+  char canon[BENCH_PROBLEM_TEXT_MAX];
+  for (size_t i = 0; i < l->count; i++) {
+    const bench_problem *p = &l->items[i];
+    size_t oh = 0, ow = 0;
+    if (p->op == BENCH_DECONV) ups_deconv_output_size(&p->deconv, &oh, &ow);
+    else ups_resize_output_size(&p->resize, &oh, &ow);
+    bench_problem_format(p, canon, sizeof canon);
+    printf("%s  # output %zux%zu\n", canon, oh, ow);
+  }
+}
+
 /* Every variant on exactly these problems (--problem, --batch): the same
  * guarded, NaN-filled outputs and contract as the sweep, deterministic inputs
  * per problem, deconv through a plan (what upsimd-bench times). One row per
  * problem and variant; 0 when all pass, 1 on a failure, 2 when the library
  * rejects a problem. */
-static int check_problems(const bench_problem_list *l) {
+static int check_problems(const bench_problem_list *l, int dry_run) {
   char canon[BENCH_PROBLEM_TEXT_MAX];
   for (size_t i = 0; i < l->count; i++) {
     const ups_status st = bench_problem_validate(&l->items[i]);
@@ -360,6 +374,10 @@ static int check_problems(const bench_problem_list *l) {
     fprintf(stderr, "upsimd-check: problem \"%s\": the library rejects it: %s (%s)\n", canon,
             ups_status_string(st), bench_status_name(st));
     return 2;
+  }
+  if (dry_run) {
+    print_problems(l);
+    return 0;
   }
   printf("upsimd-check: %zu problem(s), AUTO = %s\n", l->count, ups_isa_name(ups_isa_selected()));
   printf("\n| problem | variant | outputs | worst error / bound | result |\n");
@@ -408,7 +426,7 @@ static int check_problems(const bench_problem_list *l) {
 int main(int argc, char **argv) {
   size_t cases = 400;
   uint64_t seed = 1;
-  int quick = 0, cases_given = 0;
+  int quick = 0, cases_given = 0, dry_run = 0;
   bench_problem_list problems = {0};
   char err[1024];
   for (int i = 1; i < argc; i++) {
@@ -420,6 +438,7 @@ int main(int argc, char **argv) {
     }
     if (problem_arg) continue;
     if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--dry-run") == 0) dry_run = 1;
     else if (strcmp(argv[i], "--verbose") == 0) g_verbose = 1;
     else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
       cases = (size_t)strtoull(argv[++i], NULL, 10);
@@ -428,18 +447,24 @@ int main(int argc, char **argv) {
       seed = strtoull(argv[++i], NULL, 0);
     else {
       fprintf(stderr, "usage: upsimd-check [--cases N] [--seed S] [--quick] [--verbose]\n"
-                      "       upsimd-check [--problem DESC]... [--batch FILE]... [--verbose]\n"
+                      "       upsimd-check [--problem DESC]... [--batch FILE]... [--verbose] "
+                      "[--dry-run]\n"
                       "  N cases per operator (default 400; --quick: 60) of the random sweep;\n"
                       "  or every variant on exactly the problems given (descriptor grammar:\n"
                       "  README.md, \"Problem descriptors\"; FILE: one per line, # comments).\n"
                       "  Exit 1 on any failure, 2 on usage errors (a malformed descriptor,\n"
-                      "  a problem the library rejects).\n");
+                      "  a problem the library rejects). --dry-run prints each problem's\n"
+                      "  canonical form and output size, and runs nothing.\n");
       return strcmp(argv[i], "--help") == 0 ? 0 : 2;
     }
   }
   if (quick && !cases_given) cases = 60;
+  if (dry_run && !problems.count) {
+    fprintf(stderr, "upsimd-check: --dry-run needs --problem or --batch\n");
+    return 2;
+  }
   if (problems.count) {
-    const int status = check_problems(&problems);
+    const int status = check_problems(&problems, dry_run);
     bench_problem_list_free(&problems);
     return status;
   }
