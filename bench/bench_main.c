@@ -13,6 +13,11 @@
  * label names the probe (roof vs fma/<probe>) and the context maps each
  * variant to its probe (probe_fma_roofs).
  *
+ * The instances are the built-in workloads (bench/workloads.c) or, with
+ * --problem/--batch, the user's own problems (bench/problem.h), named
+ * <op>/<layout>/<canonical descriptor, '-' for ' '>/<variant>; both kinds go
+ * through the same registration, checks, counters and roofs.
+ *
  * Every benchmark first runs its variant once on NaN-filled outputs and checks
  * the result against the scalar reference (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer
@@ -34,7 +39,9 @@ enum { N_ISA = UPS_ISA_MAX, MSG = 384 };
  * its benchmarks run) and the check verdict per variant, shared by the run and
  * pack benchmarks and by every call GB makes (estimation runs, repetitions). */
 typedef struct bench_instance {
-  const bench_workload *w;
+  const char *name;       /* the workload part of the benchmark names */
+  const char *about;      /* the label's first part */
+  bench_problem prob;     /* in this instance's layout */
   ups_layout layout;
   size_t index;
   bench_work work;
@@ -89,21 +96,21 @@ static uint64_t seed_of(const bench_instance *inst, int which) {
 static int tensors_for(const bench_instance *inst) {
   if (g_tensors.owner == inst) return 0;
   tensors_release();
-  const bench_workload *w = inst->w;
-  if (w->op == BENCH_DECONV) {
-    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+  const bench_problem *prob = &inst->prob;
+  if (prob->op == BENCH_DECONV) {
+    const ups_deconv_params p = prob->deconv;
     size_t oh, ow;
     if (ups_deconv_output_size(&p, &oh, &ow) != UPS_OK) return 1;
     g_tensors.in_elems = p.n * p.in_c * p.in_h * p.in_w;
     g_tensors.w_elems = bench_deconv_weight_elems(&p);
     g_tensors.out_elems = p.n * p.out_c * oh * ow;
     g_tensors.weights = bench_alloc(g_tensors.w_elems * sizeof(float));
-    g_tensors.bias = w->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
-    if (!g_tensors.weights || (w->bias && !g_tensors.bias)) goto nomem;
+    g_tensors.bias = prob->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
+    if (!g_tensors.weights || (prob->bias && !g_tensors.bias)) goto nomem;
     bench_fill_uniform(seed_of(inst, 1), g_tensors.weights, g_tensors.w_elems, -0.5f, 0.5f);
     if (g_tensors.bias) bench_fill_uniform(seed_of(inst, 2), g_tensors.bias, p.out_c, -1.f, 1.f);
   } else {
-    const ups_resize_params p = bench_workload_resize(w, inst->layout);
+    const ups_resize_params p = prob->resize;
     size_t oh, ow;
     if (ups_resize_output_size(&p, &oh, &ow) != UPS_OK) return 1;
     g_tensors.in_elems = p.n * p.c * p.in_h * p.in_w;
@@ -134,15 +141,15 @@ static void describe_check(char *msg, size_t cap, const char *who, const ups_che
 /* Compares g_tensors.out (just written by `who`) with the reference.
  * Returns 1 when it meets the contract, else 0 with msg set. */
 static int check_output(const bench_instance *inst, const char *who, char *msg, size_t cap) {
-  const bench_workload *w = inst->w;
+  const bench_problem *prob = &inst->prob;
   ups_check_result r;
   ups_status st;
-  if (w->op == BENCH_DECONV) {
-    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+  if (prob->op == BENCH_DECONV) {
+    const ups_deconv_params p = prob->deconv;
     st = ups_check_deconv(&p, g_tensors.in, g_tensors.weights, g_tensors.bias, g_tensors.out, &r);
   } else {
-    const ups_resize_params p = bench_workload_resize(w, inst->layout);
-    st = w->op == BENCH_NEAREST ? ups_check_nearest(&p, g_tensors.in, g_tensors.out, &r)
+    const ups_resize_params p = prob->resize;
+    st = prob->op == BENCH_NEAREST ? ups_check_nearest(&p, g_tensors.in, g_tensors.out, &r)
                                 : ups_check_bilinear(&p, g_tensors.in, g_tensors.out, &r);
   }
   if (st != UPS_OK) {
@@ -161,20 +168,20 @@ static int check_output(const bench_instance *inst, const char *who, char *msg, 
 static int verdict_for(bench_instance *inst, ups_isa isa) {
   if (inst->verdict[isa]) return inst->verdict[isa];
   char *msg = inst->verdict_msg[isa];
-  const bench_workload *w = inst->w;
+  const bench_problem *prob = &inst->prob;
   ups_status st;
   bench_fill_nan(g_tensors.out, g_tensors.out_elems);
-  if (w->op == BENCH_DECONV) {
-    ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+  if (prob->op == BENCH_DECONV) {
+    ups_deconv_params p = prob->deconv;
     p.isa = isa;
     ups_deconv_plan *plan = NULL;
     st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
     if (st == UPS_OK) st = ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out);
     ups_deconv_plan_destroy(plan);
   } else {
-    ups_resize_params p = bench_workload_resize(w, inst->layout);
+    ups_resize_params p = prob->resize;
     p.isa = isa;
-    st = w->op == BENCH_NEAREST ? ups_resize_nearest_f32(&p, g_tensors.in, g_tensors.out)
+    st = prob->op == BENCH_NEAREST ? ups_resize_nearest_f32(&p, g_tensors.in, g_tensors.out)
                                 : ups_resize_bilinear_f32(&p, g_tensors.in, g_tensors.out);
   }
   if (st != UPS_OK) {
@@ -259,10 +266,10 @@ static void run_upsimd(gbench_state *s, void *user) {
   const double limit = limit_for(c); /* before the check: the probe's own buffers
                                         must not be what is left in cache */
   if (!tensors_checked(s, inst, c->isa)) return;
-  const bench_workload *w = inst->w;
+  const bench_problem *prob = &inst->prob;
   ups_status bad = UPS_OK;
-  if (w->op == BENCH_DECONV) {
-    ups_deconv_params p = bench_workload_deconv(w, inst->layout);
+  if (prob->op == BENCH_DECONV) {
+    ups_deconv_params p = prob->deconv;
     p.isa = c->isa;
     ups_deconv_plan *plan = NULL;
     if (ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) {
@@ -276,10 +283,10 @@ static void run_upsimd(gbench_state *s, void *user) {
     }
     ups_deconv_plan_destroy(plan);
   } else {
-    ups_resize_params p = bench_workload_resize(w, inst->layout);
+    ups_resize_params p = prob->resize;
     p.isa = c->isa;
     ups_status (*fn)(const ups_resize_params *, const float *, float *) =
-        w->op == BENCH_NEAREST ? ups_resize_nearest_f32 : ups_resize_bilinear_f32;
+        prob->op == BENCH_NEAREST ? ups_resize_nearest_f32 : ups_resize_bilinear_f32;
     fn(&p, g_tensors.in, g_tensors.out); /* warm */
     while (gbench_keep_running(s)) {
       const ups_status st = fn(&p, g_tensors.in, g_tensors.out);
@@ -293,7 +300,7 @@ static void run_upsimd(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", w->about, c->limit_kind,
+  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", inst->about, c->limit_kind,
            c->isa == UPS_ISA_AUTO ? "; auto=" : "",
            c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
   gbench_label(s, buf);
@@ -301,7 +308,7 @@ static void run_upsimd(gbench_state *s, void *user) {
 
 /* Bytes a plan of this variant packs into (the library's own accounting). */
 static double packed_bytes_of(const bench_instance *inst, ups_isa isa) {
-  ups_deconv_params p = bench_workload_deconv(inst->w, inst->layout);
+  ups_deconv_params p = inst->prob.deconv;
   p.isa = isa;
   ups_deconv_plan *plan = NULL;
   if (ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) return 0.0;
@@ -315,9 +322,9 @@ static void run_pack(gbench_state *s, void *user) {
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
   if (skip_unsupported(s, c->isa)) return;
-  const ups_deconv_params base = bench_workload_deconv(inst->w, inst->layout);
+  const ups_deconv_params base = inst->prob.deconv;
   const double weight_bytes =
-      ((double)bench_deconv_weight_elems(&base) + (inst->w->bias ? (double)base.out_c : 0.0)) *
+      ((double)bench_deconv_weight_elems(&base) + (inst->prob.bias ? (double)base.out_c : 0.0)) *
       sizeof(float);
   /* The plans this benchmark makes are the ones the run benchmark checks. */
   if (!tensors_checked(s, inst, c->isa)) return;
@@ -344,23 +351,21 @@ static void run_pack(gbench_state *s, void *user) {
   if (c->pack_limit_seconds > 0)
     gbench_counter(s, "roof", c->pack_limit_seconds, GBENCH_COUNTER_PER_SECOND);
   snprintf(buf, sizeof buf, "%s; packs %.0f weight bytes into %.0f; roof vs copy%s%s",
-           inst->w->about, weight_bytes, c->pack_bytes, c->isa == UPS_ISA_AUTO ? "; auto=" : "",
+           inst->about, weight_bytes, c->pack_bytes, c->isa == UPS_ISA_AUTO ? "; auto=" : "",
            c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
   gbench_label(s, buf);
 }
 
 static bench_peer_op *peer_create(const bench_peer *peer, const bench_instance *inst,
                                   const char **why) {
-  const bench_workload *w = inst->w;
+  const bench_problem *prob = &inst->prob;
   *why = NULL;
-  if (w->op == BENCH_DECONV) {
+  if (prob->op == BENCH_DECONV) {
     if (!peer->deconv_create) return NULL;
-    const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
-    return peer->deconv_create(&p, g_tensors.weights, g_tensors.bias, why);
+    return peer->deconv_create(&prob->deconv, g_tensors.weights, g_tensors.bias, why);
   }
   if (!peer->resize_create) return NULL;
-  const ups_resize_params p = bench_workload_resize(w, inst->layout);
-  return peer->resize_create(&p, w->op == BENCH_BILINEAR, why);
+  return peer->resize_create(&prob->resize, prob->op == BENCH_BILINEAR, why);
 }
 
 static void run_peer(gbench_state *s, void *user) {
@@ -400,7 +405,7 @@ static void run_peer(gbench_state *s, void *user) {
   /* The implementation (and ISA) the peer chose for this op, before destroy
    * frees it: the report shows it per row. */
   const char *impl = c->peer->impl ? c->peer->impl(op) : NULL;
-  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s%s%s", inst->w->about, c->limit_kind,
+  snprintf(buf, sizeof buf, "%s; roof vs %s; peer %s %s%s%s", inst->about, c->limit_kind,
            c->peer->name, c->peer->version ? c->peer->version : "", impl ? "; impl " : "",
            impl ? impl : "");
   c->peer->destroy(op);
@@ -479,8 +484,14 @@ static void run_probe_fma(gbench_state *s, void *user) {
 static void usage(FILE *f) {
   fprintf(f,
           "usage: upsimd-bench [--quick] [--info] [--pin=PU|--no-pin] [--no-peers] "
-          "[--peer-notes] [Google Benchmark flags]\n"
+          "[--peer-notes]\n"
+          "                    [--problem DESC]... [--batch FILE]... [--builtin] "
+          "[Google Benchmark flags]\n"
           "  --quick       the small --quick workload set, --benchmark_min_time=0.05\n"
+          "  --problem DESC  benchmark this problem, e.g. \"deconv nhwc ic64 oc64 ih64 k4 s2 p1\"\n"
+          "                (grammar: README.md, \"Problem descriptors\"); repeatable\n"
+          "  --batch FILE  benchmark every problem of FILE (one descriptor per line, # comments)\n"
+          "  --builtin     with --problem/--batch: also run the built-in workloads\n"
           "  --info        print ISAs (built, usable, AUTO's pick, parents, the kernel that\n"
           "                runs per operator and layout) and the topology, exit\n"
           "  --pin=PU      pin the timing thread to this PU (OS index; default: the last)\n"
@@ -491,7 +502,7 @@ static void usage(FILE *f) {
           "--benchmark_repetitions=N,\n  --benchmark_min_time=SECONDS, "
           "--benchmark_out=FILE --benchmark_out_format=json, --benchmark_format=json, ...\n"
           "Exit status: 0 ok, 1 a variant gave wrong results, 2 nothing matched the filter, "
-          "3 usage.\n");
+          "3 usage\n(a malformed descriptor or a problem the library rejects).\n");
 }
 
 static int has_prefix(const char *s, const char *prefix) {
@@ -513,12 +524,80 @@ static void context_number(const char *key, double v) {
 /* Microseconds: readable from in-L1 kernels (0.4 us) to scalar deconv (1e5 us). */
 static const gbench_options g_options = {.unit = GBENCH_UNIT_US};
 
+/* ------------------------------------------------------------ registration */
+
+/* Fills an instance of `prob` (already in its layout) and its work counters.
+ * Returns non-zero, with a message, when the library rejects the problem. */
+static int instance_init(bench_instance *inst, size_t index, const char *name, const char *about,
+                         const bench_problem *prob) {
+  inst->name = name;
+  inst->about = about;
+  inst->prob = *prob;
+  inst->layout = bench_problem_layout(prob);
+  inst->index = index;
+  const int bad = prob->op == BENCH_DECONV ? bench_deconv_work(&prob->deconv, prob->bias, &inst->work)
+                                           : bench_resize_work(&prob->resize, &inst->work);
+  if (bad) fprintf(stderr, "upsimd-bench: workload %s is invalid\n", name);
+  return bad;
+}
+
+/* Registers an instance's benchmarks: every variant, then every peer that
+ * can express the problem, then (deconv) the packing benchmarks. */
+static int register_instance(bench_instance *inst, const ups_isa *order, int n_order,
+                             size_t n_peers, int peer_notes, bench_case *cases, size_t *n_case) {
+  const char *op = bench_op_name(inst->prob.op);
+  const char *lay = inst->layout == UPS_NHWC ? "nhwc" : "nchw";
+  char name[BENCH_PROBLEM_TEXT_MAX + 64];
+  for (int k = 0; k < n_order; k++) {
+    bench_case *c = &cases[(*n_case)++];
+    c->inst = inst;
+    c->isa = order[k];
+    c->fma = bench_fma_probe_for(order[k]);
+    snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, inst->name, ups_isa_name(order[k]));
+    gbench_register(name, run_upsimd, c, &g_options);
+  }
+  if (n_peers) {
+    if (tensors_for(inst)) return 1; /* weights, for the deconv adapters */
+    for (size_t pi = 0; pi < n_peers; pi++) {
+      const bench_peer *peer = bench_peer_get(pi);
+      const char *why = NULL;
+      bench_peer_op *probe_op = peer_create(peer, inst, &why);
+      if (!probe_op) {
+        if (peer_notes)
+          fprintf(stderr, "upsimd-bench: %s/%s/%s: no %s: %s\n", op, lay, inst->name, peer->name,
+                  why ? why : "cannot express it");
+        continue;
+      }
+      peer->destroy(probe_op);
+      bench_case *c = &cases[(*n_case)++];
+      c->inst = inst;
+      c->peer = peer;
+      c->fma = bench_fma_probe_widest();
+      snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, inst->name, peer->name);
+      gbench_register(name, run_peer, c, &g_options);
+    }
+    tensors_release();
+  }
+  if (inst->prob.op == BENCH_DECONV)
+    for (int k = 0; k < n_order; k++) {
+      bench_case *c = &cases[(*n_case)++];
+      c->inst = inst;
+      c->isa = order[k];
+      snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, inst->name, ups_isa_name(order[k]));
+      gbench_register(name, run_pack, c, &g_options);
+    }
+  return 0;
+}
+
+
 static void register_probe(const char *name, gbench_fn fn, probe_case *pc) {
   gbench_register(name, fn, pc, &g_options);
 }
 
 int bench_main(int argc, char **argv) {
-  int quick = 0, info = 0, peers = 1, peer_notes = 0, pin_pu = -1, has_min_time = 0;
+  int quick = 0, info = 0, peers = 1, peer_notes = 0, pin_pu = -1, has_min_time = 0, builtin = 0;
+  bench_problem_list problems = {0}; /* --problem, --batch: kept until exit (insts use them) */
+  char err[1024];
   /* Our own flags out, GB's through; default min time in unless given. */
   char **args = calloc((size_t)argc + 2, sizeof *args);
   int n = 0;
@@ -526,7 +605,15 @@ int bench_main(int argc, char **argv) {
   args[n++] = argv[0];
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    const int problem_arg = bench_problem_option(&problems, argc, argv, &i, err, sizeof err);
+    if (problem_arg < 0) {
+      fprintf(stderr, "upsimd-bench: %s\n", err);
+      free(args);
+      return 3;
+    }
+    if (problem_arg) continue;
     if (strcmp(a, "--quick") == 0) quick = 1;
+    else if (strcmp(a, "--builtin") == 0) builtin = 1;
     else if (strcmp(a, "--info") == 0) info = 1;
     else if (strcmp(a, "--no-peers") == 0) peers = 0;
     else if (strcmp(a, "--peer-notes") == 0) peer_notes = 1;
@@ -541,6 +628,18 @@ int bench_main(int argc, char **argv) {
       args[n++] = argv[i];
     }
   }
+  /* A problem the library rejects is a usage error: say why before any probe runs. */
+  for (size_t i = 0; i < problems.count; i++) {
+    const ups_status st = bench_problem_validate(&problems.items[i]);
+    if (st == UPS_OK) continue;
+    char canon[BENCH_PROBLEM_TEXT_MAX];
+    bench_problem_format(&problems.items[i], canon, sizeof canon);
+    fprintf(stderr, "upsimd-bench: problem \"%s\": the library rejects it: %s (%s)\n", canon,
+            ups_status_string(st), bench_status_name(st));
+    free(args);
+    return 3;
+  }
+  const int use_builtin = builtin || problems.count == 0;
   static char min_time_quick[] = "--benchmark_min_time=0.05";
   static char min_time_default[] = "--benchmark_min_time=0.2";
   if (!has_min_time) args[n++] = quick ? min_time_quick : min_time_default;
@@ -583,7 +682,8 @@ int bench_main(int argc, char **argv) {
     gbench_add_context("upsimd_variants", variants);  /* the benchmark variants, in order */
     gbench_add_context("upsimd_isas_usable", usable);
   }
-  gbench_add_context("upsimd_mode", quick ? "quick" : "full");
+  /* "problems": a run of the user's own problems (--problem, --batch). */
+  gbench_add_context("upsimd_mode", !use_builtin ? "problems" : quick ? "quick" : "full");
   /* FMA probes: the default one under the keys older reports read, then every
    * usable probe by name, the probe each variant's roof uses (variant:probe;
    * variants usable here) and the peers' (the widest). */
@@ -645,10 +745,14 @@ int bench_main(int argc, char **argv) {
     gbench_add_context(key, peer->version ? peer->version : "");
   }
 
-  /* Benchmarks: instance by instance, so each instance's tensors are made once. */
-  const size_t n_work = bench_workload_count();
-  bench_instance *insts = calloc(n_work * 2, sizeof *insts);
-  bench_case *cases = calloc(n_work * 2 * (2 * (size_t)n_order + n_peers), sizeof *cases);
+  /* Benchmarks: instance by instance, so each instance's tensors are made
+   * once. The built-in workloads (unless only user problems were asked for),
+   * then the user's problems, each in its own layout. */
+  const size_t n_work = use_builtin ? bench_workload_count() : 0;
+  const size_t max_inst = n_work * 2 + problems.count;
+  bench_instance *insts = calloc(max_inst ? max_inst : 1, sizeof *insts);
+  const size_t max_case = (max_inst ? max_inst : 1) * (2 * (size_t)n_order + n_peers);
+  bench_case *cases = calloc(max_case, sizeof *cases);
   if (!insts || !cases) return 3;
   size_t n_inst = 0, n_case = 0;
   for (size_t wi = 0; wi < n_work; wi++) {
@@ -656,66 +760,29 @@ int bench_main(int argc, char **argv) {
     if (quick && !w->quick) continue;
     for (int li = 0; li < 2; li++) {
       if (!(w->layouts & (li ? BENCH_LAYOUT_NHWC : BENCH_LAYOUT_NCHW))) continue;
+      const bench_problem prob = bench_workload_problem(w, li ? UPS_NHWC : UPS_NCHW);
       bench_instance *inst = &insts[n_inst];
-      inst->w = w;
-      inst->layout = li ? UPS_NHWC : UPS_NCHW;
-      inst->index = n_inst++;
-      int bad;
-      if (w->op == BENCH_DECONV) {
-        const ups_deconv_params p = bench_workload_deconv(w, inst->layout);
-        bad = bench_deconv_work(&p, w->bias, &inst->work);
-      } else {
-        const ups_resize_params p = bench_workload_resize(w, inst->layout);
-        bad = bench_resize_work(&p, &inst->work);
-      }
-      if (bad) {
-        fprintf(stderr, "upsimd-bench: workload %s is invalid\n", w->name);
-        return 3;
-      }
-      const char *op = bench_op_name(w->op);
-      const char *lay = li ? "nhwc" : "nchw";
-      char name[256];
-      for (int k = 0; k < n_order; k++) {
-        bench_case *c = &cases[n_case++];
-        c->inst = inst;
-        c->isa = order[k];
-        c->fma = bench_fma_probe_for(order[k]);
-        snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, ups_isa_name(order[k]));
-        gbench_register(name, run_upsimd, c, &g_options);
-      }
-      if (n_peers) {
-        if (tensors_for(inst)) return 3; /* weights, for the deconv adapters */
-        for (size_t pi = 0; pi < n_peers; pi++) {
-          const bench_peer *peer = bench_peer_get(pi);
-          const char *why = NULL;
-          bench_peer_op *probe_op = peer_create(peer, inst, &why);
-          if (!probe_op) {
-            if (peer_notes)
-              fprintf(stderr, "upsimd-bench: %s/%s/%s: no %s: %s\n", op, lay, w->name, peer->name,
-                      why ? why : "cannot express it");
-            continue;
-          }
-          peer->destroy(probe_op);
-          bench_case *c = &cases[n_case++];
-          c->inst = inst;
-          c->peer = peer;
-          c->fma = bench_fma_probe_widest();
-          snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, w->name, peer->name);
-          gbench_register(name, run_peer, c, &g_options);
-        }
-        tensors_release();
-      }
-      if (w->op == BENCH_DECONV)
-        for (int k = 0; k < n_order; k++) {
-          bench_case *c = &cases[n_case++];
-          c->inst = inst;
-          c->isa = order[k];
-          snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, w->name,
-                   ups_isa_name(order[k]));
-          gbench_register(name, run_pack, c, &g_options);
-        }
+      if (instance_init(inst, n_inst, w->name, w->about, &prob) != 0) return 3;
+      n_inst++;
     }
   }
+  for (size_t pi = 0; pi < problems.count; pi++) {
+    const bench_problem *prob = &problems.items[pi];
+    char slug[BENCH_PROBLEM_TEXT_MAX], canon[BENCH_PROBLEM_TEXT_MAX + 16];
+    bench_problem_slug(prob, slug, sizeof slug);
+    memcpy(canon, "problem: ", 10);
+    bench_problem_format(prob, canon + 9, sizeof canon - 9);
+    /* Both strings live as long as the benchmarks (like insts). */
+    char *name = malloc(strlen(slug) + 1), *about = malloc(strlen(canon) + 1);
+    if (!name || !about) return 3;
+    strcpy(name, slug);
+    strcpy(about, canon);
+    if (instance_init(&insts[n_inst], n_inst, name, about, prob) != 0) return 3;
+    n_inst++;
+  }
+  for (size_t i = 0; i < n_inst; i++)
+    if (register_instance(&insts[i], order, n_order, n_peers, peer_notes, cases, &n_case) != 0)
+      return 3;
 
   const int status = gbench_run_count(NULL);
   tensors_release();

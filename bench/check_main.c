@@ -7,8 +7,12 @@
  * NaN-filled and end flush against a PROT_NONE page (an overrun faults).
  * Prints a table (operator, variant, cases, worst error as a fraction of the
  * contract's bound, failures) and exits 1 on any failure.
+ * With --problem/--batch (bench/problem.h) it checks exactly those problems
+ * instead, with the same guarded outputs and contract, one row per problem
+ * and variant.
  *
- *   upsimd-check [--cases N] [--seed S] [--quick] [--verbose] */
+ *   upsimd-check [--cases N] [--seed S] [--quick] [--verbose]
+ *   upsimd-check [--problem DESC]... [--batch FILE]... [--verbose] [--dry-run] */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdlib.h>
@@ -212,103 +216,229 @@ static int variants(ups_isa out[N_VARIANT]) {
   return n;
 }
 
+static void out_of_memory(void) {
+  fprintf(stderr, "upsimd-check: out of memory\n");
+  exit(2);
+}
+
+/* One resize problem on every variant: inputs from in_seed (plus a few
+ * non-finite ones when poison is given), outputs NaN-filled against a guard
+ * page, each variant compared with the reference and tallied into t. */
+static void check_resize_case(const ups_resize_params *p0, int bilinear, uint64_t in_seed,
+                              bench_rng *poison, size_t case_no, tally t[N_VARIANT]) {
+  const char *op = bilinear ? "bilinear" : "nearest";
+  ups_isa isas[N_VARIANT];
+  const int nv = variants(isas);
+  ups_resize_params p = *p0;
+  size_t oh, ow;
+  ups_resize_output_size(&p, &oh, &ow);
+  const size_t in_n = p.n * p.c * p.in_h * p.in_w, out_n = p.n * p.c * oh * ow;
+  float *in = malloc(in_n * sizeof *in);
+  guarded g;
+  float *out = guarded_alloc(&g, out_n);
+  if (!in || !out) out_of_memory();
+  bench_fill_uniform(in_seed, in, in_n, -4.f, 4.f);
+  if (poison) maybe_poison(poison, in, in_n);
+  char problem[256];
+  describe_resize(problem, sizeof problem, &p);
+  for (int v = 0; v < nv; v++) {
+    p.isa = isas[v];
+    bench_fill_nan(out, out_n);
+    const ups_status call = bilinear ? ups_resize_bilinear_f32(&p, in, out)
+                                     : ups_resize_nearest_f32(&p, in, out);
+    ups_check_result res = {0};
+    ups_status chk = UPS_OK;
+    if (call == UPS_OK)
+      chk = bilinear ? ups_check_bilinear(&p, in, out, &res) : ups_check_nearest(&p, in, out, &res);
+    account(&t[isas[v]], call, chk, &res, op, isas[v], case_no, problem);
+  }
+  free(in);
+  guarded_free(&g);
+}
+
+/* A deconv problem's tensors; the output ends at a guard page. */
+typedef struct deconv_tensors {
+  float *in, *w, *bias, *out;
+  size_t in_n, w_n, out_n;
+  guarded g;
+} deconv_tensors;
+
+static void deconv_tensors_make(deconv_tensors *d, const ups_deconv_params *p, int has_bias,
+                                bench_rng *r) {
+  size_t oh, ow;
+  ups_deconv_output_size(p, &oh, &ow);
+  const size_t groups = p->groups ? p->groups : 1;
+  d->in_n = p->n * p->in_c * p->in_h * p->in_w;
+  d->out_n = p->n * p->out_c * oh * ow;
+  d->w_n = p->in_c * (p->out_c / groups) * p->kernel_h * p->kernel_w;
+  d->in = malloc(d->in_n * sizeof *d->in);
+  d->w = malloc(d->w_n * sizeof *d->w);
+  d->bias = has_bias ? malloc(p->out_c * sizeof *d->bias) : NULL;
+  d->out = guarded_alloc(&d->g, d->out_n);
+  if (!d->in || !d->w || (has_bias && !d->bias) || !d->out) out_of_memory();
+  bench_fill_uniform(bench_rng_next(r), d->in, d->in_n, -2.f, 2.f);
+  bench_fill_uniform(bench_rng_next(r), d->w, d->w_n, -1.f, 1.f);
+  if (d->bias) bench_fill_uniform(bench_rng_next(r), d->bias, p->out_c, -1.f, 1.f);
+}
+
+static void deconv_tensors_free(deconv_tensors *d) {
+  free(d->in);
+  free(d->w);
+  free(d->bias);
+  guarded_free(&d->g);
+}
+
+/* One deconv problem on every variant, through a plan (use_plan) or the
+ * one-shot call, each compared with the reference and tallied into t. */
+static void check_deconv_case(const ups_deconv_params *p0, const deconv_tensors *d, int use_plan,
+                              size_t case_no, tally t[N_VARIANT]) {
+  ups_isa isas[N_VARIANT];
+  const int nv = variants(isas);
+  ups_deconv_params p = *p0;
+  char problem[320];
+  describe_deconv(problem, sizeof problem, &p, d->bias != NULL);
+  for (int v = 0; v < nv; v++) {
+    p.isa = isas[v];
+    bench_fill_nan(d->out, d->out_n);
+    ups_status call;
+    if (use_plan) {
+      ups_deconv_plan *plan = NULL;
+      call = ups_deconv_plan_create(&p, d->w, d->bias, &plan);
+      if (call == UPS_OK) call = ups_deconv_plan_run(plan, d->in, d->out);
+      ups_deconv_plan_destroy(plan);
+    } else {
+      call = ups_deconv_f32(&p, d->in, d->w, d->bias, d->out);
+    }
+    ups_check_result res = {0};
+    ups_status chk = UPS_OK;
+    if (call == UPS_OK) chk = ups_check_deconv(&p, d->in, d->w, d->bias, d->out, &res);
+    account(&t[isas[v]], call, chk, &res, "deconv", isas[v], case_no, problem);
+  }
+}
+
 static void sweep_resize(int bilinear, size_t cases, uint64_t seed, tally t[N_VARIANT]) {
   const char *op = bilinear ? "bilinear" : "nearest";
   bench_rng r = {seed ^ (bilinear ? 0xb11ull : 0xea5ull)};
-  ups_isa isas[N_VARIANT];
-  const int nv = variants(isas);
   for (size_t i = 0; i < cases; i++) {
     ups_resize_params p;
     gen_resize(&r, bilinear, &p);
-    size_t oh, ow;
-    ups_resize_output_size(&p, &oh, &ow);
-    const size_t in_n = p.n * p.c * p.in_h * p.in_w, out_n = p.n * p.c * oh * ow;
-    float *in = malloc(in_n * sizeof *in);
-    guarded g;
-    float *out = guarded_alloc(&g, out_n);
-    if (!in || !out) {
-      fprintf(stderr, "upsimd-check: out of memory\n");
-      exit(2);
-    }
-    bench_fill_uniform(bench_rng_next(&r), in, in_n, -4.f, 4.f);
-    maybe_poison(&r, in, in_n);
-    char problem[256];
-    describe_resize(problem, sizeof problem, &p);
-    for (int v = 0; v < nv; v++) {
-      p.isa = isas[v];
-      bench_fill_nan(out, out_n);
-      const ups_status call = bilinear ? ups_resize_bilinear_f32(&p, in, out)
-                                       : ups_resize_nearest_f32(&p, in, out);
-      ups_check_result res = {0};
-      ups_status chk = UPS_OK;
-      if (call == UPS_OK)
-        chk = bilinear ? ups_check_bilinear(&p, in, out, &res) : ups_check_nearest(&p, in, out, &res);
-      account(&t[isas[v]], call, chk, &res, op, isas[v], i, problem);
-    }
-    free(in);
-    guarded_free(&g);
+    const uint64_t in_seed = bench_rng_next(&r);
+    check_resize_case(&p, bilinear, in_seed, &r, i, t);
     progress(op, i + 1, cases);
   }
 }
 
 static void sweep_deconv(size_t cases, uint64_t seed, tally t[N_VARIANT]) {
   bench_rng r = {seed ^ 0xdec0ull};
-  ups_isa isas[N_VARIANT];
-  const int nv = variants(isas);
   for (size_t i = 0; i < cases; i++) {
     ups_deconv_params p;
     int has_bias;
     gen_deconv(&r, &p, &has_bias);
-    size_t oh, ow;
-    ups_deconv_output_size(&p, &oh, &ow);
-    const size_t in_n = p.n * p.in_c * p.in_h * p.in_w, out_n = p.n * p.out_c * oh * ow;
-    const size_t w_n = p.in_c * (p.out_c / p.groups) * p.kernel_h * p.kernel_w;
-    float *in = malloc(in_n * sizeof *in), *w = malloc(w_n * sizeof *w);
-    float *bias = has_bias ? malloc(p.out_c * sizeof *bias) : NULL;
-    guarded g;
-    float *out = guarded_alloc(&g, out_n);
-    if (!in || !w || (has_bias && !bias) || !out) {
-      fprintf(stderr, "upsimd-check: out of memory\n");
-      exit(2);
-    }
-    bench_fill_uniform(bench_rng_next(&r), in, in_n, -2.f, 2.f);
-    bench_fill_uniform(bench_rng_next(&r), w, w_n, -1.f, 1.f);
-    if (bias) bench_fill_uniform(bench_rng_next(&r), bias, p.out_c, -1.f, 1.f);
-    maybe_poison(&r, in, in_n);
-    char problem[320];
-    describe_deconv(problem, sizeof problem, &p, has_bias);
+    deconv_tensors d;
+    deconv_tensors_make(&d, &p, has_bias, &r);
+    maybe_poison(&r, d.in, d.in_n);
     const int use_plan = (int)bench_rng_range(&r, 0, 1); /* both entry points */
-    for (int v = 0; v < nv; v++) {
-      p.isa = isas[v];
-      bench_fill_nan(out, out_n);
-      ups_status call;
-      if (use_plan) {
-        ups_deconv_plan *plan = NULL;
-        call = ups_deconv_plan_create(&p, w, bias, &plan);
-        if (call == UPS_OK) call = ups_deconv_plan_run(plan, in, out);
-        ups_deconv_plan_destroy(plan);
-      } else {
-        call = ups_deconv_f32(&p, in, w, bias, out);
-      }
-      ups_check_result res = {0};
-      ups_status chk = UPS_OK;
-      if (call == UPS_OK) chk = ups_check_deconv(&p, in, w, bias, out, &res);
-      account(&t[isas[v]], call, chk, &res, "deconv", isas[v], i, problem);
-    }
-    free(in);
-    free(w);
-    free(bias);
-    guarded_free(&g);
+    check_deconv_case(&p, &d, use_plan, i, t);
+    deconv_tensors_free(&d);
     progress("deconv", i + 1, cases);
   }
+}
+
+/* ------------------------------------------------------------ user problems */
+
+/* --dry-run: each problem's canonical form and output size, as a batch file
+ * (the size is a comment), without running anything. */
+static void print_problems(const bench_problem_list *l) {
+  char canon[BENCH_PROBLEM_TEXT_MAX];
+  for (size_t i = 0; i < l->count; i++) {
+    const bench_problem *p = &l->items[i];
+    size_t oh = 0, ow = 0;
+    if (p->op == BENCH_DECONV) ups_deconv_output_size(&p->deconv, &oh, &ow);
+    else ups_resize_output_size(&p->resize, &oh, &ow);
+    bench_problem_format(p, canon, sizeof canon);
+    printf("%s  # output %zux%zu\n", canon, oh, ow);
+  }
+}
+
+/* Every variant on exactly these problems (--problem, --batch): the same
+ * guarded, NaN-filled outputs and contract as the sweep, deterministic inputs
+ * per problem, deconv through a plan (what upsimd-bench times). One row per
+ * problem and variant; 0 when all pass, 1 on a failure, 2 when the library
+ * rejects a problem. */
+static int check_problems(const bench_problem_list *l, int dry_run) {
+  char canon[BENCH_PROBLEM_TEXT_MAX];
+  for (size_t i = 0; i < l->count; i++) {
+    const ups_status st = bench_problem_validate(&l->items[i]);
+    if (st == UPS_OK) continue;
+    bench_problem_format(&l->items[i], canon, sizeof canon);
+    fprintf(stderr, "upsimd-check: problem \"%s\": the library rejects it: %s (%s)\n", canon,
+            ups_status_string(st), bench_status_name(st));
+    return 2;
+  }
+  if (dry_run) {
+    print_problems(l);
+    return 0;
+  }
+  printf("upsimd-check: %zu problem(s), AUTO = %s\n", l->count, ups_isa_name(ups_isa_selected()));
+  printf("\n| problem | variant | outputs | worst error / bound | result |\n");
+  printf("|---|---|---:|---:|---|\n");
+  fflush(stdout);
+  size_t failures = 0;
+  const int n_isa = ups_isa_count() < N_VARIANT ? ups_isa_count() : N_VARIANT;
+  for (size_t i = 0; i < l->count; i++) {
+    const bench_problem *p = &l->items[i];
+    tally t[N_VARIANT];
+    memset(t, 0, sizeof t);
+    bench_rng r = {0x5eed0000ull + i};
+    if (p->op == BENCH_DECONV) {
+      deconv_tensors d;
+      deconv_tensors_make(&d, &p->deconv, p->bias, &r);
+      check_deconv_case(&p->deconv, &d, 1, i, t);
+      deconv_tensors_free(&d);
+    } else {
+      check_resize_case(&p->resize, p->op == BENCH_BILINEAR, bench_rng_next(&r), NULL, i, t);
+    }
+    bench_problem_format(p, canon, sizeof canon);
+    for (int v = UPS_ISA_SCALAR; v <= n_isa; v++) {
+      const int isa = v == n_isa ? UPS_ISA_AUTO : v; /* every registry id, then auto */
+      const tally *x = &t[isa];
+      if (!x->used) {
+        if (isa != UPS_ISA_AUTO)
+          printf("| %s | %s | - | - | not usable here |\n", canon, ups_isa_name((ups_isa)isa));
+        continue;
+      }
+      const size_t fails = x->failed_cases + x->call_errors;
+      failures += fails;
+      char variant[32];
+      snprintf(variant, sizeof variant, "%s%s%s", ups_isa_name((ups_isa)isa),
+               isa == UPS_ISA_AUTO ? "=" : "",
+               isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+      printf("| %s | %s | %zu | %.3g | %s |\n", canon, variant, x->r.count, x->r.worst,
+             x->call_errors ? "FAIL (call error)" : fails ? "FAIL" : "ok");
+    }
+    fflush(stdout);
+  }
+  printf("\n%s\n", failures ? "upsimd-check: FAILED"
+                             : "upsimd-check: all variants within the contract");
+  return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
   size_t cases = 400;
   uint64_t seed = 1;
-  int quick = 0, cases_given = 0;
+  int quick = 0, cases_given = 0, dry_run = 0;
+  bench_problem_list problems = {0};
+  char err[1024];
   for (int i = 1; i < argc; i++) {
+    const int problem_arg = bench_problem_option(&problems, argc, argv, &i, err, sizeof err);
+    if (problem_arg < 0) {
+      fprintf(stderr, "upsimd-check: %s\n", err);
+      bench_problem_list_free(&problems);
+      return 2;
+    }
+    if (problem_arg) continue;
     if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--dry-run") == 0) dry_run = 1;
     else if (strcmp(argv[i], "--verbose") == 0) g_verbose = 1;
     else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
       cases = (size_t)strtoull(argv[++i], NULL, 10);
@@ -317,12 +447,27 @@ int main(int argc, char **argv) {
       seed = strtoull(argv[++i], NULL, 0);
     else {
       fprintf(stderr, "usage: upsimd-check [--cases N] [--seed S] [--quick] [--verbose]\n"
-                      "  N cases per operator (default 400; --quick: 60); exit 1 on any "
-                      "failure\n");
+                      "       upsimd-check [--problem DESC]... [--batch FILE]... [--verbose] "
+                      "[--dry-run]\n"
+                      "  N cases per operator (default 400; --quick: 60) of the random sweep;\n"
+                      "  or every variant on exactly the problems given (descriptor grammar:\n"
+                      "  README.md, \"Problem descriptors\"; FILE: one per line, # comments).\n"
+                      "  Exit 1 on any failure, 2 on usage errors (a malformed descriptor,\n"
+                      "  a problem the library rejects). --dry-run prints each problem's\n"
+                      "  canonical form and output size, and runs nothing.\n");
       return strcmp(argv[i], "--help") == 0 ? 0 : 2;
     }
   }
   if (quick && !cases_given) cases = 60;
+  if (dry_run && !problems.count) {
+    fprintf(stderr, "upsimd-check: --dry-run needs --problem or --batch\n");
+    return 2;
+  }
+  if (problems.count) {
+    const int status = check_problems(&problems, dry_run);
+    bench_problem_list_free(&problems);
+    return status;
+  }
 
   static tally t[3][N_VARIANT];
   const char *ops[3] = {"nearest", "bilinear", "deconv"};

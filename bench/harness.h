@@ -1,6 +1,6 @@
 /* harness.h — what the harness's C files share: deterministic fills, aligned
  * buffers, a clock, the limits probes, the hwloc topology and the workload
- * table. Internal to bench/. */
+ * table (problems as descriptors: problem.h). Internal to bench/. */
 #ifndef UPSIMD_BENCH_HARNESS_H
 #define UPSIMD_BENCH_HARNESS_H
 
@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "counters.h"
+#include "problem.h"
 #include "upsimd.h"
 
 /* ------------------------------------------------------------------ utils */
@@ -120,29 +121,22 @@ void bench_print_info(FILE *f, const bench_topology *t);
 
 /* ------------------------------------------------------------ workloads */
 
-typedef enum bench_op { BENCH_NEAREST, BENCH_BILINEAR, BENCH_DECONV } bench_op;
-const char *bench_op_name(bench_op op);
-
 enum { BENCH_LAYOUT_NCHW = 1, BENCH_LAYOUT_NHWC = 2, BENCH_LAYOUT_BOTH = 3 };
 
 typedef struct bench_workload {
   const char *name;       /* the workload part of the benchmark name */
   const char *about;      /* model, layer and shape: goes into the label */
-  bench_op op;
   unsigned layouts;       /* BENCH_LAYOUT_* mask */
   int quick;              /* part of the --quick set */
-  ups_resize_params resize; /* layout is set per benchmark */
-  ups_deconv_params deconv; /* layout and weight layout set per benchmark:
-                               NCHW + IOHW (PyTorch), NHWC + HWOI (Keras) */
-  int bias;
+  const char *desc;       /* the problem descriptor, without a layout */
 } bench_workload;
 
 size_t bench_workload_count(void);
 const bench_workload *bench_workload_get(size_t i);
 
-/* The workload's parameters in one layout (weight layout follows it). */
-ups_resize_params bench_workload_resize(const bench_workload *w, ups_layout layout);
-ups_deconv_params bench_workload_deconv(const bench_workload *w, ups_layout layout);
+/* The workload's problem in one layout; the weight layout follows it: NCHW
+ * with PyTorch IOHW weights, NHWC with Keras HWOI. */
+bench_problem bench_workload_problem(const bench_workload *w, ups_layout layout);
 
 /* --------------------------------------------------------------- running */
 

@@ -3,7 +3,8 @@
 synthetic upsimd-bench runs, one with the per-width FMA probes (every usable
 probe's GFLOP/s, the probe each variant's deconv roof uses, the peers' probe,
 peers' implementations in their labels) and one from before them (a single
-probe_fma_kind/probe_fma_gflops, which must still read). Checks the helpers
+probe_fma_kind/probe_fma_gflops, which must still read), plus a run of user
+problems (upsimd-bench --problem: mode "problems"). Checks the helpers
 and the generated results/<cpu>/README.md and results/README.md index.
 
     python3 tools/test_bench_report.py      (standard library only)
@@ -91,6 +92,19 @@ def old_run():
     return {"context": ctx, "benchmarks": rows}
 
 
+PROBLEM = "deconv/nhwc/n1-ic64-oc64-ih64-iw64-k4-s2-p1-bias"
+
+
+def problems_run():
+    """A run of user problems (upsimd-bench --problem): names from the
+    descriptor's canonical form, mode "problems"."""
+    ctx = dict(new_run()["context"], cpu_model="Problem CPU", upsimd_mode="problems")
+    label = "problem: deconv nhwc n1 ic64 oc64 ih64 iw64 k4 s2 p1 bias; roof vs fma/avx2"
+    rows = [bench(f"{PROBLEM}/scalar", 0.01, label, 0.05, 20.0),
+            bench(f"{PROBLEM}/avx2", 0.001, label, 0.5, 200.0)]
+    return {"context": ctx, "benchmarks": rows}
+
+
 def line_of(text, start):
     """The first line of text that starts with start (fails the test if none)."""
     for line in text.splitlines():
@@ -104,7 +118,8 @@ class BenchReportTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         root = cls.tmp.name
-        for name, run in (("new-cpu", new_run()), ("old-cpu", old_run())):
+        for name, run in (("new-cpu", new_run()), ("old-cpu", old_run()),
+                          ("problems-cpu", problems_run())):
             os.makedirs(os.path.join(root, name))
             with open(os.path.join(root, name, "bench.json"), "w", encoding="utf-8") as f:
                 json.dump(run, f)
@@ -121,6 +136,7 @@ class BenchReportTest(unittest.TestCase):
                 return f.read()
         cls.new_md = read("new-cpu", "README.md")
         cls.old_md = read("old-cpu", "README.md")
+        cls.problems_md = read("problems-cpu", "README.md")
         cls.index = read("README.md")
 
     @classmethod
@@ -180,6 +196,13 @@ class BenchReportTest(unittest.TestCase):
         self.assertIn("| fma |", line_of(self.old_md, "| dcgan-64px | nhwc | avx2 |"))
         self.assertIn("| dcgan-64px | nhwc | onednn |", self.old_md)
         self.assertIn("this run had one FMA probe", self.old_md)
+
+    def test_user_problems_run(self):
+        self.assertIn("This run benchmarks user problems", self.problems_md)
+        self.assertNotIn("--quick` run", self.problems_md)
+        self.assertNotIn("--quick` run", self.new_md)
+        row = line_of(self.problems_md, "| n1-ic64-oc64-ih64-iw64-k4-s2-p1-bias | nhwc | avx2 |")
+        self.assertIn("10.00×", row)  # × scalar
 
     def test_index(self):
         self.assertIn("FMA probes GFLOP/s (1 core)", self.index)

@@ -99,35 +99,33 @@ int main(void) {
    * per operator, labels free of ';' (the report splits labels there). */
   for (size_t i = 0; i < bench_workload_count(); i++) {
     const bench_workload *w = bench_workload_get(i);
+    const bench_problem wp = bench_workload_problem(w, UPS_NCHW);
     EXPECT_EQ(strchr(w->about, ';') == NULL, 1);
     for (size_t j = 0; j < i; j++) {
       const bench_workload *o = bench_workload_get(j);
-      EXPECT_EQ(o->op == w->op && strcmp(o->name, w->name) == 0, 0);
+      EXPECT_EQ(bench_workload_problem(o, UPS_NCHW).op == wp.op && strcmp(o->name, w->name) == 0,
+                0);
     }
     for (int l = 0; l < 2; l++) {
       if (!(w->layouts & (l ? BENCH_LAYOUT_NHWC : BENCH_LAYOUT_NCHW))) continue;
       bench_work work;
-      if (w->op == BENCH_DECONV) {
-        const ups_deconv_params p = bench_workload_deconv(w, l ? UPS_NHWC : UPS_NCHW);
-        EXPECT_EQ(bench_deconv_work(&p, w->bias, &work), 0);
-      } else {
-        const ups_resize_params p = bench_workload_resize(w, l ? UPS_NHWC : UPS_NCHW);
-        EXPECT_EQ(bench_resize_work(&p, &work), 0);
-      }
+      const bench_problem p = bench_workload_problem(w, l ? UPS_NHWC : UPS_NCHW);
+      if (p.op == BENCH_DECONV) EXPECT_EQ(bench_deconv_work(&p.deconv, p.bias, &work), 0);
+      else EXPECT_EQ(bench_resize_work(&p.resize, &work), 0);
     }
     /* The issue-5 shapes produce the sizes their frameworks do. */
     size_t oh = 0, ow = 0;
     if (strcmp(w->name, "keras-same-64px-64to64-k3s2") == 0) {
-      EXPECT_EQ(ups_deconv_output_size(&w->deconv, &oh, &ow), UPS_OK);
+      EXPECT_EQ(ups_deconv_output_size(&wp.deconv, &oh, &ow), UPS_OK);
       EXPECT_EQ(oh, 128);
       EXPECT_EQ(ow, 128);
     }
     if (strcmp(w->name, "fsrcnn-48px-56to1-k9s3") == 0) {
-      EXPECT_EQ(ups_deconv_output_size(&w->deconv, &oh, &ow), UPS_OK);
+      EXPECT_EQ(ups_deconv_output_size(&wp.deconv, &oh, &ow), UPS_OK);
       EXPECT_EQ(oh, 144);
     }
     if (strcmp(w->name, "fcn8s-upscore8-70px-21to21-k16s8") == 0) {
-      EXPECT_EQ(ups_deconv_output_size(&w->deconv, &oh, &ow), UPS_OK);
+      EXPECT_EQ(ups_deconv_output_size(&wp.deconv, &oh, &ow), UPS_OK);
       EXPECT_EQ(oh, 568);
     }
   }
