@@ -13,6 +13,11 @@
  * label names the probe (roof vs fma/<probe>) and the context maps each
  * variant to its probe (probe_fma_roofs).
  *
+ * Start-up is lean: the probes are measured before the first benchmark but
+ * only those the filter's selection needs (measure_needed_probes), and the
+ * copy probes' buffers are capped (bench_copy_levels), so a one-row filter
+ * costs a fraction of a second, not a 2 x 2 GiB copy.
+ *
  * Every benchmark first runs its variant once on NaN-filled outputs and checks
  * the result against the scalar reference (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer

@@ -3,7 +3,9 @@
  * single-core FMA-throughput probes, one per vector width (portable 128-bit,
  * AVX2, AVX-512). The benchmarks' `roof` counter divides the time these limits
  * need for the same work by the measured time; each variant's FMA limit is
- * the probe of its own width (bench_fma_probe_for). */
+ * the probe of its own width (bench_fma_probe_for). The copy probes' sizes
+ * per cache level, capped in bytes and by MemAvailable, are here too
+ * (bench_copy_levels). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

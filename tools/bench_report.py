@@ -528,7 +528,8 @@ def write_index(results_dir):
           "One folder per machine, each written by `scripts/bench` (see the top-level README, "
           "\"Benchmark harness\"): named from the CPU model and architecture, `-quick` for "
           "a quick run (a smoke test, mode quick), `-2`, `-3`, ... for another machine whose "
-          "name is taken (its `machine.txt` says which). Roof: fraction of that machine's own limit (1 = at the limit). "
+          "name is taken (its `machine.txt` says which). Roof: fraction of that machine's own "
+          "limit (1 = at the limit). "
           "FMA probes: single-core GFLOP/s of each vector width that some roof is taken against "
           "(each variant against its own width's, peers against the widest).",
           "",

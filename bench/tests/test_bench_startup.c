@@ -112,7 +112,8 @@ int main(void) {
   snprintf(json_path, sizeof json_path, "test_bench_startup.%d.json", (int)getpid());
   snprintf(out_arg, sizeof out_arg, "--benchmark_out=%s", json_path);
   static char arg0[] = "upsimd-bench", min_time[] = "--benchmark_min_time=0.01";
-  static char no_pin[] = "--no-pin", no_peers[] = "--no-peers", fmt[] = "--benchmark_out_format=json";
+  static char no_pin[] = "--no-pin", no_peers[] = "--no-peers";
+  static char fmt[] = "--benchmark_out_format=json";
   char *argv[] = {arg0, filter, min_time, no_pin, no_peers, out_arg, fmt, NULL};
   EXPECT(bench_main(7, argv) == 0);
 
