@@ -18,6 +18,11 @@
  * <op>/<layout>/<canonical descriptor, '-' for ' '>/<variant>; both kinds go
  * through the same registration, checks, counters and roofs.
  *
+ * Start-up is lean: the probes are measured before the first benchmark but
+ * only those the filter's selection needs (measure_needed_probes), and the
+ * copy probes' buffers are capped (bench_copy_levels), so a one-row filter
+ * costs a fraction of a second, not a 2 x 2 GiB copy.
+ *
  * Every benchmark first runs its variant once on NaN-filled outputs and checks
  * the result against the scalar reference (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer
@@ -526,6 +531,26 @@ static const gbench_options g_options = {.unit = GBENCH_UNIT_US};
 
 /* ------------------------------------------------------------ registration */
 
+/* Start-up probes the selected benchmarks need (gbench_selected): a copy
+ * level for its probe/copy benchmark, an FMA probe for its probe/fma
+ * benchmark and for the roof of every selected deconv row (upsimd or peer)
+ * held to it. Resize and packing roofs are copies of the row's own sizes,
+ * measured when the row first runs (limit_for, run_pack), as before. */
+static int g_need_copy[BENCH_COPY_LEVELS];
+static int g_need_fma[8];
+
+static void need_fma(const bench_fma_probe *p) {
+  for (size_t i = 0; i < bench_fma_probe_count() && i < 8; i++)
+    if (bench_fma_probe_get(i) == p) g_need_fma[i] = 1;
+}
+
+/* Registers a run benchmark (upsimd or peer) and notes the FMA probe its roof
+ * needs when it is selected. */
+static void register_run(const char *name, gbench_fn fn, bench_case *c) {
+  gbench_register(name, fn, c, &g_options);
+  if (c->fma && c->inst->work.flops > 0 && gbench_selected(name)) need_fma(c->fma);
+}
+
 /* Fills an instance of `prob` (already in its layout) and its work counters.
  * Returns non-zero, with a message, when the library rejects the problem. */
 static int instance_init(bench_instance *inst, size_t index, const char *name, const char *about,
@@ -554,7 +579,7 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
     c->isa = order[k];
     c->fma = bench_fma_probe_for(order[k]);
     snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, inst->name, ups_isa_name(order[k]));
-    gbench_register(name, run_upsimd, c, &g_options);
+    register_run(name, run_upsimd, c);
   }
   if (n_peers) {
     if (tensors_for(inst)) return 1; /* weights, for the deconv adapters */
@@ -574,7 +599,7 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
       c->peer = peer;
       c->fma = bench_fma_probe_widest();
       snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, inst->name, peer->name);
-      gbench_register(name, run_peer, c, &g_options);
+      register_run(name, run_peer, c);
     }
     tensors_release();
   }
@@ -592,6 +617,40 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
 
 static void register_probe(const char *name, gbench_fn fn, probe_case *pc) {
   gbench_register(name, fn, pc, &g_options);
+}
+
+/* Measures the needed probes (on the pinned core, before any benchmark, as
+ * every start-up measurement was) and puts them in the context; a probe that
+ * no selected benchmark needs is neither measured nor in the context.
+ * probes_measured lists what was. */
+static void measure_needed_probes(const bench_copy_level levels[BENCH_COPY_LEVELS]) {
+  char measured[256] = "";
+  const bench_fma_probe *def = bench_fma_probe_default();
+  for (size_t i = 0; i < bench_fma_probe_count() && i < 8; i++) {
+    const bench_fma_probe *p = bench_fma_probe_get(i);
+    if (!g_need_fma[i] || !p->usable) continue;
+    char key[64];
+    snprintf(key, sizeof key, "probe_fma_%s_gflops", p->name);
+    context_number(key, bench_fma_gflops(p));
+    /* The default probe also under the key older reports read. */
+    if (p == def) context_number("probe_fma_gflops", bench_fma_gflops(p));
+    snprintf(key, sizeof key, "fma/%s", p->name);
+    list_append(measured, sizeof measured, key);
+  }
+  for (size_t i = 0; i < BENCH_COPY_LEVELS; i++) {
+    if (!g_need_copy[i]) continue;
+    const double sec = bench_copy_seconds(levels[i].each, levels[i].each);
+    char key[48];
+    snprintf(key, sizeof key, "probe_copy_%s_GBps", levels[i].level);
+    context_number(key, sec > 0 ? 2.0 * (double)levels[i].each / sec * 1e-9 : 0.0);
+    snprintf(key, sizeof key, "probe_copy_%s_bytes", levels[i].level);
+    char bytes[32];
+    snprintf(bytes, sizeof bytes, "%zu", levels[i].each);
+    gbench_add_context(key, bytes);
+    snprintf(key, sizeof key, "copy/%s", levels[i].level);
+    list_append(measured, sizeof measured, key);
+  }
+  gbench_add_context("probes_measured", measured[0] ? measured : "none");
 }
 
 int bench_main(int argc, char **argv) {
@@ -660,7 +719,8 @@ int bench_main(int argc, char **argv) {
   }
   gbench_mark_ratio_counter("roof");
 
-  /* Context: topology, ISAs, the limits (measured once, now, on the pinned core). */
+  /* Context: topology, ISAs; the limits the selected benchmarks need come
+   * after registration (measured once, on the pinned core, before any run). */
   bench_topology_add_context(&topo);
   gbench_add_context("upsimd_isa_auto", ups_isa_name(ups_isa_selected()));
   /* The benchmark variants: every registry id from scalar on, then auto. */
@@ -684,19 +744,16 @@ int bench_main(int argc, char **argv) {
   }
   /* "problems": a run of the user's own problems (--problem, --batch). */
   gbench_add_context("upsimd_mode", !use_builtin ? "problems" : quick ? "quick" : "full");
-  /* FMA probes: the default one under the keys older reports read, then every
-   * usable probe by name, the probe each variant's roof uses (variant:probe;
-   * variants usable here) and the peers' (the widest). */
+  /* FMA probes: the default one's kind under the key older reports read,
+   * every usable probe's name, the probe each variant's roof uses
+   * (variant:probe; variants usable here) and the peers' (the widest). Their
+   * GFLOP/s come later, measured only when needed (measure_needed_probes). */
   gbench_add_context("probe_fma_kind", bench_fma_probe_name());
-  context_number("probe_fma_gflops", bench_fma_peak_gflops());
   {
     char usable[128] = "", roofs[512] = "";
     for (size_t i = 0; i < bench_fma_probe_count(); i++) {
       const bench_fma_probe *p = bench_fma_probe_get(i);
       if (!p->usable) continue;
-      char key[64];
-      snprintf(key, sizeof key, "probe_fma_%s_gflops", p->name);
-      context_number(key, bench_fma_gflops(p));
       list_append(usable, sizeof usable, p->name);
     }
     for (int k = 0; k < n_order; k++) {
@@ -711,32 +768,29 @@ int bench_main(int argc, char **argv) {
     gbench_add_context("probe_fma_peers", bench_fma_probe_widest()->name);
   }
 
+  /* The probes' benchmarks. Nothing is measured here: the start-up
+   * measurements below are only those the selected benchmarks need. */
   enum { MAX_PROBES = 12 };
   static probe_case probes[MAX_PROBES];
-  const size_t l1 = topo.l1d_bytes ? topo.l1d_bytes : 32u << 10;
-  const size_t l2 = topo.l2_bytes ? topo.l2_bytes : 256u << 10;
-  const size_t l3 = topo.l3_bytes ? topo.l3_bytes : 8u << 20;
-  const size_t dram = 4 * l3 > ((size_t)64 << 20) ? 4 * l3 : (size_t)64 << 20;
-  /* Half of each cache, split evenly between the read and the written buffer. */
-  const struct { const char *level; size_t each; } levels[] = {
-      {"l1", l1 / 4}, {"l2", l2 / 4}, {"l3", l3 / 4}, {"dram", dram}};
-  for (size_t i = 0; i < 4; i++) {
+  bench_copy_level levels[BENCH_COPY_LEVELS];
+  bench_copy_levels(topo.l1d_bytes, topo.l2_bytes, topo.l3_bytes,
+                    bench_mem_available("/proc/meminfo"), levels);
+  for (size_t i = 0; i < BENCH_COPY_LEVELS; i++) {
     probes[i] = (probe_case){levels[i].level, levels[i].each, levels[i].each, NULL};
-    const double sec = bench_copy_seconds(levels[i].each, levels[i].each);
     char key[48];
-    snprintf(key, sizeof key, "probe_copy_%s_GBps", levels[i].level);
-    context_number(key, sec > 0 ? 2.0 * (double)levels[i].each / sec * 1e-9 : 0.0);
     snprintf(key, sizeof key, "probe/copy/%s", levels[i].level);
     register_probe(key, run_probe_copy, &probes[i]);
+    g_need_copy[i] = gbench_selected(key);
   }
-  for (size_t i = 0, k = 4; i < bench_fma_probe_count() && k < MAX_PROBES; i++, k++) {
+  for (size_t i = 0, k = BENCH_COPY_LEVELS; i < bench_fma_probe_count() && k < MAX_PROBES;
+       i++, k++) {
     const bench_fma_probe *p = bench_fma_probe_get(i);
     probes[k] = (probe_case){"core", 0, 0, p};
     char key[64];
     snprintf(key, sizeof key, "probe/fma/%s", p->name);
     register_probe(key, run_probe_fma, &probes[k]);
+    if (gbench_selected(key)) need_fma(p);
   }
-
   size_t n_peers = peers ? bench_peer_count() : 0;
   for (size_t i = 0; i < n_peers; i++) {
     const bench_peer *peer = bench_peer_get(i);
@@ -784,6 +838,8 @@ int bench_main(int argc, char **argv) {
     if (register_instance(&insts[i], order, n_order, n_peers, peer_notes, cases, &n_case) != 0)
       return 3;
 
+  /* --benchmark_list_tests runs nothing: no probe either. */
+  if (!gbench_list_only()) measure_needed_probes(levels);
   const int status = gbench_run_count(NULL);
   tensors_release();
   if (status == 2) fprintf(stderr, "upsimd-bench: no benchmark matched the filter\n");

@@ -5,9 +5,12 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +19,7 @@ namespace {
 
 struct Entry {
   std::string name;
+  std::string instance;  // the name GB matches the filter against (see below)
   gbench_fn fn;
   void *user;
   gbench_record record;
@@ -38,6 +42,7 @@ size_t g_failures = 0;
 std::string g_format = "console";
 bool g_color = isatty(1) != 0;
 bool g_tabular = false;
+bool g_list_only = false;  // --benchmark_list_tests: GB prints names, runs nothing
 
 bool flag_value(const char *arg, const char *flag, std::string *value) {
   const size_t n = std::strlen(flag);
@@ -48,6 +53,38 @@ bool flag_value(const char *arg, const char *flag, std::string *value) {
 
 bool truthy(const std::string &v) {
   return v == "true" || v == "yes" || v == "1" || v == "on" || v == "always";
+}
+
+// GB's reading of a boolean flag's value: anything but a false word is true.
+bool gb_truthy(const std::string &v) {
+  return !(v == "0" || v == "false" || v == "False" || v == "FALSE" || v == "no" || v == "n" ||
+           v == "off" || v == "f" || v == "N" || v == "F");
+}
+
+// The instance name GB 1.7.1 builds (BenchmarkInstance) and matches the
+// filter against: the name, then args, min_time, iterations, repeats and the
+// clock, each "/"-separated where set.
+std::string instance_name(const std::string &name, const gbench_options &o) {
+  std::string s = name;
+  char buf[64];
+  for (size_t i = 0; i < o.n_args; i++) {
+    std::snprintf(buf, sizeof buf, "/%" PRId64, o.args[i]);
+    s += buf;
+  }
+  if (o.iterations <= 0 && o.min_time > 0) {
+    std::snprintf(buf, sizeof buf, "/min_time:%0.3f", o.min_time);
+    s += buf;
+  }
+  if (o.iterations > 0) {
+    std::snprintf(buf, sizeof buf, "/iterations:%" PRId64, o.iterations);
+    s += buf;
+  }
+  if (o.repetitions > 0) {
+    std::snprintf(buf, sizeof buf, "/repeats:%d", o.repetitions);
+    s += buf;
+  }
+  if (o.real_time) s += "/real_time";
+  return s;
 }
 
 // The console reporter, except that ratio counters (rates by construction: a
@@ -86,20 +123,29 @@ struct gbench_state {
 extern "C" {
 
 int gbench_initialize(int *argc, char **argv) {
+  // GB takes a flag's default from the environment; the command line wins.
+  if (const char *env = std::getenv("BENCHMARK_LIST_TESTS"))
+    if (*env) g_list_only = gb_truthy(env);
   for (int i = 1; i < *argc; i++) {
     std::string v;
     if (flag_value(argv[i], "--benchmark_format", &v)) g_format = v;
     if (flag_value(argv[i], "--benchmark_color", &v))
       g_color = v == "auto" ? isatty(1) != 0 : truthy(v);
     if (flag_value(argv[i], "--benchmark_counters_tabular", &v)) g_tabular = truthy(v);
+    if (std::strcmp(argv[i], "--benchmark_list_tests") == 0) g_list_only = true;
+    if (flag_value(argv[i], "--benchmark_list_tests", &v)) g_list_only = gb_truthy(v);
   }
+
   benchmark::Initialize(argc, argv);
   return benchmark::ReportUnrecognizedArguments(*argc, argv) ? 1 : 0;
 }
 
 int gbench_register(const char *name, gbench_fn fn, void *user, const gbench_options *o) {
   if (!name || !fn) return 1;
-  entries().push_back(std::unique_ptr<Entry>(new Entry{name, fn, user, gbench_record{}}));
+  gbench_options defaults{};
+  if (!o) o = &defaults;
+  entries().push_back(
+      std::unique_ptr<Entry>(new Entry{name, instance_name(name, *o), fn, user, gbench_record{}}));
   Entry *e = entries().back().get();
   benchmark::internal::Benchmark *b =
       benchmark::RegisterBenchmark(e->name.c_str(), [e](benchmark::State &st) {
@@ -109,8 +155,6 @@ int gbench_register(const char *name, gbench_fn fn, void *user, const gbench_opt
         e->record.iterations += static_cast<int64_t>(st.iterations());
       });
   if (!b) return 1;
-  gbench_options defaults{};
-  if (!o) o = &defaults;
   if (o->real_time) b->UseRealTime();
   if (o->unit != GBENCH_UNIT_DEFAULT) b->Unit(to_gb_unit(o->unit));
   if (o->iterations > 0)
@@ -149,6 +193,31 @@ int gbench_run_count(size_t *n_run) {
 }
 
 void gbench_set_filter(const char *regex) { benchmark::SetBenchmarkFilter(regex ? regex : ""); }
+
+// GB 1.7.1's selection (RunSpecifiedBenchmarks, FindBenchmarks): "" and
+// "all" select everything, a leading '-' negates, else a POSIX extended
+// regular expression searched for in the instance name (std::regex
+// extended, as GB's own Regex).
+int gbench_selected(const char *name) {
+  std::string spec = benchmark::GetBenchmarkFilter();
+  if (spec.empty() || spec == "all") spec = ".";
+  bool negative = false;
+  if (spec[0] == '-') {
+    spec.erase(0, 1);
+    negative = true;
+  }
+  std::regex re;
+  try {
+    re = std::regex(spec, std::regex_constants::extended);
+  } catch (const std::regex_error &) {
+    return 0;  // GB refuses the filter and runs nothing
+  }
+  for (const auto &e : entries())
+    if (e->name == name) return std::regex_search(e->instance, re) != negative ? 1 : 0;
+  return 0;
+}
+
+int gbench_list_only(void) { return g_list_only ? 1 : 0; }
 
 size_t gbench_failure_count(void) { return g_failures; }
 

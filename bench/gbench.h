@@ -79,6 +79,17 @@ static inline int gbench_run(void) { return gbench_run_count(NULL); }
 /* Replaces --benchmark_filter (a regular expression) for the next run. */
 void gbench_set_filter(const char *regex);
 
+/* Whether the registered benchmark `name` is one the next gbench_run runs
+ * under the current --benchmark_filter (GB's own rules: "" and "all" select
+ * all, a leading '-' negates, else an extended regex searched for in the
+ * name GB gives the instance). 0 for a name never registered. Lets a caller
+ * prepare only what the selected benchmarks need before GB starts. */
+int gbench_selected(const char *name);
+
+/* 1 when --benchmark_list_tests was given: gbench_run prints the selected
+ * names and runs nothing. */
+int gbench_list_only(void);
+
 /* Failures recorded so far in this process (gbench_fail calls). */
 size_t gbench_failure_count(void);
 

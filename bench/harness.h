@@ -65,6 +65,25 @@ void bench_copy_pass_avx2_nt(const unsigned char *src, size_t read_bytes, unsign
 double bench_copy_seconds(size_t read_bytes, size_t write_bytes);
 double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *winner);
 
+/* The copy probes probe/copy/{l1,l2,l3,dram}: the bytes of each of the two
+ * buffers (read and written). l1, l2, l3: a quarter of that cache (both
+ * buffers fill half of it); dram: 4 x L3, at least 64 MiB. Every level is
+ * capped at BENCH_COPY_CAP_BYTES and at an eighth of MemAvailable (both
+ * buffers: a quarter), so a VM that reports a huge L3 or a 4 GB board does
+ * not copy gigabytes at start-up. A cache size of 0 (unknown) reads as 32 KiB,
+ * 256 KiB, 8 MiB; mem_available 0 (unknown) leaves only the fixed cap. */
+enum { BENCH_COPY_LEVELS = 4 };
+#define BENCH_COPY_CAP_BYTES ((size_t)256 << 20)
+#define BENCH_COPY_DRAM_MIN_BYTES ((size_t)64 << 20)
+typedef struct bench_copy_level {
+  const char *level; /* "l1", "l2", "l3", "dram" */
+  size_t each;       /* bytes read = bytes written */
+} bench_copy_level;
+void bench_copy_levels(size_t l1d, size_t l2, size_t l3, size_t mem_available,
+                       bench_copy_level out[BENCH_COPY_LEVELS]);
+/* MemAvailable of a /proc/meminfo-style file, in bytes; 0 when it has none. */
+size_t bench_mem_available(const char *meminfo_path);
+
 /* Single-core FMA-throughput probes, one per vector width. A probe named like
  * an ISA (ups_isa_name: "avx2", "avx512") runs that ISA's vectors; "portable"
  * is 128-bit vectors in plain C. Each is measured once, on first use, as the

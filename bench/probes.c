@@ -3,7 +3,9 @@
  * single-core FMA-throughput probes, one per vector width (portable 128-bit,
  * AVX2, AVX-512). The benchmarks' `roof` counter divides the time these limits
  * need for the same work by the measured time; each variant's FMA limit is
- * the probe of its own width (bench_fma_probe_for). */
+ * the probe of its own width (bench_fma_probe_for). The copy probes' sizes
+ * per cache level, capped in bytes and by MemAvailable, are here too
+ * (bench_copy_levels). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,39 @@ double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *
 
 double bench_copy_seconds(size_t read_bytes, size_t write_bytes) {
   return bench_copy_limit(read_bytes, write_bytes, NULL);
+}
+
+void bench_copy_levels(size_t l1d, size_t l2, size_t l3, size_t mem_available,
+                       bench_copy_level out[BENCH_COPY_LEVELS]) {
+  if (!l1d) l1d = (size_t)32 << 10;
+  if (!l2) l2 = (size_t)256 << 10;
+  if (!l3) l3 = (size_t)8 << 20;
+  const size_t dram = l3 > BENCH_COPY_DRAM_MIN_BYTES / 4 ? 4 * l3 : BENCH_COPY_DRAM_MIN_BYTES;
+  size_t cap = BENCH_COPY_CAP_BYTES;
+  if (mem_available && mem_available / 8 < cap) cap = mem_available / 8;
+  if (cap < 4096) cap = 4096; /* a meaningless meminfo must not give 0-byte probes */
+  const bench_copy_level levels[BENCH_COPY_LEVELS] = {
+      {"l1", l1d / 4}, {"l2", l2 / 4}, {"l3", l3 / 4}, {"dram", dram}};
+  for (size_t i = 0; i < BENCH_COPY_LEVELS; i++) {
+    out[i] = levels[i];
+    if (out[i].each > cap) out[i].each = cap;
+  }
+}
+
+size_t bench_mem_available(const char *meminfo_path) {
+  FILE *f = fopen(meminfo_path, "r");
+  if (!f) return 0;
+  char line[256];
+  size_t bytes = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long kib;
+    if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+      bytes = (size_t)kib * 1024u;
+      break;
+    }
+  }
+  fclose(f);
+  return bytes;
 }
 
 /* Portable FMA probe: 12 independent 128-bit accumulator chains (this file is

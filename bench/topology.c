@@ -143,6 +143,16 @@ static void arm_cpu_name(uint64_t midr, char *out, size_t size) {
 #define BENCH_ARCH "unknown"
 #endif
 
+/* Strips leading and trailing blanks in place: x86 CPUID brand strings are
+ * padded to 48 bytes with spaces (hwloc passes them on), and a padded model
+ * would end up in info.txt, the JSON context and the results tables. */
+static void trim_blanks(char *s) {
+  size_t n = strlen(s), start = 0;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n')) s[--n] = 0;
+  while (s[start] == ' ' || s[start] == '\t') start++;
+  if (start) memmove(s, s + start, n - start + 1);
+}
+
 static size_t cache_size(hwloc_topology_t topo, hwloc_obj_type_t type) {
   hwloc_obj_t o = hwloc_get_obj_by_type(topo, type, 0);
   return o && o->attr ? (size_t)o->attr->cache.size : 0;
@@ -165,6 +175,8 @@ int bench_topology_init(bench_topology *t, int pin_pu) {
   const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
   if (!model) model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo), "CPUModel");
   if (model) snprintf(t->cpu_model, sizeof t->cpu_model, "%s", model);
+  trim_blanks(t->cpu_model);
+  if (!t->cpu_model[0]) snprintf(t->cpu_model, sizeof t->cpu_model, "unknown");
   t->packages = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE);
   t->cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
   t->pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);

@@ -25,6 +25,12 @@ probe_fma_peers for the peers) come from the context too. Runs from before
 them recorded one probe (probe_fma_kind, probe_fma_gflops) that every roof
 used; they are read as such. Peer rows name the implementation the peer chose
 (label segment "impl ...") where the run recorded it.
+
+Start-up probes: upsimd-bench measures only the probes its selected
+benchmarks need (context probes_measured), so a filtered run may lack some
+probe_copy_<level>_GBps and probe_fma_<name>_gflops keys, or all of them:
+those read as "not measured". Context strings are read trimmed (older
+harnesses kept the blanks CPUID pads the model string with).
 """
 
 import html
@@ -43,6 +49,12 @@ TIME_SCALE = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 def load(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def context_of(bench):
+    """The run's context, string values trimmed."""
+    return {k: v.strip() if isinstance(v, str) else v
+            for k, v in bench.get("context", {}).items()}
 
 
 def split_name(name):
@@ -198,6 +210,8 @@ def fma_summary(ctx, used_only=False):
     if used_only:
         users = fma_roof_users(ctx)
         probes = {p: v for p, v in probes.items() if p in users} or probes
+    if not probes and "probes_measured" in ctx:
+        return "not measured"  # a filtered run whose benchmarks need none
     return ", ".join(f"{p} {v}" for p, v in probes.items()) or "?"
 
 
@@ -336,6 +350,9 @@ def context_lines(ctx):
             v = ctx.get(key, "?")
         lines.append(f"| {title} | {v} |")
     lines.append(f"| FMA probes, GFLOP/s (1 core, at start-up) | {fma_summary(ctx)} |")
+    if "probes_measured" in ctx:
+        lines.append(f"| start-up probes measured (those the selected benchmarks need) | "
+                     f"{ctx['probes_measured'].replace(',', ', ')} |")
     if "probe_fma_roofs" in ctx:
         users = fma_roof_users(ctx)
         lines.append("| deconv roofs against | " + "; ".join(
@@ -360,8 +377,8 @@ def probe_lines(records, ctx):
             continue
         used = ""
         if r["layout"] == "copy":
-            start = ctx.get(f"probe_copy_{r['workload']}_GBps", "?")
-            start = f"{start} GB/s"
+            start = ctx.get(f"probe_copy_{r['workload']}_GBps")
+            start = f"{start} GB/s" if start is not None else "not measured"
         else:
             # The benchmark probe/fma/<name> is the probe measured at start-up
             # under that name (older runs: the default probe only).
@@ -373,7 +390,7 @@ def probe_lines(records, ctx):
 
 
 def write_readme(outdir, bench, records, check_text, variants):
-    ctx = bench.get("context", {})
+    ctx = context_of(bench)
     colors = variant_colors(variants, records)
     md = []
     mode = ctx.get("upsimd_mode", "full")
@@ -500,7 +517,7 @@ def write_index(results_dir):
             bench = load(path)
         except (OSError, ValueError):
             continue
-        ctx = bench.get("context", {})
+        ctx = context_of(bench)
         recs = collect(bench)
         auto = [r["counters"]["roof"] for r in recs
                 if r["kind"] == "run" and r["variant"] == "auto" and r["status"] == "ok"
@@ -508,12 +525,15 @@ def write_index(results_dir):
         wrong = sum(1 for r in recs if r["status"] == "WRONG")
         rows.append(f"| [{d}]({d}/README.md) | {ctx.get('cpu_model', '?')} | "
                     f"{ctx.get('cpu_cores', '?')} | {ctx.get('upsimd_isas_usable', '?')} | "
-                    f"{fma_summary(ctx, used_only=True)} | {ctx.get('probe_copy_dram_GBps', '?')} | "
+                    f"{fma_summary(ctx, used_only=True)} | {ctx.get('probe_copy_dram_GBps', '-')} | "
                     f"{statistics.median(auto) if auto else 0:.2f} | {wrong} | "
                     f"{ctx.get('upsimd_mode', '?')} | {ctx.get('date', '?')[:10]} |")
     md = ["# upsimd results", "",
-          "One folder per CPU, each written by `scripts/bench` (see the top-level README, "
-          "\"Benchmark harness\"). Roof: fraction of that machine's own limit (1 = at the limit). "
+          "One folder per machine, each written by `scripts/bench` (see the top-level README, "
+          "\"Benchmark harness\"): named from the CPU model and architecture, `-quick` for "
+          "a quick run (a smoke test, mode quick), `-2`, `-3`, ... for another machine whose "
+          "name is taken (its `machine.txt` says which). Roof: fraction of that machine's own "
+          "limit (1 = at the limit). "
           "FMA probes: single-core GFLOP/s of each vector width that some roof is taken against "
           "(each variant against its own width's, peers against the widest).",
           "",
@@ -558,7 +578,7 @@ def main(argv):
     check_path = os.path.join(outdir, "check.txt")
     check_text = open(check_path, encoding="utf-8").read() if os.path.exists(check_path) else ""
     records = collect(bench)
-    variants = upsimd_variants(bench.get("context", {}), records)
+    variants = upsimd_variants(context_of(bench), records)
     enrich(records, variants)
     if "--summary-only" not in argv:
         write_readme(outdir, bench, records, check_text, variants)

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""test_bench_report.py — ctest bench_report: tools/bench_report.py on two
+"""test_bench_report.py — ctest bench_report: tools/bench_report.py on three
 synthetic upsimd-bench runs, one with the per-width FMA probes (every usable
 probe's GFLOP/s, the probe each variant's deconv roof uses, the peers' probe,
 peers' implementations in their labels) and one from before them (a single
-probe_fma_kind/probe_fma_gflops, which must still read), plus a run of user
-problems (upsimd-bench --problem: mode "problems"). Checks the helpers
-and the generated results/<cpu>/README.md and results/README.md index.
+probe_fma_kind/probe_fma_gflops, which must still read), a run of user
+problems (upsimd-bench --problem: mode "problems") and a filtered run
+whose start-up measured only the probes its benchmarks need (no FMA probe,
+copy/l1 only; a CPU model padded with blanks, as older harnesses wrote it).
+Checks the helpers and the generated results/<cpu>/README.md and
+results/README.md index.
 
     python3 tools/test_bench_report.py      (standard library only)
 """
@@ -105,6 +108,21 @@ def problems_run():
     return {"context": ctx, "benchmarks": rows}
 
 
+def filtered_run():
+    """--benchmark_filter='nearest/nhwc/incache-l1-16px-2x/avx2$|probe/copy/l1$':
+    the start-up measured the l1 copy level only, no FMA probe."""
+    ctx = {"cpu_model": "Padded CPU                 ", "cpu_cores": "2", "cpu_pus": "2",
+           "upsimd_isas_usable": "scalar,avx2", "upsimd_mode": "full",
+           "upsimd_variants": "scalar,avx2,auto", "date": "2026-12-05T17:00:00+00:00",
+           "probe_fma_kind": "avx2-fma", "probe_fma_usable": "avx2,portable",
+           "probe_fma_roofs": "scalar:avx2,avx2:avx2,auto:avx2", "probe_fma_peers": "avx2",
+           "probe_copy_l1_GBps": "212", "probe_copy_l1_bytes": "12288",
+           "probes_measured": "copy/l1"}
+    rows = [bench("probe/copy/l1", 1e-7, "streaming copy probe", 0.97),
+            bench("nearest/nhwc/incache-l1-16px-2x/avx2", 4e-7, "in-L1 set; roof vs copy", 0.3)]
+    return {"context": ctx, "benchmarks": rows}
+
+
 def line_of(text, start):
     """The first line of text that starts with start (fails the test if none)."""
     for line in text.splitlines():
@@ -119,7 +137,8 @@ class BenchReportTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         root = cls.tmp.name
         for name, run in (("new-cpu", new_run()), ("old-cpu", old_run()),
-                          ("problems-cpu", problems_run())):
+                          ("problems-cpu", problems_run()),
+                          ("filtered-cpu", filtered_run())):
             os.makedirs(os.path.join(root, name))
             with open(os.path.join(root, name, "bench.json"), "w", encoding="utf-8") as f:
                 json.dump(run, f)
@@ -137,6 +156,7 @@ class BenchReportTest(unittest.TestCase):
         cls.new_md = read("new-cpu", "README.md")
         cls.old_md = read("old-cpu", "README.md")
         cls.problems_md = read("problems-cpu", "README.md")
+        cls.filtered_md = read("filtered-cpu", "README.md")
         cls.index = read("README.md")
 
     @classmethod
@@ -209,6 +229,21 @@ class BenchReportTest(unittest.TestCase):
         # Only the probes some roof uses (portable is used by none here).
         self.assertIn("| avx2 105, avx512 210 |", line_of(self.index, "| [new-cpu]"))
         self.assertIn("| avx2 118 |", line_of(self.index, "| [old-cpu]"))
+
+
+    def test_filtered_run(self):
+        md = self.filtered_md
+        self.assertIn("# upsimd results: Padded CPU\n", md)  # trimmed
+        self.assertIn("| CPU | Padded CPU |", md)
+        self.assertIn("| not measured |", line_of(md, "| FMA probes, GFLOP/s"))
+        self.assertIn("| copy/l1 |", line_of(md, "| start-up probes measured"))
+        self.assertTrue(line_of(md, "| probe/copy/l1 |").startswith("| probe/copy/l1 | 212 GB/s |"))
+        self.assertIn("| incache-l1-16px-2x | nhwc | avx2 |", md)
+        # Runs from before the lazy probes have no probes_measured line.
+        self.assertNotIn("start-up probes measured", self.new_md)
+        row = line_of(self.index, "| [filtered-cpu]")
+        self.assertIn("| Padded CPU | 2 |", row)
+        self.assertIn("| not measured | - |", row)  # no FMA probe, no DRAM copy
 
 
 if __name__ == "__main__":

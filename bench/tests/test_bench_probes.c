@@ -164,6 +164,8 @@ int main(void) {
     snprintf(key, sizeof key, "scalar:%s", bench_fma_probe_default()->name);
     EXPECT(strstr(json, "\"probe_fma_roofs\": \"") && strstr(json, key));
     EXPECT(strstr(json, "\"probe_fma_gflops\": ") && strstr(json, "\"probe_fma_kind\": "));
+    /* No probe/copy benchmark selected: no copy level measured at start-up. */
+    EXPECT(!strstr(json, "\"probe_copy_l1_GBps\"") && !strstr(json, "\"probe_copy_dram_GBps\""));
     check_run(json, workload);
   }
   remove(json_path);
