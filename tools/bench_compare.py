@@ -27,8 +27,8 @@ repetitions' CPU times (calc_utest). Verdict rule, per row:
    below alpha: 4 vs 4, 3 vs 5, ... and up): p < alpha gives faster or
    slower (the side of the median), else same. compare.py calls fewer than
    UTEST_OPTIMAL_REPETITIONS (9) unreliable; such rows are marked.
-3. Otherwise (2 or 3 per side: scripts/bench's default 3 repetitions) a
-   conservative rule that never claims a change inside the observed spread:
+3. Otherwise (3 vs 3 -- scripts/bench's default 3 repetitions --, 3 vs 4,
+   2 vs 2 to 7) a conservative rule that never claims a change inside the observed spread:
    the two sides' [min, max] ranges overlap: same; they are apart by more
    than the wider of the two ranges: faster / slower; apart by less: not
    enough repetitions.
@@ -112,7 +112,10 @@ def rows_of(run, name_re=None):
     nothing else (--benchmark_report_aggregates_only)."""
     rows = {}
     for b in run.get("benchmarks", []):
-        name = b.get("run_name", b.get("name", ""))
+        name = b.get("run_name") or b.get("name", "")
+        if "run_name" not in b and b.get("run_type") == "aggregate":
+            # (older GB JSON: no run_name; the aggregate's name has a suffix)
+            name = re.sub(r"_" + re.escape(b.get("aggregate_name", "")) + "$", "", name)
         if name_re and not name_re.search(name):
             continue
         rec = rows.setdefault(name, {"times": [], "counters": [], "error": None,
