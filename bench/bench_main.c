@@ -660,15 +660,19 @@ int bench_main(int argc, char **argv) {
   /* Our own flags out, GB's through; default min time in unless given. */
   char **args = calloc((size_t)argc + 2, sizeof *args);
   int n = 0;
-  if (!args) return 3;
+  int status = 3;
+  bench_instance *insts = NULL;
+  bench_case *cases = NULL;
+  char **owned = NULL; /* the user problems' names and labels */
+  size_t n_owned = 0;
+  if (!args) goto done;
   args[n++] = argv[0];
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const int problem_arg = bench_problem_option(&problems, argc, argv, &i, err, sizeof err);
     if (problem_arg < 0) {
       fprintf(stderr, "upsimd-bench: %s\n", err);
-      free(args);
-      return 3;
+      goto done;
     }
     if (problem_arg) continue;
     if (strcmp(a, "--quick") == 0) quick = 1;
@@ -680,8 +684,8 @@ int bench_main(int argc, char **argv) {
     else if (has_prefix(a, "--pin=")) pin_pu = atoi(a + 6);
     else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
-      free(args);
-      return 0;
+      status = 0;
+      goto done;
     } else {
       if (has_prefix(a, "--benchmark_min_time")) has_min_time = 1;
       args[n++] = argv[i];
@@ -695,8 +699,7 @@ int bench_main(int argc, char **argv) {
     bench_problem_format(&problems.items[i], canon, sizeof canon);
     fprintf(stderr, "upsimd-bench: problem \"%s\": the library rejects it: %s (%s)\n", canon,
             ups_status_string(st), bench_status_name(st));
-    free(args);
-    return 3;
+    goto done;
   }
   const int use_builtin = builtin || problems.count == 0;
   static char min_time_quick[] = "--benchmark_min_time=0.05";
@@ -709,13 +712,12 @@ int bench_main(int argc, char **argv) {
     fprintf(stderr, "upsimd-bench: warning: hwloc could not load the topology\n");
   if (info) {
     bench_print_info(stdout, &topo);
-    free(args);
-    return 0;
+    status = 0;
+    goto done;
   }
   if (gbench_initialize(&n, args) != 0) {
     usage(stderr);
-    free(args);
-    return 3;
+    goto done;
   }
   gbench_mark_ratio_counter("roof");
 
@@ -804,10 +806,11 @@ int bench_main(int argc, char **argv) {
    * then the user's problems, each in its own layout. */
   const size_t n_work = use_builtin ? bench_workload_count() : 0;
   const size_t max_inst = n_work * 2 + problems.count;
-  bench_instance *insts = calloc(max_inst ? max_inst : 1, sizeof *insts);
+  insts = calloc(max_inst ? max_inst : 1, sizeof *insts);
+  owned = calloc(2 * problems.count + 1, sizeof *owned);
   const size_t max_case = (max_inst ? max_inst : 1) * (2 * (size_t)n_order + n_peers);
-  bench_case *cases = calloc(max_case, sizeof *cases);
-  if (!insts || !cases) return 3;
+  cases = calloc(max_case, sizeof *cases);
+  if (!insts || !cases || !owned) goto done;
   size_t n_inst = 0, n_case = 0;
   for (size_t wi = 0; wi < n_work; wi++) {
     const bench_workload *w = bench_workload_get(wi);
@@ -816,7 +819,7 @@ int bench_main(int argc, char **argv) {
       if (!(w->layouts & (li ? BENCH_LAYOUT_NHWC : BENCH_LAYOUT_NCHW))) continue;
       const bench_problem prob = bench_workload_problem(w, li ? UPS_NHWC : UPS_NCHW);
       bench_instance *inst = &insts[n_inst];
-      if (instance_init(inst, n_inst, w->name, w->about, &prob) != 0) return 3;
+      if (instance_init(inst, n_inst, w->name, w->about, &prob) != 0) goto done;
       n_inst++;
     }
   }
@@ -828,25 +831,35 @@ int bench_main(int argc, char **argv) {
     bench_problem_format(prob, canon + 9, sizeof canon - 9);
     /* Both strings live as long as the benchmarks (like insts). */
     char *name = malloc(strlen(slug) + 1), *about = malloc(strlen(canon) + 1);
-    if (!name || !about) return 3;
+    owned[n_owned++] = name;
+    owned[n_owned++] = about;
+    if (!name || !about) goto done;
     strcpy(name, slug);
     strcpy(about, canon);
-    if (instance_init(&insts[n_inst], n_inst, name, about, prob) != 0) return 3;
+    if (instance_init(&insts[n_inst], n_inst, name, about, prob) != 0) goto done;
     n_inst++;
   }
   for (size_t i = 0; i < n_inst; i++)
     if (register_instance(&insts[i], order, n_order, n_peers, peer_notes, cases, &n_case) != 0)
-      return 3;
+      goto done;
 
   /* --benchmark_list_tests runs nothing: no probe either. */
   if (!gbench_list_only()) measure_needed_probes(levels);
-  const int status = gbench_run_count(NULL);
-  tensors_release();
+  status = gbench_run_count(NULL);
   if (status == 2) fprintf(stderr, "upsimd-bench: no benchmark matched the filter\n");
   if (gbench_failure_count())
     fprintf(stderr, "upsimd-bench: %zu benchmark(s) refused: a variant gave wrong results\n",
             gbench_failure_count());
-  /* insts and cases stay allocated: GB holds pointers to them until exit. */
+  /* GB's registry still points at insts and cases, but nothing runs its
+   * benchmarks after this (the records gbench_lookup reads are its own). Freed
+   * here so that a run under LeakSanitizer is clean. */
+done:
+  tensors_release();
+  free(insts);
+  free(cases);
+  for (size_t i = 0; i < n_owned; i++) free(owned[i]);
+  free(owned);
+  bench_problem_list_free(&problems);
   free(args);
   return status;
 }

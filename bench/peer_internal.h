@@ -26,7 +26,8 @@ int peer_deconv_resolve(const ups_deconv_params *p, size_t *out_h, size_t *out_w
 
 /* 1 when the coordinate mapping of p equals the one a peer computes from the
  * sizes alone (ratio in/out): the scale fields are 0, or 1/scale rounds to the
- * same float ratio as in/out on both axes (upsimd's axis_ratio). */
+ * same float ratio as in/out on both axes (upsimd's axis_ratio); for
+ * ALIGN_CORNERS, the float length in*scale equals out on both axes. */
 int peer_scale_is_size_ratio(const ups_resize_params *p);
 
 /* Nearest resize is a copy, so a peer "expresses" a nearest problem exactly

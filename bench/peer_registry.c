@@ -78,8 +78,16 @@ static int axis_ratio_is_size_ratio(float scale, size_t in, size_t out) {
   return (float)(1.0 / (double)scale) == (float)in / (float)out;
 }
 
+/* As coords.c for ALIGN_CORNERS: a scale counts only when its length
+ * in*scale (exact, in double) is not the output size. */
+static int length_is_size(float scale, size_t in, size_t out) {
+  return !(scale > 0.0f) || (double)in * (double)scale == (double)out;
+}
+
 int peer_scale_is_size_ratio(const ups_resize_params *p) {
-  if (p->coord == UPS_COORD_ALIGN_CORNERS) return 1; /* scale ignored */
+  if (p->coord == UPS_COORD_ALIGN_CORNERS)
+    return length_is_size(p->scale_h, p->in_h, p->out_h) &&
+           length_is_size(p->scale_w, p->in_w, p->out_w);
   return axis_ratio_is_size_ratio(p->scale_h, p->in_h, p->out_h) &&
          axis_ratio_is_size_ratio(p->scale_w, p->in_w, p->out_w);
 }

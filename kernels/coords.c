@@ -10,20 +10,55 @@
 
 #include "coords.h"
 
-/* Input units per output unit, as PyTorch's area_pixel_compute_scale. */
+/* ONNX Resize's length_resized of an axis. With a scale it is in*scale, which
+ * may be fractional ("output_width ... can be a fractional number when it is
+ * calculated out of a scale factor", ONNX Resize coordinate_transformation_mode;
+ * the reference implementation's output_width = scale_factor * input_width):
+ * here the exact product of in and the float scale, in double (exact for
+ * in < 2^29). Without a scale it is the output size. Returns 1 and that length
+ * when it is not exactly `out` (only then does the mapping differ from the one
+ * the sizes give). */
+static int fractional_length(size_t in, size_t out, float scale, double *len) {
+  if (!(scale > 0.0f)) return 0;
+  const double l = (double)in * (double)scale;
+  if (l == (double)out) return 0;
+  *len = l;
+  return 1;
+}
+
+/* Input units per output unit, as PyTorch's area_pixel_compute_scale, except
+ * ALIGN_CORNERS with a scale whose length in*scale is not the output size:
+ * then ONNX's x*(in-1)/(in*scale-1) (PyTorch ignores the scale there; pass
+ * scale 0 for its result). out == 1, or a length <= 1, maps everything to 0. */
 static float axis_ratio(size_t in, size_t out, float scale, ups_coord coord) {
-  if (coord == UPS_COORD_ALIGN_CORNERS)
-    return out > 1 ? (float)(in - 1) / (float)(out - 1) : 0.0f;
+  double len;
+  if (coord == UPS_COORD_ALIGN_CORNERS) {
+    if (out <= 1) return 0.0f;
+    if (fractional_length(in, out, scale, &len))
+      return len > 1.0 ? (float)((double)(in - 1) / (len - 1.0)) : 0.0f;
+    return (float)(in - 1) / (float)(out - 1);
+  }
   if (scale > 0.0f) return (float)(1.0 / (double)scale);
   return (float)in / (float)out;
 }
 
+/* PYTORCH_HALF_PIXEL maps every output to 0 unless length_resized > 1 (ONNX:
+ * x_original = length_resized > 1 ? (x_resized + 0.5) / scale - 0.5 : 0), the
+ * fractional length when a scale is given: in = 3, scale 0.5 gives one output
+ * pixel but length 1.5, so x_in = 0.5, not 0. */
+static int maps_to_zero(size_t in, size_t out, float scale, ups_coord coord) {
+  if (coord != UPS_COORD_PYTORCH_HALF_PIXEL) return 0;
+  double len;
+  if (fractional_length(in, out, scale, &len)) return !(len > 1.0);
+  return out <= 1;
+}
+
 /* The input coordinate of output index o, given as x = (float)o (before
- * rounding or clamping). */
-static float source_coord(float ratio, float x, size_t out, ups_coord coord) {
+ * rounding or clamping); zero from maps_to_zero. */
+static float source_coord(float ratio, float x, int zero, ups_coord coord) {
   switch (coord) {
     case UPS_COORD_HALF_PIXEL: return ratio * (x + 0.5f) - 0.5f;
-    case UPS_COORD_PYTORCH_HALF_PIXEL: return out > 1 ? ratio * (x + 0.5f) - 0.5f : 0.0f;
+    case UPS_COORD_PYTORCH_HALF_PIXEL: return zero ? 0.0f : ratio * (x + 0.5f) - 0.5f;
     case UPS_COORD_ALIGN_CORNERS: return ratio * x;
     case UPS_COORD_ASYMMETRIC: return ratio * x;
     case UPS_COORD_TF_HALF_PIXEL_FOR_NN: return ratio * (x + 0.5f);
@@ -70,9 +105,10 @@ void ups_nearest_axis_build(size_t in, size_t out, float scale, ups_coord coord,
                             ups_round round, size_t *idx, int32_t *idx32,
                             ups_nearest_axis *ax) {
   const float ratio = axis_ratio(in, out, scale, coord), top = (float)(in - 1);
+  const int zero = maps_to_zero(in, out, scale, coord);
   float xo = 0.0f; /* (float)o, counted in floats while that is exact */
   for (size_t o = 0; o < out; o++, xo += 1.0f) {
-    const float x = source_coord(ratio, o < ((size_t)1 << 24) ? xo : (float)o, out, coord);
+    const float x = source_coord(ratio, o < ((size_t)1 << 24) ? xo : (float)o, zero, coord);
     float r;
     switch (round) {
       case UPS_ROUND_PREFER_FLOOR: r = ceil_float(x - 0.5f); break;
@@ -119,6 +155,7 @@ void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, 
                            size_t *i1, int32_t *i0_32, float *w0, float *w1,
                            ups_linear_axis *ax) {
   const float ratio = axis_ratio(in, out, scale, coord);
+  const int zero = maps_to_zero(in, out, scale, coord);
   const int clamp_low = coord == UPS_COORD_HALF_PIXEL || coord == UPS_COORD_PYTORCH_HALF_PIXEL;
   const double r = (double)ratio, top = (double)(in - 1);
   double xo = 0.0; /* (double)o, counted in doubles (exact below 2^53) */
@@ -129,7 +166,7 @@ void ups_linear_axis_build(size_t in, size_t out, float scale, ups_coord coord, 
      * tolerance against PyTorch from about 17 pixels on (golden case
      * bilinear_hp_20x23_31x37). r*(o+0.5) is exact in double for o < 2^28. */
     double x = coord == UPS_COORD_ALIGN_CORNERS || coord == UPS_COORD_ASYMMETRIC ? r * xo
-               : coord == UPS_COORD_PYTORCH_HALF_PIXEL && out == 1       ? 0.0
+               : zero                                                    ? 0.0
                                                                           : r * (xo + 0.5) - 0.5;
     if (clamp_low && x < 0.0) x = 0.0;
     /* lo = floor(x) clamped to [0, in-1], and lo as a double. */

@@ -127,11 +127,17 @@ typedef enum ups_coord {
   UPS_COORD_HALF_PIXEL = 0,      /* x_in = (x+0.5)/scale - 0.5. TF2/Keras
                                     bilinear; PyTorch align_corners=False and
                                     nearest-exact; ONNX half_pixel */
-  UPS_COORD_PYTORCH_HALF_PIXEL,  /* as HALF_PIXEL, but x_in = 0 when out == 1
-                                    (ONNX pytorch_half_pixel) */
-  UPS_COORD_ALIGN_CORNERS,       /* x_in = x*(in-1)/(out-1), 0 when out == 1.
-                                    PyTorch/TF1 align_corners=True; the scale
-                                    field is ignored */
+  UPS_COORD_PYTORCH_HALF_PIXEL,  /* as HALF_PIXEL, but x_in = 0 unless
+                                    len > 1 (ONNX pytorch_half_pixel); len =
+                                    ONNX's length_resized: out, or with a scale
+                                    the exact product in*scale (in = 3,
+                                    scale 0.5: out 1, len 1.5, x_in 0.5) */
+  UPS_COORD_ALIGN_CORNERS,       /* x_in = x*(in-1)/(len-1), 0 when out == 1
+                                    or len <= 1 (ONNX align_corners; len as
+                                    above, so a scale counts when in*scale is
+                                    not an integer). PyTorch/TF1
+                                    align_corners=True: give the sizes, scale 0
+                                    (they use (in-1)/(out-1)) */
   UPS_COORD_ASYMMETRIC,          /* x_in = x/scale. PyTorch 'nearest'; TF1
                                     legacy bilinear; ONNX asymmetric */
   UPS_COORD_TF_HALF_PIXEL_FOR_NN /* x_in = (x+0.5)/scale. TF2/Keras nearest;
@@ -158,7 +164,9 @@ typedef struct ups_resize_params {
                              scale_factor, ONNX scales, Keras size=). 0 = derive
                              from the sizes as in/out. When given, the
                              coordinate mapping uses it even if out != in*scale
-                             (PyTorch/ONNX semantics). Must be 0 or finite,
+                             (PyTorch/ONNX semantics; ALIGN_CORNERS and
+                             PYTORCH_HALF_PIXEL through ONNX's fractional
+                             length in*scale). Must be 0 or finite,
                              positive and with a finite float reciprocal
                              (>= ~2.9e-39); else UPS_ERR_PARAM. A size derived
                              from it must be < 2^53 (else UPS_ERR_OVERFLOW). */

@@ -335,6 +335,21 @@ static void keras_same(size_t k, size_t s, size_t d, size_t *begin, size_t *end,
   *opad = kk < s ? s - kk : 0;
 }
 
+/* upsimd's rule for ONNX ConvTranspose with output_shape o (README): total
+ * padding P = (in-1)*s + output_padding + K - o; SAME_UPPER puts the smaller
+ * half first, NOTSET and SAME_LOWER the larger (the spec: pads[start] =
+ * total_padding - total_padding/2 unless auto_pad is SAME_UPPER); P < 0 is
+ * output padding instead. */
+static void onnx_output_shape(size_t in, size_t k, size_t s, size_t d, size_t opad_in,
+                              size_t o, int same_upper, size_t *begin, size_t *end,
+                              size_t *opad) {
+  const ptrdiff_t p = (ptrdiff_t)((in - 1) * s + opad_in + d * (k - 1) + 1) - (ptrdiff_t)o;
+  const size_t up = p > 0 ? (size_t)p : 0;
+  *begin = same_upper ? up / 2 : up - up / 2;
+  *end = same_upper ? up - up / 2 : up / 2;
+  *opad = p < 0 ? opad_in + (size_t)-p : opad_in;
+}
+
 static void named_cases(const gcase *cs, size_t nc, const ups_isa *isas, int ni) {
   /* [[1,2],[3,4]] nearest x2 (PyTorch 'nearest'). */
   static const float x[4] = {1, 2, 3, 4};
@@ -362,6 +377,14 @@ static void named_cases(const gcase *cs, size_t nc, const ups_isa *isas, int ni)
   expect_file_literal(cs, nc, "bilinear_named_ramp_2x2_4x4_half_pixel_c1_nchw", hp_want, 16, 0);
   expect_file_literal(cs, nc, "bilinear_named_ramp_2x2_4x4_align_corners_c1_nchw", ac_want, 16,
                       ramp_tol);
+  /* ONNX Resize, linear align_corners, scales 0.6 on [[1,2,3,4],[5,6,7,8]]: the
+   * output is 1x2 and x_in = x*(4-1)/(4*0.6-1) (the fractional length), so
+   * [1, 1 + 3/1.4] = [1, 3.142857] (not [1, 4], which (in-1)/(out-1) gives). */
+  const float onnx_ac_x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  const float onnx_ac_want[2] = {1.0f, (float)(1.0 + 3.0 / (4.0 * (double)0.6f - 1.0))};
+  const double onnx_ac_tol = 4.0 * FLT_EPSILON * 4.0 + 4.0 * FLT_TRUE_MIN;
+  expect_file_literal(cs, nc, "bilinear_onnx_named_ac_2x4_s0.6_c1_nchw", onnx_ac_want, 2,
+                      onnx_ac_tol);
   expect_file_literal(cs, nc, "deconv_named_keras_same_k1s2_nchw_iohw", k1_want, 16, 0);
   expect_file_literal(cs, nc, "deconv_named_keras_same_k3s2_nchw_iohw", keras3_want, 16, 0);
   expect_file_literal(cs, nc, "deconv_named_torch_k3s2p1op1_nchw_iohw", torch3_want, 16, 0);
@@ -400,6 +423,39 @@ static void named_cases(const gcase *cs, size_t nc, const ups_isa *isas, int ni)
                 "named bilinear align_corners=True [%s] #%d: %.9g want %.9g", isa, i, out[i],
                 ac_want[i]);
 
+    /* The ONNX align_corners example above, from the scales (out 0). */
+    p.in_w = 4;
+    p.out_h = p.out_w = 0;
+    p.scale_h = p.scale_w = 0.6f;
+    size_t rh = 0, rw = 0;
+    TU_EXPECT(ups_resize_output_size(&p, &rh, &rw) == UPS_OK && rh == 1 && rw == 2,
+              "onnx ac 2x4 scales 0.6: %zux%zu", rh, rw);
+    tu_fill_nan(out, 16);
+    TU_EXPECT(ups_resize_bilinear_f32(&p, onnx_ac_x, out) == UPS_OK, "onnx ac [%s]", isa);
+    for (int i = 0; i < 2; i++)
+      TU_EXPECT(fabs((double)out[i] - (double)onnx_ac_want[i]) <= onnx_ac_tol,
+                "ONNX align_corners scales 0.6 [%s] #%d: %.9g want %.9g", isa, i, out[i],
+                onnx_ac_want[i]);
+    /* ONNX pytorch_half_pixel, 3x3 1..9, scales 0.5: one output pixel but
+     * length 1.5 > 1, so x_in = y_in = 0.5/0.5 - 0.5 = 0.5 and bilinear gives
+     * (1+2+4+5)/4 = 3 (1 when x_in = 0); nearest round_prefer_ceil reads
+     * [1][1] = 5, round_prefer_floor [0][0] = 1. */
+    p.in_h = p.in_w = 3;
+    p.scale_h = p.scale_w = 0.5f;
+    p.coord = UPS_COORD_PYTORCH_HALF_PIXEL;
+    const float nine[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    tu_fill_nan(out, 16);
+    TU_EXPECT(ups_resize_bilinear_f32(&p, nine, out) == UPS_OK && out[0] == 3.0f && isnan(out[1]),
+              "ONNX pytorch_half_pixel length 1.5 bilinear [%s]: %.9g want 3", isa, out[0]);
+    p.round = UPS_ROUND_PREFER_CEIL;
+    tu_fill_nan(out, 16);
+    TU_EXPECT(ups_resize_nearest_f32(&p, nine, out) == UPS_OK && out[0] == 5.0f,
+              "ONNX pytorch_half_pixel length 1.5 nearest [%s]: %.9g want 5", isa, out[0]);
+    p.round = UPS_ROUND_PREFER_FLOOR;
+    tu_fill_nan(out, 16);
+    TU_EXPECT(ups_resize_nearest_f32(&p, nine, out) == UPS_OK && out[0] == 1.0f,
+              "ONNX pytorch_half_pixel length 1.5 nearest prefer_floor [%s]: %.9g", isa, out[0]);
+
     ups_deconv_params d = {0};
     d.n = d.in_c = d.out_c = 1;
     d.in_h = d.in_w = 2;
@@ -426,6 +482,23 @@ static void named_cases(const gcase *cs, size_t nc, const ups_isa *isas, int ni)
     tu_fill_nan(out, 16);
     TU_EXPECT(ups_deconv_f32(&d, x, w9, NULL, out) == UPS_OK &&
               memcmp(out, keras3_want, sizeof out) == 0, "named keras same k3s2 [%s]", isa);
+    /* ONNX ConvTranspose, same kernel and stride, output_shape 4x4: P = 1 (odd).
+     * auto_pad=SAME_UPPER crops it at the end (Keras' result), NOTSET at the
+     * start: rows and columns 1..4 of the full 5x5, PyTorch's padding=1,
+     * output_padding=1 result below. */
+    onnx_output_shape(2, 3, 2, 1, 0, 4, 1, &d.pad_top, &d.pad_bottom, &d.out_pad_h);
+    onnx_output_shape(2, 3, 2, 1, 0, 4, 1, &d.pad_left, &d.pad_right, &d.out_pad_w);
+    tu_fill_nan(out2, 16);
+    TU_EXPECT(ups_deconv_f32(&d, x, w9, NULL, out2) == UPS_OK &&
+                  memcmp(out2, keras3_want, sizeof out2) == 0,
+              "ONNX output_shape SAME_UPPER [%s]", isa);
+    onnx_output_shape(2, 3, 2, 1, 0, 4, 0, &d.pad_top, &d.pad_bottom, &d.out_pad_h);
+    onnx_output_shape(2, 3, 2, 1, 0, 4, 0, &d.pad_left, &d.pad_right, &d.out_pad_w);
+    TU_EXPECT(d.pad_top == 1 && d.pad_bottom == 0 && d.out_pad_h == 0, "onnx NOTSET pads");
+    tu_fill_nan(out2, 16);
+    TU_EXPECT(ups_deconv_f32(&d, x, w9, NULL, out2) == UPS_OK &&
+                  memcmp(out2, torch3_want, sizeof out2) == 0,
+              "ONNX output_shape NOTSET [%s]", isa);
     d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
     d.out_pad_h = d.out_pad_w = 1;
     tu_fill_nan(out2, 16);
@@ -467,7 +540,7 @@ int main(void) {
     line = nl ? nl + 1 : NULL;
   }
   /* A truncated or emptied manifest must not pass quietly. */
-  TU_EXPECT(nc >= 250 && ops_seen == OP_ALL && nhwc_seen >= 120 && non_torch >= 50,
+  TU_EXPECT(nc >= 310 && ops_seen == OP_ALL && nhwc_seen >= 150 && non_torch >= 80,
             "only %zu golden cases (ops %d, %d nhwc, %d non-torch)", nc, ops_seen, nhwc_seen,
             non_torch);
 

@@ -136,22 +136,33 @@ def torch_ratio(inn, out, scale, coord):
     return Fraction(float(f32(inn) / f32(out)))
 
 
+def onnx_length(inn, out, scale):
+    """ONNX Resize's length_resized: with scales, output_width = scale * in, a
+    fractional number when in*scale is not an integer (the spec's
+    coordinate_transformation_mode text; its reference op_resize.py computes
+    output_width = scale_factor * input_width); with sizes, the size."""
+    return Fraction(float(f32(scale))) * inn if scale else Fraction(out)
+
+
 def exact_coord(o, inn, out, scale, coord, torch_def=False):
     """The source coordinate in exact arithmetic. scale: out/in as given (a
     float32 value) or 0 for out/in from the sizes. ONNX Resize's definition, or
     with torch_def PyTorch's: the same formulas on ATen's float32 ratio."""
     s = Fraction(float(f32(scale))) if scale else Fraction(out, inn)
+    length = onnx_length(inn, out, scale)
     if torch_def:
         r = torch_ratio(inn, out, scale, coord)
         s = 1 / r if r else None
     if coord == "half_pixel":
         return (o + Fraction(1, 2)) / s - Fraction(1, 2)
     if coord == "pytorch_half_pixel":
-        return (o + Fraction(1, 2)) / s - Fraction(1, 2) if out > 1 else Fraction(0)
+        # ONNX: x_original = length_resized > 1 ? (x_resized + 0.5) / scale - 0.5 : 0
+        return (o + Fraction(1, 2)) / s - Fraction(1, 2) if length > 1 else Fraction(0)
     if coord == "align_corners":
         if torch_def:
             return r * o
-        return Fraction(o * (inn - 1), out - 1) if out > 1 else Fraction(0)
+        # ONNX: x_original = x_resized * (length_original - 1) / (length_resized - 1)
+        return o * (inn - 1) / (length - 1) if out > 1 and length > 1 else Fraction(0)
     if coord == "asymmetric":
         return o / s
     if coord == "tf_half_pixel_for_nn":
@@ -186,13 +197,15 @@ def onnx_f32_coord(o, inn, out, scale, coord):
     """ONNX's formulas in float32, dividing by the scale (not multiplying by its
     inverse as PyTorch and upsimd do): a second rounding order."""
     s = f32(scale) if scale else f32(out) / f32(inn)
+    # length_resized rounded to float32 (another rounding of in*scale).
+    length = f32(inn) * f32(scale) if scale else f32(out)
     x = f32(o)
     if coord in ("half_pixel", "pytorch_half_pixel"):
-        if coord == "pytorch_half_pixel" and out == 1:
+        if coord == "pytorch_half_pixel" and not length > 1:
             return f32(0)
         return (x + f32(0.5)) / s - f32(0.5)
     if coord == "align_corners":
-        return x * f32(inn - 1) / f32(out - 1) if out > 1 else f32(0)
+        return x * f32(inn - 1) / (length - f32(1)) if out > 1 and length > 1 else f32(0)
     if coord == "asymmetric":
         return x / s
     if coord == "tf_half_pixel_for_nn":
@@ -474,7 +487,8 @@ def main():
     for tag, ih, iw, oh, ow, sh, sw in shapes:
         resize_case("bilinear", "torch", "hp_" + tag, 2, 3, ih, iw, oh, ow, sh, sw, "half_pixel",
                     c1=tag == "3x5_7x11")
-        if sh == 0 or tag == "4x6_s1.5x2.5":  # align_corners ignores the scale
+        if sh == 0 or tag == "4x6_s1.5x2.5":  # torch's align_corners ignores the
+            # scale; ONNX (and upsimd) use in*scale, equal to the size only here
             resize_case("bilinear", "torch", "ac_" + tag, 2, 3, ih, iw, oh, ow, sh, sw,
                         "align_corners")
     # Larger axes (n = 1 to keep the files small): here PyTorch's source
@@ -550,6 +564,36 @@ def main():
                     coord, rnd, c1=True)
     resize_case("bilinear", "torch", "hp_" + tag, 2, 3, ih, iw, oh, ow, sh, sw, "half_pixel",
                 c1=True)
+
+    # Added later: ONNX Resize with scales whose length in*scale is fractional.
+    # align_corners maps with x*(in-1)/(in*scale-1), not (out-1); ONNX's own
+    # example: 2x4 [[1..4],[5..8]], scales 0.6, linear -> [[1, 3.142857]].
+    v = np.arange(1, 9, dtype=np.float32).reshape(2, 4)
+    resize_case("bilinear", "onnx", "onnx_named_ac_2x4_s0.6", 1, 2, 2, 4, 1, 2, 0.6, 0.6,
+                "align_corners", c1=True, values=np.stack([v, v * 10])[None])
+    for tag, ih, iw, sh, sw in (("5x7_s1.7x0.3", 5, 7, 1.7, 0.3),
+                                ("4x6_s2.3x1.45", 4, 6, 2.3, 1.45),
+                                ("9x5_s0.6x2.7", 9, 5, 0.6, 2.7)):
+        resize_case("bilinear", "onnx", "onnx_ac_" + tag, 2, 3, ih, iw, out_size(ih, sh),
+                    out_size(iw, sw), sh, sw, "align_corners")
+    for tag, ih, iw, sh, sw, rnd in (("pfloor_5x7_s1.7x0.6", 5, 7, 1.7, 0.6, "prefer_floor"),
+                                     ("floor_4x6_s2.3x1.45", 4, 6, 2.3, 1.45, "floor"),
+                                     ("ceil_9x5_s0.6x2.7", 9, 5, 0.6, 2.7, "ceil"),
+                                     ("pceil_6x9_s2.6x0.7", 6, 9, 2.6, 0.7, "prefer_ceil")):
+        resize_case("nearest", "onnx", "onnx_ac_" + tag, 2, 3, ih, iw, out_size(ih, sh),
+                    out_size(iw, sw), sh, sw, "align_corners", rnd)
+    # pytorch_half_pixel with one output pixel but length in*scale > 1: the
+    # half-pixel formula, not 0 (in = 9, scale 0.15: x_in = 0.5/0.15 - 0.5).
+    for tag, ih, iw, sh, sw in (("9x5_s0.15x0.3", 9, 5, 0.15, 0.3),
+                                ("3x6_s0.5x0.25", 3, 6, 0.5, 0.25),
+                                ("9x7_s0.15x1.3", 9, 7, 0.15, 1.3)):
+        resize_case("bilinear", "onnx", "onnx_php_" + tag, 2, 3, ih, iw, out_size(ih, sh),
+                    out_size(iw, sw), sh, sw, "pytorch_half_pixel")
+    for tag, ih, iw, sh, sw, rnd in (("pfloor_9x5_s0.15x0.3", 9, 5, 0.15, 0.3, "prefer_floor"),
+                                     ("floor_9x7_s0.15x1.3", 9, 7, 0.15, 1.3, "floor"),
+                                     ("ceil_5x9_s0.3x0.15", 5, 9, 0.3, 0.15, "ceil")):
+        resize_case("nearest", "onnx", "onnx_php_" + tag, 2, 3, ih, iw, out_size(ih, sh),
+                    out_size(iw, sw), sh, sw, "pytorch_half_pixel", rnd)
 
     with open(os.path.join(HERE, "cases.txt"), "w") as f:
         f.write("# upsimd golden vectors, written by tests/golden/gen.py (format: see\n"
