@@ -10,7 +10,9 @@ foreach(i 1 2 3 4)
     list(APPEND args "${ARG${i}}")
   endif()
 endforeach()
-execute_process(COMMAND "${PROGRAM}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+# EMULATOR: a command prefix (a cross build's qemu), empty natively.
+separate_arguments(emulator UNIX_COMMAND "${EMULATOR}")
+execute_process(COMMAND ${emulator} "${PROGRAM}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out
   ERROR_VARIABLE err)
 message(STATUS "exit status ${rc}; output:\n${out}${err}")
 if(rc EQUAL 0)

@@ -30,7 +30,9 @@ if(n_lines LESS 5 OR n_options LESS 3)
     "options in 'Your own layer' (the extraction is broken or the examples are gone)")
 endif()
 file(WRITE "${OUT}" "${batch}")
-execute_process(COMMAND "${CHECK}" --dry-run --batch "${OUT}" RESULT_VARIABLE rc
+# EMULATOR: a command prefix (a cross build's qemu), empty natively.
+separate_arguments(emulator UNIX_COMMAND "${EMULATOR}")
+execute_process(COMMAND ${emulator} "${CHECK}" --dry-run --batch "${OUT}" RESULT_VARIABLE rc
   OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message(STATUS "${out}${err}")
 if(NOT rc EQUAL 0)
