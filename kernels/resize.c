@@ -41,22 +41,24 @@ static int same_axes(const ups_resize_params *p, const ups_resize_shape *s) {
 /* A job of either operator (in and out left NULL: set per run). */
 typedef struct resize_job {
   ups_resize_op op;
-  ups_nearest_job nearest;
-  ups_bilinear_job bilinear;
+  union {
+    ups_nearest_job nearest;
+    ups_bilinear_job bilinear;
+  } u;
 } resize_job;
 
 /* Fills the tables in `block` (table_bytes long, aligned for size_t) and the
  * job's axes. */
 static void build_tables(const ups_resize_params *p, const ups_resize_shape *s, ups_resize_op op,
                          unsigned char *block, resize_job *j) {
-  memset(j, 0, sizeof *j);
   j->op = op;
   if (op == UPS_RESIZE_NEAREST) {
     size_t *idx_y = (size_t *)block, *idx_x = idx_y + s->out_h;
     int32_t *i32_y = (int32_t *)(idx_x + s->out_w), *i32_x = i32_y + s->out_h;
-    ups_nearest_job *job = &j->nearest;
+    ups_nearest_job *job = &j->u.nearest;
     job->n = p->n;
     job->c = p->c;
+    job->in = NULL, job->out = NULL; /* set per run */
     ups_nearest_axis_build(p->in_h, s->out_h, p->scale_h, p->coord, p->round, idx_y, i32_y,
                            &job->y);
     if (same_axes(p, s))
@@ -70,9 +72,10 @@ static void build_tables(const ups_resize_params *p, const ups_resize_shape *s, 
   size_t *i0 = (size_t *)block, *i1 = i0 + total;
   float *w0 = (float *)(i1 + total), *w1 = w0 + total;
   int32_t *i32 = (int32_t *)(w1 + total);
-  ups_bilinear_job *job = &j->bilinear;
+  ups_bilinear_job *job = &j->u.bilinear;
   job->n = p->n;
   job->c = p->c;
+  job->in = NULL, job->out = NULL;
   ups_linear_axis_build(p->in_h, s->out_h, p->scale_h, p->coord, i0, i1, i32, w0, w1, &job->y);
   if (same_axes(p, s))
     job->x = job->y;
@@ -85,55 +88,59 @@ static void build_tables(const ups_resize_params *p, const ups_resize_shape *s, 
 static size_t prep_bytes(const ups_kernel_table *t, ups_layout layout, const resize_job *j) {
   if (j->op == UPS_RESIZE_NEAREST) {
     const ups_nearest_ops *o = &t->nearest[layout];
-    return o->prep_bytes ? o->prep_bytes(&j->nearest) : 0;
+    return o->prep_bytes ? o->prep_bytes(&j->u.nearest) : 0;
   }
   const ups_bilinear_ops *o = &t->bilinear[layout];
-  return o->prep_bytes ? o->prep_bytes(&j->bilinear) : 0;
+  return o->prep_bytes ? o->prep_bytes(&j->u.bilinear) : 0;
 }
 
 static void prepare(const ups_kernel_table *t, ups_layout layout, const resize_job *j,
                     void *prep) {
   if (j->op == UPS_RESIZE_NEAREST) {
     const ups_nearest_ops *o = &t->nearest[layout];
-    if (o->prep_bytes) o->prepare(&j->nearest, prep);
+    if (o->prep_bytes) o->prepare(&j->u.nearest, prep);
   } else {
     const ups_bilinear_ops *o = &t->bilinear[layout];
-    if (o->prep_bytes) o->prepare(&j->bilinear, prep);
+    if (o->prep_bytes) o->prepare(&j->u.bilinear, prep);
   }
 }
 
 /* One call's run: the job with its tensors, the variant's kernel, its data. */
 typedef struct resize_call {
-  ups_nearest_job nearest;
-  ups_bilinear_job bilinear;
+  resize_job job;
   const ups_kernel_table *table;
   ups_layout layout;
-  ups_resize_op op;
   const void *prep;
 } resize_call;
 
 static void resize_task(const void *ctx, const ups_range *r) {
   const resize_call *c = ctx;
-  if (c->op == UPS_RESIZE_NEAREST)
-    c->table->nearest[c->layout].run(&c->nearest, c->prep, r);
+  if (c->job.op == UPS_RESIZE_NEAREST)
+    c->table->nearest[c->layout].run(&c->job.u.nearest, c->prep, r);
   else
-    c->table->bilinear[c->layout].run(&c->bilinear, c->prep, r);
+    c->table->bilinear[c->layout].run(&c->job.u.bilinear, c->prep, r);
 }
 
 /* Every work range of the problem, on the pool when it pays. */
 static void run_job(const resize_job *j, const ups_resize_shape *s, ups_layout layout,
                     const void *prep, const float *in, float *out, const ups_pool *pool) {
   resize_call call;
-  call.nearest = j->nearest;
-  call.bilinear = j->bilinear;
-  call.nearest.in = call.bilinear.in = in;
-  call.nearest.out = call.bilinear.out = out;
+  call.job.op = j->op;
+  size_t n, c;
+  if (j->op == UPS_RESIZE_NEAREST) {
+    call.job.u.nearest = j->u.nearest;
+    call.job.u.nearest.in = in;
+    call.job.u.nearest.out = out;
+    n = j->u.nearest.n, c = j->u.nearest.c;
+  } else {
+    call.job.u.bilinear = j->u.bilinear;
+    call.job.u.bilinear.in = in;
+    call.job.u.bilinear.out = out;
+    n = j->u.bilinear.n, c = j->u.bilinear.c;
+  }
   call.table = ups_kernels_for(s->isa);
   call.layout = layout;
-  call.op = j->op;
   call.prep = prep;
-  const int nr = j->op == UPS_RESIZE_NEAREST;
-  const size_t n = nr ? j->nearest.n : j->bilinear.n, c = nr ? j->nearest.c : j->bilinear.c;
   const ups_range whole = ups_resize_whole(n, c, s->out_h, layout);
   /* Cost of one unit (an output row of a channel, or of all channels): its
    * floats, each a copy or a blend. */
