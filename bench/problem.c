@@ -36,6 +36,7 @@ const char *bench_status_name(ups_status s) {
     case UPS_ERR_ALIAS: return "UPS_ERR_ALIAS";
     case UPS_ERR_ISA: return "UPS_ERR_ISA";
     case UPS_ERR_NOMEM: return "UPS_ERR_NOMEM";
+    case UPS_ERR_UNSUPPORTED: return "UPS_ERR_UNSUPPORTED";
   }
   return "UPS_ERR_?";
 }

@@ -2,7 +2,7 @@
  * HWOI weights to the canonical [groups][ic_g][oc_g][kh][kw] order for the
  * reference (the SIMD packer reads either order), plans (strategy and packing
  * by kernels/deconv_plan.c for the chosen variant), the run over work ranges
- * and the one-shot call. */
+ * and the one-shot call, on the calling thread or a pool. */
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
 #include <stdint.h>
 #include <stdlib.h>
@@ -97,12 +97,21 @@ static void plan_task(const void *ctx, const ups_range *r) {
   c->plan->ops.run(&c->plan->data, c->in, c->out, r);
 }
 
-/* Every work range of the plan's problem (one today; parts under the test
- * hook, or a thread pool's). */
-static void plan_run_ranges(const ups_deconv_plan *pl, const float *in, float *out) {
+/* Every work range of the plan's problem: one on the calling thread, parts
+ * on a pool, or the test hook's parts. A unit (a band of sh output rows of a
+ * group) costs about sh * out_w * oc_g * ic_g * kh * kw / (sh * sw) MACs,
+ * saturated (only its order of magnitude matters). */
+static void plan_run_ranges(const ups_deconv_plan *pl, const float *in, float *out,
+                            const ups_pool *pool) {
   const plan_call call = {pl, in, out};
-  const ups_range whole = ups_deconv_whole(&pl->data.g);
-  ups_work_run(&whole, plan_task, &call);
+  const ups_deconv_geom *g = &pl->data.g;
+  const ups_range whole = ups_deconv_whole(g);
+  size_t cost = g->out_w;
+  const size_t f[4] = {g->oc_g, g->ic_g, g->kh, g->kw};
+  for (int i = 0; i < 4; i++)
+    if (!ups_mul_ok(cost, f[i], &cost)) cost = (size_t)1 << 40;
+  cost = cost / g->sw + 1;
+  ups_work_run(&whole, plan_task, &call, pool, cost);
 }
 
 ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weights,
@@ -114,13 +123,23 @@ ups_status ups_deconv_plan_create(const ups_deconv_params *p, const float *weigh
   return plan_from_shape(s, p->weight_layout, weights, bias, plan);
 }
 
-ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in, float *out) {
+static ups_status plan_run(const ups_deconv_plan *plan, const float *in, float *out,
+                           const ups_pool *pool) {
   if (!plan || !in || !out) return UPS_ERR_NULL;
   const ups_deconv_shape *s = &plan->shape;
   if (ups_ranges_overlap(in, s->in_elems * sizeof(float), out, s->out_elems * sizeof(float)))
     return UPS_ERR_ALIAS;
-  plan_run_ranges(plan, in, out);
+  plan_run_ranges(plan, in, out, pool);
   return UPS_OK;
+}
+
+ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float *in, float *out) {
+  return plan_run(plan, in, out, NULL);
+}
+
+ups_status ups_deconv_plan_run_pool(const ups_deconv_plan *plan, const float *in, float *out,
+                                    const ups_pool *pool) {
+  return plan_run(plan, in, out, pool);
 }
 
 void ups_deconv_plan_destroy(ups_deconv_plan *plan) {
@@ -137,8 +156,8 @@ size_t ups_deconv_plan_packed_bytes(const ups_deconv_plan *plan) {
   return plan ? plan->packed_bytes : 0;
 }
 
-ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const float *weights,
-                          const float *bias, float *out) {
+static ups_status one_shot(const ups_deconv_params *p, const float *in, const float *weights,
+                           const float *bias, float *out, const ups_pool *pool) {
   if (!p || !in || !weights || !out) return UPS_ERR_NULL;
   ups_deconv_shape s;
   ups_status st = ups_deconv_validate(p, &s);
@@ -150,7 +169,18 @@ ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const flo
     return UPS_ERR_ALIAS;
   ups_deconv_plan *plan;
   if ((st = plan_from_shape(s, p->weight_layout, weights, bias, &plan)) != UPS_OK) return st;
-  plan_run_ranges(plan, in, out);
+  plan_run_ranges(plan, in, out, pool);
   ups_deconv_plan_destroy(plan);
   return UPS_OK;
+}
+
+ups_status ups_deconv_f32(const ups_deconv_params *p, const float *in, const float *weights,
+                          const float *bias, float *out) {
+  return one_shot(p, in, weights, bias, out, NULL);
+}
+
+ups_status ups_deconv_f32_pool(const ups_deconv_params *p, const float *in,
+                               const float *weights, const float *bias, float *out,
+                               const ups_pool *pool) {
+  return one_shot(p, in, weights, bias, out, pool);
 }

@@ -43,10 +43,17 @@ void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table
 ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout);
 ups_range ups_deconv_whole(const ups_deconv_geom *g);
 
-/* Runs `task` over the whole range: as one range, or as the parts the test
- * hook below gives (in its order). */
+/* Runs `task` over the whole range: as one range on the calling thread, as
+ * contiguous parts on a pool (NULL: none; about one part per thread, fewer
+ * when a part would cost less than a few microseconds: unit_cost is the
+ * work of one unit, in output floats, or MACs for deconv), or as the parts
+ * the test hook below gives (in its order; the pool is then not used). */
 typedef void (*ups_range_task)(const void *ctx, const ups_range *r);
-void ups_work_run(const ups_range *whole, ups_range_task task, const void *ctx);
+void ups_work_run(const ups_range *whole, ups_range_task task, const void *ctx,
+                  const ups_pool *pool, size_t unit_cost);
+
+/* Runs task(task_ctx, i) for i in [0, n) on the pool (kernels/pool.c). */
+void ups_pool_parallel_for(const ups_pool *pool, ups_task_fn task, void *task_ctx, size_t n);
 
 /* Test hook: while set, every entry point cuts its problem into the parts
  * `split` writes (at most `max`; they must tile `whole` exactly) and runs them

@@ -49,7 +49,10 @@ typedef enum ups_status {
   UPS_ERR_ALIAS,     /* the output overlaps an input (weights and bias included),
                         even by one byte */
   UPS_ERR_ISA,       /* the requested ISA is not built in or not usable on this CPU */
-  UPS_ERR_NOMEM      /* an internal allocation (tables, packed weights) failed */
+  UPS_ERR_NOMEM,     /* an internal allocation (tables, packed weights) failed */
+  UPS_ERR_UNSUPPORTED /* a feature this build leaves out: the default thread pool
+                         of a library built without pthreadpool */
+  /* New statuses are appended; values never change. */
 } ups_status;
 
 /* A constant English description, e.g. "output overlaps an input". Never NULL;
@@ -194,6 +197,24 @@ UPS_API ups_status ups_resize_bilinear_f32(const ups_resize_params *p, const flo
 UPS_API ups_status ups_resize_output_size(const ups_resize_params *p, size_t *out_h,
                                           size_t *out_w);
 
+/* Resize plans: the coordinate tables and the variant's per-call data built
+ * once, for repeated resizes of one shape (what an inference engine does).
+ * op is UPS_OP_NEAREST or UPS_OP_BILINEAR (else UPS_ERR_PARAM); p is
+ * validated as the one-shot call of that operator validates it. The plan
+ * copies what it needs: p may be freed after create. */
+typedef struct ups_resize_plan ups_resize_plan;
+UPS_API ups_status ups_resize_plan_create(const ups_resize_params *p, ups_operator op,
+                                          ups_resize_plan **plan);
+/* The one-shot call's result, bit for bit. Checks only the pointers and
+ * their overlap; no allocation; safe to call concurrently on one plan with
+ * distinct outputs. */
+UPS_API ups_status ups_resize_plan_run(const ups_resize_plan *plan, const float *in,
+                                       float *out);
+/* NULL is allowed. */
+UPS_API void ups_resize_plan_destroy(ups_resize_plan *plan);
+/* The variant a plan was built for (never UPS_ISA_AUTO); UPS_ISA_AUTO for NULL. */
+UPS_API ups_isa ups_resize_plan_isa(const ups_resize_plan *plan);
+
 /* ---------------------------------------------------------------- deconv */
 
 typedef enum ups_weight_layout {
@@ -241,6 +262,55 @@ UPS_API ups_status ups_deconv_plan_run(const ups_deconv_plan *plan, const float 
 UPS_API void ups_deconv_plan_destroy(ups_deconv_plan *plan);
 /* The variant a plan was packed for (never UPS_ISA_AUTO); UPS_ISA_AUTO for NULL. */
 UPS_API ups_isa ups_deconv_plan_isa(const ups_deconv_plan *plan);
+
+/* --------------------------------------------------------------- threads */
+
+/* A thread pool, the engine's own or the library's default. The library cuts
+ * a problem into n tasks along its work ranges (whole rows of images x
+ * channels or groups; never inside a row) and asks the pool to run
+ * task(task_ctx, i) once for every i in [0, n), in any order, on any threads,
+ * and to return when all have finished. Every task writes its own part of the
+ * output, so the result is bit-identical for any thread count, any order and
+ * a pool that runs everything on the calling thread.
+ * pthreadpool_parallelize_1d(pool, task, task_ctx, n, 0) is such a function. */
+typedef void (*ups_task_fn)(void *task_ctx, size_t i);
+typedef void (*ups_parallel_for_fn)(void *pool_ctx, ups_task_fn task, void *task_ctx,
+                                    size_t n);
+
+typedef struct ups_pool ups_pool;
+
+/* An engine's pool: parallel_for(pool_ctx, ...) runs the tasks; threads is
+ * how many it runs at once (>= 1; the library makes about that many tasks).
+ * The library keeps both pointers, calls parallel_for only from inside the
+ * *_pool calls and never from two of them at once unless the engine makes
+ * those calls concurrently (then parallel_for must allow it). */
+UPS_API ups_status ups_pool_create_engine(ups_parallel_for_fn parallel_for, void *pool_ctx,
+                                          size_t threads, ups_pool **pool);
+/* The library's own pool of `threads` threads (0 = one per logical CPU), on
+ * pthreadpool. UPS_ERR_UNSUPPORTED when the library was built without
+ * pthreadpool (engine pools still work then). */
+UPS_API ups_status ups_pool_create_default(size_t threads, ups_pool **pool);
+/* Threads the pool runs at once; 0 for NULL. */
+UPS_API size_t ups_pool_threads(const ups_pool *pool);
+/* NULL is allowed. Must not race with a call using the pool. */
+UPS_API void ups_pool_destroy(ups_pool *pool);
+
+/* The calls above on a pool: same validation, statuses and results bit for
+ * bit; pool NULL runs on the calling thread. A pool may be shared by several
+ * threads making these calls (the default pool then runs one call's tasks at
+ * a time). Small problems run on the calling thread: a task is given at
+ * least a few microseconds of work. */
+UPS_API ups_status ups_resize_nearest_f32_pool(const ups_resize_params *p, const float *in,
+                                               float *out, const ups_pool *pool);
+UPS_API ups_status ups_resize_bilinear_f32_pool(const ups_resize_params *p, const float *in,
+                                                float *out, const ups_pool *pool);
+UPS_API ups_status ups_resize_plan_run_pool(const ups_resize_plan *plan, const float *in,
+                                            float *out, const ups_pool *pool);
+UPS_API ups_status ups_deconv_f32_pool(const ups_deconv_params *p, const float *in,
+                                       const float *weights, const float *bias, float *out,
+                                       const ups_pool *pool);
+UPS_API ups_status ups_deconv_plan_run_pool(const ups_deconv_plan *plan, const float *in,
+                                            float *out, const ups_pool *pool);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@ const char *ups_status_string(ups_status s) {
     case UPS_ERR_ALIAS: return "the output overlaps an input";
     case UPS_ERR_ISA: return "the requested ISA is not built in or not usable on this CPU";
     case UPS_ERR_NOMEM: return "out of memory";
+    case UPS_ERR_UNSUPPORTED: return "not built into this library";
   }
   return "unknown status";
 }

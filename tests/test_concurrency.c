@@ -13,6 +13,9 @@
  *    output; every output is bit-identical to the serial run.
  * 3. Resize from many threads: nearest and bilinear calls of every variant
  *    from 8 threads at once agree bit for bit with serial calls.
+ * 3b. One resize plan, many threads: a nearest and a bilinear plan of every
+ *    variant, each run from 4 threads at once, agree bit for bit with the
+ *    one-shot calls.
  * 4. Stack bound: representative problems of every variant and operator (the
  *    deconv GEMM_TAPS path, the largest stack user; GEMM; NCHW tiles and
  *    merged phases; NHWC tiles and dot products; large and stack-table
@@ -290,6 +293,71 @@ static void test_resize_threads(const ups_isa *isas, int ni) {
     }
 }
 
+/* ------------------------------------------------------------ 3b. one resize plan */
+
+typedef struct resize_plan_job {
+  const ups_resize_plan *plan;
+  int rounds;
+  float out[RS_OUT];
+  ups_status st;
+} resize_plan_job;
+
+static void *resize_plan_worker(void *arg) {
+  resize_plan_job *j = arg;
+  pthread_barrier_wait(&barrier);
+  for (int r = 0; r < j->rounds; r++) {
+    tu_fill_nan(j->out, RS_OUT);
+    j->st = ups_resize_plan_run(j->plan, rs_in, j->out);
+    if (j->st != UPS_OK) break;
+  }
+  return NULL;
+}
+
+/* One nearest and one bilinear plan of every variant and layout, each run
+ * from 4 threads at once (8 in all): every output is the one-shot call's. */
+static void test_shared_resize_plan(const ups_isa *isas, int ni) {
+  static resize_plan_job jobs[NTHREADS];
+  static float once[2][RS_OUT];
+  const int rounds = tu_small_scale() ? 3 : 20;
+  for (int k = 0; k < ni; k++)
+    for (int l = 0; l <= 1; l++) {
+      ups_resize_plan *plans[2] = {NULL, NULL};
+      for (int b = 0; b <= 1; b++) {
+        ups_resize_params p;
+        resize_problem(&p, b, (ups_layout)l, isas[k]);
+        const ups_status st =
+            ups_resize_plan_create(&p, b ? UPS_OP_BILINEAR : UPS_OP_NEAREST, &plans[b]);
+        TU_EXPECT(st == UPS_OK, "resize plan create %s", ups_isa_name(isas[k]));
+        TU_EXPECT((b ? ups_resize_bilinear_f32(&p, rs_in, once[b])
+                     : ups_resize_nearest_f32(&p, rs_in, once[b])) == UPS_OK,
+                  "one-shot resize");
+      }
+      if (!plans[0] || !plans[1]) {
+        ups_resize_plan_destroy(plans[0]);
+        ups_resize_plan_destroy(plans[1]);
+        continue;
+      }
+      for (int t = 0; t < NTHREADS; t++) {
+        jobs[t].plan = plans[t % 2];
+        jobs[t].rounds = rounds;
+      }
+      pthread_t th[NTHREADS];
+      pthread_barrier_init(&barrier, NULL, NTHREADS);
+      for (int t = 0; t < NTHREADS; t++)
+        pthread_create(&th[t], NULL, resize_plan_worker, &jobs[t]);
+      for (int t = 0; t < NTHREADS; t++) pthread_join(th[t], NULL);
+      pthread_barrier_destroy(&barrier);
+      for (int t = 0; t < NTHREADS; t++)
+        TU_EXPECT(jobs[t].st == UPS_OK &&
+                      memcmp(jobs[t].out, once[t % 2], sizeof once[t % 2]) == 0,
+                  "shared %s plan %s %s: thread %d differs from the one-shot call",
+                  t % 2 ? "bilinear" : "nearest", ups_isa_name(isas[k]), l ? "nhwc" : "nchw",
+                  t);
+      ups_resize_plan_destroy(plans[0]);
+      ups_resize_plan_destroy(plans[1]);
+    }
+}
+
 /* ------------------------------------------------------------ 4. stack bound */
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -544,6 +612,7 @@ int main(void) {
   const int ni = tu_isas(isas);
   test_shared_plan(isas, ni);
   test_resize_threads(isas, ni);
+  test_shared_resize_plan(isas, ni);
   test_stack_bound(isas, ni);
   return tu_finish("concurrency");
 }

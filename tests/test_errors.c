@@ -140,7 +140,8 @@ enum { D_IN = 8, D_W = 54, D_B = 3, D_OUT = 27 };
 
 static void test_strings_and_isa(void) {
   const ups_status all[] = {UPS_OK,        UPS_ERR_NULL,  UPS_ERR_SHAPE, UPS_ERR_PARAM,
-                            UPS_ERR_OVERFLOW, UPS_ERR_ALIAS, UPS_ERR_ISA, UPS_ERR_NOMEM};
+                            UPS_ERR_OVERFLOW, UPS_ERR_ALIAS, UPS_ERR_ISA, UPS_ERR_NOMEM,
+                            UPS_ERR_UNSUPPORTED};
   const int ns = (int)(sizeof all / sizeof all[0]);
   const char *unknown = ups_status_string((ups_status)ns);
   TU_EXPECT(unknown && strcmp(unknown, "unknown status") == 0, "one past the last status");
@@ -803,6 +804,103 @@ static void test_resize_isa(resize_fn f, const char *nm) {
   if (!unsupported) printf("errors: %s: every ISA id is supported here: no UPS_ERR_ISA case\n", nm);
 }
 
+/* The one-shot calls' signature through a resize plan (create, run,
+ * destroy: create's status when it fails, else run's) and through the
+ * *_pool calls, so every resize error case above also runs through them. */
+static ups_pool *engine_pool;
+
+static ups_status plan_resize(const ups_resize_params *p, const float *in, float *out,
+                              ups_operator op) {
+  ups_resize_plan *plan = NULL;
+  ups_status st = ups_resize_plan_create(p, op, &plan);
+  if (st != UPS_OK) return st;
+  st = ups_resize_plan_run(plan, in, out);
+  const ups_status sp = ups_resize_plan_run_pool(plan, in, out, engine_pool);
+  TU_EXPECT(sp == st, "plan run_pool %s, run %s", sname(sp), sname(st));
+  ups_resize_plan_destroy(plan);
+  return st;
+}
+static ups_status plan_nearest(const ups_resize_params *p, const float *in, float *out) {
+  return plan_resize(p, in, out, UPS_OP_NEAREST);
+}
+static ups_status plan_bilinear(const ups_resize_params *p, const float *in, float *out) {
+  return plan_resize(p, in, out, UPS_OP_BILINEAR);
+}
+static ups_status pool_nearest(const ups_resize_params *p, const float *in, float *out) {
+  return ups_resize_nearest_f32_pool(p, in, out, engine_pool);
+}
+static ups_status pool_bilinear(const ups_resize_params *p, const float *in, float *out) {
+  return ups_resize_bilinear_f32_pool(p, in, out, engine_pool);
+}
+
+/* Runs the tasks on the calling thread, last first. */
+static void reverse_for(void *ctx, ups_task_fn task, void *task_ctx, size_t n) {
+  (void)ctx;
+  for (size_t i = n; i-- > 0;) task(task_ctx, i);
+}
+
+/* What only plans and pools have: the operator argument, the plan pointer,
+ * the plan left alone on error; pool creation's own errors. */
+static void test_plan_and_pool_errors(void) {
+  arena_reset();
+  ups_resize_params p = resize_base();
+  ups_resize_plan **pl = (ups_resize_plan **)plan_slot();
+  EXPECT_ERR(ups_resize_plan_create(NULL, UPS_OP_NEAREST, pl), UPS_ERR_NULL, "plan p NULL");
+  EXPECT_ERR(ups_resize_plan_create(&p, UPS_OP_NEAREST, NULL), UPS_ERR_NULL, "plan NULL");
+  const unsigned bad_op[4] = {UPS_OP_DECONV, UPS_OP_DECONV + 1, 0x7fffffffu, (unsigned)-1};
+  for (int i = 0; i < 4; i++)
+    EXPECT_ERR(ups_resize_plan_create(&p, (ups_operator)bad_op[i], pl), UPS_ERR_PARAM,
+               "plan op %u", bad_op[i]);
+  /* The operator-specific checks follow op. */
+  p.coord = UPS_COORD_TF_HALF_PIXEL_FOR_NN;
+  EXPECT_ERR(ups_resize_plan_create(&p, UPS_OP_BILINEAR, pl), UPS_ERR_PARAM, "plan bilinear tf");
+  p = resize_base();
+  p.round = (ups_round)(UPS_ROUND_CEIL + 1);
+  EXPECT_ERR(ups_resize_plan_create(&p, UPS_OP_NEAREST, pl), UPS_ERR_PARAM, "plan round");
+  ups_resize_plan *plan = NULL;
+  TU_EXPECT(ups_resize_plan_create(&p, UPS_OP_BILINEAR, &plan) == UPS_OK, "bilinear ignores round");
+  TU_EXPECT(ups_resize_plan_isa(plan) == ups_isa_selected(), "plan isa is the selected one");
+  TU_EXPECT(ups_resize_plan_isa(NULL) == UPS_ISA_AUTO, "plan isa NULL");
+  EXPECT_ERR(ups_resize_plan_run(NULL, RIN, ROUT), UPS_ERR_NULL, "plan_run plan NULL");
+  EXPECT_ERR(ups_resize_plan_run_pool(NULL, RIN, ROUT, NULL), UPS_ERR_NULL, "run_pool NULL");
+  EXPECT_WRITES(ups_resize_plan_run_pool(plan, RIN, ROUT, NULL), ROUT, R_OUT, "pool NULL");
+  ups_resize_plan_destroy(plan);
+  ups_resize_plan_destroy(NULL);
+#if SIZE_MAX > 0xffffffffu
+  p = resize_base();
+  p.n = p.c = p.in_h = p.in_w = p.out_h = 1;
+  p.out_w = (size_t)1 << 58;
+  EXPECT_ERR(ups_resize_plan_create(&p, UPS_OP_NEAREST, pl), UPS_ERR_NOMEM, "plan 2^58");
+  EXPECT_ERR(ups_resize_plan_create(&p, UPS_OP_BILINEAR, pl), UPS_ERR_NOMEM, "plan 2^58");
+#endif
+
+  ups_pool **pp = (ups_pool **)plan_slot();
+  EXPECT_ERR(ups_pool_create_engine(NULL, NULL, 2, pp), UPS_ERR_NULL, "engine fn NULL");
+  EXPECT_ERR(ups_pool_create_engine(reverse_for, NULL, 2, NULL), UPS_ERR_NULL, "engine out NULL");
+  EXPECT_ERR(ups_pool_create_engine(reverse_for, NULL, 0, pp), UPS_ERR_PARAM, "engine 0 threads");
+  EXPECT_ERR(ups_pool_create_default(2, NULL), UPS_ERR_NULL, "default out NULL");
+  TU_EXPECT(ups_pool_threads(NULL) == 0, "threads of NULL");
+  ups_pool_destroy(NULL);
+  ups_pool *dp = NULL;
+  const ups_status ds = ups_pool_create_default(3, &dp);
+  TU_EXPECT(ds == UPS_OK || ds == UPS_ERR_UNSUPPORTED, "default pool: %s", sname(ds));
+  TU_EXPECT(ds != UPS_OK || ups_pool_threads(dp) == 3, "default pool threads %zu",
+            ups_pool_threads(dp));
+  ups_pool_destroy(dp);
+
+  /* Deconv through a pool: the statuses of the plain calls. */
+  ups_deconv_params d = deconv_base();
+  EXPECT_ERR(ups_deconv_f32_pool(NULL, DIN, DW, DB, DOUT, engine_pool), UPS_ERR_NULL, "p NULL");
+  EXPECT_ERR(ups_deconv_f32_pool(&d, DIN, DW, DB, DIN, engine_pool), UPS_ERR_ALIAS, "alias");
+  EXPECT_WRITES(ups_deconv_f32_pool(&d, DIN, DW, DB, DOUT, engine_pool), DOUT, D_OUT, "pool");
+  ups_deconv_plan *dplan = NULL;
+  TU_EXPECT(ups_deconv_plan_create(&d, DW, DB, &dplan) == UPS_OK, "deconv plan");
+  EXPECT_ERR(ups_deconv_plan_run_pool(NULL, DIN, DOUT, engine_pool), UPS_ERR_NULL, "plan NULL");
+  EXPECT_ERR(ups_deconv_plan_run_pool(dplan, DIN, DIN, engine_pool), UPS_ERR_ALIAS, "alias");
+  EXPECT_WRITES(ups_deconv_plan_run_pool(dplan, DIN, DOUT, engine_pool), DOUT, D_OUT, "pool");
+  ups_deconv_plan_destroy(dplan);
+}
+
 /* --------------------------------------------------------------- deconv */
 
 static void test_deconv_positive(void) {
@@ -1274,6 +1372,17 @@ int main(void) {
   test_resize_alias(ups_resize_bilinear_f32, "bilinear");
   test_resize_isa(ups_resize_nearest_f32, "nearest");
   test_resize_isa(ups_resize_bilinear_f32, "bilinear");
+  /* The same cases through resize plans and pools. */
+  if (ups_pool_create_engine(reverse_for, NULL, 4, &engine_pool) != UPS_OK) return 1;
+  const resize_fn planned[4] = {plan_nearest, plan_bilinear, pool_nearest, pool_bilinear};
+  const char *pnm[4] = {"plan nearest", "plan bilinear", "pool nearest", "pool bilinear"};
+  for (int i = 0; i < 4; i++) {
+    test_resize_null_shape_enum(planned[i], i % 2, pnm[i]);
+    test_resize_scale(planned[i], i % 2, pnm[i]);
+    test_resize_alias(planned[i], pnm[i]);
+    test_resize_isa(planned[i], pnm[i]);
+  }
+  test_plan_and_pool_errors();
   test_deconv_positive();
   test_deconv_null_shape_enum();
   test_deconv_params();
@@ -1281,6 +1390,7 @@ int main(void) {
   test_deconv_nomem();
   test_deconv_alias();
   test_deconv_isa();
+  ups_pool_destroy(engine_pool);
   tu_guarded_free(&g_guard);
   return tu_finish("errors");
 }

@@ -21,7 +21,8 @@
  * Shapes exercise every tail: channel counts 1..17, widths 1..19, factors 1, 2,
  * 3, 4, 8 and non-integer ones (up and down), every coordinate and rounding
  * mode, both layouts; deconvolution with groups, stride > kernel, dilation,
- * pads, output padding, bias / no bias, both weight layouts, one-shot and plan.
+ * pads, output padding, bias / no bias, both weight layouts. Every operator
+ * one-shot (guard after) and through a plan (guard before).
  *
  * UPSIMD_TEST_SCALE=small (sanitizer and qemu runs) keeps every case and both
  * flush placements but rotates the misaligned ones over the cases. */
@@ -189,8 +190,17 @@ static void run_resize(const ups_resize_params *p0, int bilinear, ups_isa isa, t
              p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.c, p.in_h, p.in_w, oh, ow, p.out_h,
              p.out_w, (double)p.scale_h, (double)p.scale_w, (int)p.coord, (int)p.round,
              pl[i].after ? "after" : "before", pl[i].off);
-    st = bilinear ? ups_resize_bilinear_f32(&p, rin.ptr, rout.ptr)
-                  : ups_resize_nearest_f32(&p, rin.ptr, rout.ptr);
+    /* As for deconv: one-shot calls on the guard-after runs, create + run of
+     * a resize plan on the guard-before ones. */
+    if (pl[i].after) {
+      st = bilinear ? ups_resize_bilinear_f32(&p, rin.ptr, rout.ptr)
+                    : ups_resize_nearest_f32(&p, rin.ptr, rout.ptr);
+    } else {
+      ups_resize_plan *plan = NULL;
+      st = ups_resize_plan_create(&p, bilinear ? UPS_OP_BILINEAR : UPS_OP_NEAREST, &plan);
+      if (st == UPS_OK) st = ups_resize_plan_run(plan, rin.ptr, rout.ptr);
+      ups_resize_plan_destroy(plan);
+    }
     region_protect(&rin, PROT_READ | PROT_WRITE);
     runs++;
     TU_EXPECT(st == UPS_OK, "%s: %s", current, ups_status_string(st));

@@ -11,14 +11,15 @@
  * - every split of 2^61 = LIM + 1 over two fields of a product overflows, and
  *   2^a * (2^b - 1) just below it fits;
  * - every OVERFLOW case also goes through the real entry points (nearest,
- *   bilinear, deconv, plan_create) of every variant with tiny real buffers
+ *   bilinear, deconv, the plan creates) of every variant with tiny real buffers
  *   flush against guard pages: UPS_ERR_OVERFLOW, no allocation at all (the
  *   library's malloc/calloc/realloc/posix_memalign/aligned_alloc are wrapped
  *   at link time and counted), nothing written;
  * - the resize coordinate tables: a byte count one past SIZE_MAX is
  *   UPS_ERR_OVERFLOW, the one at SIZE_MAX is a (failing) allocation,
  *   UPS_ERR_NOMEM;
- * - successful calls free whatever they allocate;
+ * - successful calls free whatever they allocate; plan runs (deconv, resize)
+ *   allocate nothing;
  * - index width: resizes whose input has more than INT32_MAX columns or rows
  *   (no int32 index tables), or exactly INT32_MAX, or whose NHWC column
  *   offsets x*c pass INT32_MAX, on sparse inputs of 8-12 GB of address space
@@ -144,6 +145,12 @@ static void resize_overflows(const ups_resize_params *p0, const char *what) {
     st = ups_resize_bilinear_f32(&p, t_in, t_out);
     TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: bilinear %s gives %s", what, ups_isa_name(isas[k]),
               ups_status_string(st));
+    for (int op = UPS_OP_NEAREST; op <= UPS_OP_BILINEAR; op++) {
+      ups_resize_plan *plan = NULL;
+      st = ups_resize_plan_create(&p, (ups_operator)op, &plan);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: resize plan_create %s gives %s",
+                what, ups_isa_name(isas[k]), ups_status_string(st));
+    }
   }
   rejected_untouched(a0, what);
 }
@@ -500,6 +507,29 @@ static void test_balanced(void) {
     TU_EXPECT(ups_resize_nearest_f32(&p, t_in, out) == UPS_OK, "small nearest");
     TU_EXPECT(ups_resize_bilinear_f32(&p, t_in, out) == UPS_OK, "small bilinear");
     TU_EXPECT(allocs - a0 == frees - f0, "resize %s leaks", ups_isa_name(isas[k]));
+    /* Resize plans: the tables at create, nothing at run (small tables and
+     * large ones, which a one-shot call allocates), all freed by destroy. */
+    for (int op = UPS_OP_NEAREST; op <= UPS_OP_BILINEAR; op++)
+      for (int big = 0; big <= 1; big++) {
+        ups_resize_params q = p;
+        q.c = 1;
+        q.out_w = big ? 3000 : 5;
+        /* Static: GCC takes malloc for the builtin, which touches no global,
+         * and may move the count's reads across a malloc here. */
+        static float o[2 * 3000];
+        a0 = allocs;
+        f0 = frees;
+        ups_resize_plan *rplan = NULL;
+        TU_EXPECT(ups_resize_plan_create(&q, (ups_operator)op, &rplan) == UPS_OK, "resize plan");
+        const long tried = attempts;
+        TU_EXPECT(ups_resize_plan_run(rplan, t_in, o) == UPS_OK, "resize plan run");
+        TU_EXPECT(ups_resize_plan_run_pool(rplan, t_in, o, NULL) == UPS_OK, "run_pool NULL");
+        TU_EXPECT(attempts == tried, "resize plan_run %s op %d out_w %zu allocates (%ld)",
+                  ups_isa_name(isas[k]), op, q.out_w, attempts - tried);
+        ups_resize_plan_destroy(rplan);
+        TU_EXPECT(allocs - a0 == frees - f0, "resize plan %s: %ld allocations, %ld frees",
+                  ups_isa_name(isas[k]), allocs - a0, frees - f0);
+      }
     ups_deconv_params d = {0};
     d.n = d.in_h = d.in_w = 1;
     d.in_c = 2;

@@ -6,6 +6,8 @@
  * every multiple of 4 bytes within 32, outputs pre-filled with NaN, a few
  * NaN/inf inputs. Buffers end flush against a guard page (a read or write past
  * the end faults) and the floats before the output must stay untouched.
+ * Every case also runs through a resize plan (ups_resize_plan_create, two
+ * runs), whose output must be the one-shot call's, bit for bit.
  * Usage: test_resize_sweep [cases-per-operator [seed]]. */
 #include <math.h>
 #include <stdlib.h>
@@ -56,7 +58,38 @@ static size_t pick_c(tu_rng *r) {
   }
 }
 
-/* Runs one case on every variant; returns 0 when the parameters were invalid
+/* The same case through a plan (create, then two runs: a plan is reusable):
+ * bit-identical to the one-shot call's output in `out` (already checked
+ * against the reference), the floats before it untouched, every element
+ * written (the buffer is NaN-filled again first). Leaves `out` as it was. */
+static void plan_case(const ups_resize_params *p, int bilinear, const float *in, float *outb,
+                      size_t out_off, size_t out_e, float *once) {
+  float *out = outb + out_off;
+  memcpy(once, out, out_e * sizeof *out);
+  ups_resize_plan *plan = NULL;
+  const ups_status cs =
+      ups_resize_plan_create(p, bilinear ? UPS_OP_BILINEAR : UPS_OP_NEAREST, &plan);
+  TU_EXPECT(cs == UPS_OK && ups_resize_plan_isa(plan) == p->isa, "plan create %s: %s",
+            ups_isa_name(p->isa), ups_status_string(cs));
+  if (cs != UPS_OK) return;
+  for (int run = 0; run < 2; run++) {
+    tu_fill_nan(outb, out_e + out_off);
+    const ups_status rs = ups_resize_plan_run(plan, in, out);
+    int before_ok = 1;
+    for (size_t i = 0; i < out_off; i++) before_ok &= isnan(outb[i]) != 0;
+    TU_EXPECT(rs == UPS_OK && before_ok && memcmp(out, once, out_e * sizeof *out) == 0,
+              "plan run %d %s %s %s n%zu c%zu %zux%zu->%zux%zu scale %g,%g coord %d round %d: "
+              "status %d, differs from the one-shot call (before_ok %d)",
+              run, bilinear ? "bilinear" : "nearest", ups_isa_name(p->isa),
+              p->layout == UPS_NHWC ? "nhwc" : "nchw", p->n, p->c, p->in_h, p->in_w, p->out_h,
+              p->out_w, (double)p->scale_h, (double)p->scale_w, (int)p->coord, (int)p->round,
+              (int)rs, before_ok);
+  }
+  ups_resize_plan_destroy(plan);
+  memcpy(out, once, out_e * sizeof *out);
+}
+
+/* Runs one case on every variant, through the one-shot call and a plan; returns 0 when the parameters were invalid
  * (not counted). */
 static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int special,
                     sweep_stats *st) {
@@ -87,9 +120,11 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
     }
   }
 
+  float *once = malloc(out_e * sizeof *once); /* the one-shot call's output */
+  TU_EXPECT(once != NULL, "alloc");
   ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
-  for (int k = 0; k < ni; k++) {
+  for (int k = 0; once && k < ni; k++) {
     p.isa = isas[k];
     tu_fill_nan(outb, out_e + out_off);
     const ups_status s =
@@ -111,8 +146,10 @@ static int run_case(tu_rng *r, int bilinear, const ups_resize_params *base, int 
               before_ok);
     if (cs == UPS_OK && cr.worst > st->worst && isfinite(cr.worst)) st->worst = cr.worst;
     st->elems += out_e;
+    plan_case(&p, bilinear, in, outb, out_off, out_e, once);
   }
   st->cases++;
+  free(once);
   tu_guarded_free(&gin);
   tu_guarded_free(&gout);
   return 1;
