@@ -20,23 +20,8 @@
 
 #include "testutil.h"
 
-/* The deliberate huge allocations here must come back NULL (UPS_ERR_NOMEM),
- * not abort the process: ASan's default is to report them as errors. Setting
- * the option here makes a hand-made -fsanitize=address build pass without
- * ASAN_OPTIONS (the asan preset sets it too; the environment still wins). */
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_HAS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_HAS_ASAN 1
-#endif
-#endif
-#ifdef TEST_HAS_ASAN
-const char *__asan_default_options(void);
-__attribute__((used, visibility("default"))) const char *__asan_default_options(void) {
-  return "allocator_may_return_null=1";
-}
-#endif
+/* Its deliberate huge allocations must come back NULL (UPS_ERR_NOMEM). */
+TU_ASAN_ALLOW_NULL_ALLOCATIONS()
 
 /* ----------------------------------------------------------------- arena */
 

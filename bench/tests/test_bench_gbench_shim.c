@@ -7,14 +7,7 @@
 
 #include "gbench.h"
 
-static int g_failed_checks;
-#define EXPECT(cond)                                                   \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-      g_failed_checks++;                                               \
-    }                                                                  \
-  } while (0)
+#include "bench_test.h"
 
 typedef struct counter_user { long long sum; int paused_once; } counter_user;
 

@@ -16,24 +16,7 @@
 #include "harness.h"
 #include "peers.h"
 
-static int g_failed_checks;
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-      g_failed_checks++;                                                 \
-    }                                                                    \
-  } while (0)
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  static char buf[1 << 20];
-  const size_t n = fread(buf, 1, sizeof buf - 1, f);
-  buf[n] = 0;
-  fclose(f);
-  return buf;
-}
+#include "bench_test.h"
 
 /* The label of benchmark `name` in a Google Benchmark JSON file (copied into
  * out), or 0 when the benchmark has none. */

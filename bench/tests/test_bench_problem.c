@@ -13,14 +13,7 @@
 #include "harness.h"
 #include "problem.h"
 
-static int g_failed_checks;
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-      g_failed_checks++;                                                 \
-    }                                                                    \
-  } while (0)
+#include "bench_test.h"
 
 static bench_problem parse_ok(const char *text) {
   bench_problem p;

@@ -16,14 +16,7 @@
 #include "harness.h"
 #include "internal.h"
 
-static int g_failed_checks;
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-      g_failed_checks++;                                                 \
-    }                                                                    \
-  } while (0)
+#include "bench_test.h"
 
 static void off_by_one_ulp(float *x) { *x = nextafterf(*x, INFINITY); }
 
@@ -46,16 +39,6 @@ static const ups_kernel_table g_wrong_table = {
     .nearest = {{NULL, NULL, wrong_nearest_nchw}},
     .deconv = {{NULL, wrong_deconv_run}},
 };
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  static char buf[1 << 20];
-  const size_t n = fread(buf, 1, sizeof buf - 1, f);
-  buf[n] = 0;
-  fclose(f);
-  return buf;
-}
 
 /* Depth of an ISA in the registry tree (scalar 1). */
 static int depth(int i) {

@@ -15,14 +15,7 @@
 #include "gbench.h"
 #include "harness.h"
 
-static int g_failed_checks;
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-      g_failed_checks++;                                                 \
-    }                                                                    \
-  } while (0)
+#include "bench_test.h"
 
 #define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
@@ -77,16 +70,6 @@ static void check_meminfo(void) {
                 "MemAvailable:    3145728 kB\nBuffers:            1024 kB\n") == 3 * GiB);
   EXPECT(mem_of("MemTotal:        4008636 kB\nMemFree:          123456 kB\n") == 0);
   EXPECT(bench_mem_available("/nonexistent/meminfo") == 0);
-}
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  static char buf[1 << 20];
-  const size_t n = fread(buf, 1, sizeof buf - 1, f);
-  buf[n] = 0;
-  fclose(f);
-  return buf;
 }
 
 static int has_key(const char *json, const char *key) {
