@@ -200,12 +200,34 @@ static void hrow_nchw_hp2x(const ups_linear_axis *ax, const float *row, const hw
   hrow_nchw_win1(ax, row, W, buf, inmask);
 }
 
+#if UPS_HAVE_VF4_ARITH
+/* lerp on 4 floats: the same operations lane by lane, so the same bits. */
+UPS_BL_INLINE vf4 lerp4(vf4 a, vf4 b, vf4 w0, vf4 w1) {
+#ifdef UPS_BL_FMA
+  return vf4_fma_ordered(a, w0, vf4_mul(b, w1));
+#else
+  return vf4_add_ordered(vf4_mul(a, w0), vf4_mul(b, w1));
+#endif
+}
+#endif
+
 /* NHWC with 2..V-1 channels: pixels [xa, xb) of an input row into buf (c
  * floats per pixel). Full vectors where the load stays inside the input
  * (masked otherwise); the spill of each store lands on the next pixel (written
  * after it) or in the buffer's slack. */
 static void hrow_nhwc(const ups_linear_axis *ax, const float *row, size_t c, size_t xa, size_t xb,
                       float *buf, const float *in_end, vmask cmask) {
+#if UPS_HAVE_VF4_ARITH
+  if (c == 4) { /* 4-float pixels: exact loads and stores (a full vector per
+                   pixel measured 1.2-1.35x slower at 1x4x16x16 -> 32x32: 4
+                   useful lanes, most stores across a cache line) */
+    for (size_t x = xa; x < xb; x++) {
+      const vf4 va = vf4_loadu(row + ax->i0[x] * 4), vb = vf4_loadu(row + ax->i1[x] * 4);
+      vf4_storeu(buf + (x - xa) * 4, lerp4(va, vb, vf4_bcast(ax->w0 + x), vf4_bcast(ax->w1 + x)));
+    }
+    return;
+  }
+#endif
   for (size_t x = xa; x < xb; x++) {
     const float *pa = row + ax->i0[x] * c, *pb = row + ax->i1[x] * c;
     const vf w0 = vf_bcast(ax->w0 + x), w1 = vf_bcast(ax->w1 + x);
