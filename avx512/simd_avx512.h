@@ -96,4 +96,17 @@ UPS_AI __m512 vf_fma_ordered(__m512 a, __m512 w, __m512 c) {
   return c;
 }
 
+/* The same on 4 floats (NHWC pixels of 4 channels), and their product. */
+#define UPS_HAVE_VF4_ARITH 1
+UPS_AI vf4 vf4_mul(vf4 a, vf4 b) { return _mm_mul_ps(a, b); }
+UPS_AI vf4 vf4_add_ordered(vf4 a, vf4 b) {
+  vf4 r;
+  __asm__("vaddps %2, %1, %0" : "=v"(r) : "v"(a), "vm"(b));
+  return r;
+}
+UPS_AI vf4 vf4_fma_ordered(vf4 a, vf4 w, vf4 c) {
+  __asm__("vfmadd231ps %2, %1, %0" : "+v"(c) : "v"(a), "vm"(w));
+  return c;
+}
+
 #endif /* UPSIMD_SIMD_AVX512_H */

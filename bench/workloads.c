@@ -51,6 +51,12 @@ static const bench_workload g_workloads[] = {
      "align_corners=False 1x21x128x128->512x512",
      BENCH_LAYOUT_NCHW, 0,
      "bilinear n1 c21 ih128 iw128 oh512 ow512 s4 half_pixel"},
+    {"yolov5s-neck-20px-2x", "YOLOv5s-size neck features bilinear 2x half-pixel "
+     "(align_corners=False) 1x256x20x20->40x40",
+     BENCH_LAYOUT_BOTH, 1, "bilinear n1 c256 ih20 iw20 oh40 ow40 s2 half_pixel"},
+    {"yolov5s-neck-40px-2x", "YOLOv5s-size neck features bilinear 2x half-pixel "
+     "(align_corners=False) 1x128x40x40->80x80",
+     BENCH_LAYOUT_BOTH, 0, "bilinear n1 c128 ih40 iw40 oh80 ow80 s2 half_pixel"},
     {"incache-l1-16px-2x", "in-L1 set: 1x4x16x16->32x32 half-pixel (20 KiB in+out)",
      BENCH_LAYOUT_BOTH, 1,
      "bilinear n1 c4 ih16 iw16 oh32 ow32 s2 half_pixel"},

@@ -200,12 +200,34 @@ static void hrow_nchw_hp2x(const ups_linear_axis *ax, const float *row, const hw
   hrow_nchw_win1(ax, row, W, buf, inmask);
 }
 
+#if UPS_HAVE_VF4_ARITH
+/* lerp on 4 floats: the same operations lane by lane, so the same bits. */
+UPS_BL_INLINE vf4 lerp4(vf4 a, vf4 b, vf4 w0, vf4 w1) {
+#ifdef UPS_BL_FMA
+  return vf4_fma_ordered(a, w0, vf4_mul(b, w1));
+#else
+  return vf4_add_ordered(vf4_mul(a, w0), vf4_mul(b, w1));
+#endif
+}
+#endif
+
 /* NHWC with 2..V-1 channels: pixels [xa, xb) of an input row into buf (c
  * floats per pixel). Full vectors where the load stays inside the input
  * (masked otherwise); the spill of each store lands on the next pixel (written
  * after it) or in the buffer's slack. */
 static void hrow_nhwc(const ups_linear_axis *ax, const float *row, size_t c, size_t xa, size_t xb,
                       float *buf, const float *in_end, vmask cmask) {
+#if UPS_HAVE_VF4_ARITH
+  if (c == 4) { /* 4-float pixels: exact loads and stores (a full vector per
+                   pixel measured 1.2-1.35x slower at 1x4x16x16 -> 32x32: 4
+                   useful lanes, most stores across a cache line) */
+    for (size_t x = xa; x < xb; x++) {
+      const vf4 va = vf4_loadu(row + ax->i0[x] * 4), vb = vf4_loadu(row + ax->i1[x] * 4);
+      vf4_storeu(buf + (x - xa) * 4, lerp4(va, vb, vf4_bcast(ax->w0 + x), vf4_bcast(ax->w1 + x)));
+    }
+    return;
+  }
+#endif
   for (size_t x = xa; x < xb; x++) {
     const float *pa = row + ax->i0[x] * c, *pb = row + ax->i1[x] * c;
     const vf w0 = vf_bcast(ax->w0 + x), w1 = vf_bcast(ax->w1 + x);
@@ -747,6 +769,79 @@ static void bilinear_nchw_hp2x_narrow(const ups_bilinear_job *job, const ups_ran
     }
 }
 
+/* NCHW with half-pixel 2x columns and short rows (V to SHORT_NB*V inputs),
+ * any rows: the pass of an input row (hp2x_2v_at blocks, the last one
+ * overlapping) is made once into registers, nb (a constant after inlining)
+ * blocks of 2V outputs, and the passes of the two input rows in use are
+ * kept there; each output row is then one blend per vector, out =
+ * h[i0[y]]*w0[y] + h[i1[y]]*w1[y] with the table weights (the operations of
+ * the other hp2x paths, so the same bits). On such rows the cached-pass
+ * drivers spent most of their time on per-row setup and pass buffers (the
+ * narrow one also makes each pass twice). */
+#ifndef UPS_BL_SHORT_NB
+#define UPS_BL_SHORT_NB 6 /* 24 live vectors: fits 32 registers */
+#endif
+#define SHORT_NB UPS_BL_SHORT_NB
+
+UPS_AI void hp2x_pass_regs(const ups_linear_axis *ax, const float *row, const size_t *jb,
+                           size_t nb, vf *h) {
+  for (size_t b = 0; b < nb; b++) hp2x_2v_at(ax, row, jb[b], &h[2 * b], &h[2 * b + 1]);
+}
+
+UPS_AI void hp2x_short_rows(const ups_bilinear_job *job, const ups_range *rg, const size_t nb) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
+  const ups_linear_axis *ay = &job->y, *ax = &job->x;
+  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
+  size_t jb[SHORT_NB]; /* block b's first input: min(bV, iw-V) */
+  for (size_t b = 0; b < nb; b++) jb[b] = b * UPS_V + UPS_V <= iw ? b * UPS_V : iw - UPS_V;
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t ch = rng.c0; ch < rng.c1; ch++) {
+      const size_t p = n * job->c + ch;
+      const float *src = job->in + p * ih * iw;
+      float *out = job->out + p * oh * ow;
+      vf ha[2 * SHORT_NB], hb[2 * SHORT_NB]; /* the passes of input rows ra, rb */
+      size_t ra = (size_t)-1, rb = (size_t)-1; /* none yet: the first row makes both */
+      for (size_t k = 0; k < 2 * nb; k++) ha[k] = hb[k] = vf_zero(); /* (for the compiler) */
+      for (size_t y = rng.y0; y < rng.y1; y++) {
+        const size_t a = ay->i0[y], b = ay->i1[y];
+        if (a != ra) {
+          if (a == rb)
+            for (size_t k = 0; k < 2 * nb; k++) ha[k] = hb[k];
+          else
+            hp2x_pass_regs(ax, src + a * iw, jb, nb, ha);
+          ra = a;
+        }
+        if (b != rb) {
+          if (b == ra)
+            for (size_t k = 0; k < 2 * nb; k++) hb[k] = ha[k];
+          else
+            hp2x_pass_regs(ax, src + b * iw, jb, nb, hb);
+          rb = b;
+        }
+        const vf w0 = vf_bcast(ay->w0 + y), w1 = vf_bcast(ay->w1 + y);
+        float *dst = out + y * ow;
+        for (size_t k = 0; k < nb; k++) {
+          vf_storeu(dst + 2 * jb[k], lerp(ha[2 * k], hb[2 * k], w0, w1));
+          vf_storeu(dst + 2 * jb[k] + UPS_V, lerp(ha[2 * k + 1], hb[2 * k + 1], w0, w1));
+        }
+      }
+    }
+}
+
+static void bilinear_nchw_hp2x_short(const ups_bilinear_job *job, const ups_range *rg) {
+  switch ((job->x.in + UPS_V - 1) / UPS_V) {
+    case 1: hp2x_short_rows(job, rg, 1); break;
+    case 2: hp2x_short_rows(job, rg, 2); break;
+    case 3: hp2x_short_rows(job, rg, 3); break;
+#if SHORT_NB > 3
+    case 4: hp2x_short_rows(job, rg, 4); break;
+    case 5: hp2x_short_rows(job, rg, 5); break;
+    case 6: hp2x_short_rows(job, rg, 6); break;
+#endif
+    default: break; /* prepare chose this path for at most SHORT_NB blocks */
+  }
+}
+
 /* The cached-pass driver. NCHW: planes n*c (the range's n x c), 1 float per
  * column. NHWC with 2..V-1 channels: planes n, c floats per column. Rows of
  * one input-row pair form a group; groups and the pass cache start at the
@@ -824,6 +919,7 @@ static void bilinear_run(const ups_bilinear_job *job, const hwin *W, const ups_r
 /* Which NCHW loop a run takes (chosen once, by prepare). */
 typedef enum bilinear_path {
   BILINEAR_SCALAR,      /* the reference */
+  BILINEAR_HP2X_SHORT,  /* half-pixel 2x columns, rows of V..SHORT_NB*V inputs */
   BILINEAR_HP2X_NARROW, /* half-pixel 2x both axes, rows of V+1..2V inputs */
   BILINEAR_HP2X_ROWS,   /* half-pixel 2x both axes, rows of 2V+1..BUF/2 inputs */
   BILINEAR_RUN,         /* the cached-pass driver, through the windows */
@@ -850,6 +946,8 @@ void UPS_ISA_FN(ups_bilinear_nchw_prepare)(const ups_bilinear_job *job, void *pr
    * loop measured faster than gathered passes there. */
   if (!ax->i0_32 || ax->in > 2 * ax->out) {
     pp->path = BILINEAR_SCALAR;
+  } else if (ax->half_pixel_2x && ax->in >= UPS_V && ax->in <= (size_t)SHORT_NB * UPS_V) {
+    pp->path = BILINEAR_HP2X_SHORT; /* see bilinear_nchw_hp2x_short */
   } else if (ax->half_pixel_2x && job->y.half_pixel_2x && ax->in >= UPS_V &&
              ax->out <= BUF) {
     /* Half-pixel 2x on both axes: the cached passes with a driver specialised
@@ -874,6 +972,7 @@ void UPS_ISA_FN(ups_bilinear_nchw)(const ups_bilinear_job *job, const void *prep
   const bilinear_prep *pp = prep;
   switch (pp->path) {
     case BILINEAR_SCALAR: ups_bilinear_nchw_scalar(job, NULL, rg); break;
+    case BILINEAR_HP2X_SHORT: bilinear_nchw_hp2x_short(job, rg); break;
     case BILINEAR_HP2X_NARROW: bilinear_nchw_hp2x_narrow(job, rg); break;
     case BILINEAR_HP2X_ROWS: bilinear_nchw_hp2x_rows(job, rg); break;
     /* One call site per layout, so GCC clones bilinear_run for each (a

@@ -247,6 +247,24 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
     if (tu_range(r, 0, 3) == 0) p.scale_h = p.scale_w = 2.0f;
     run_case(r, bilinear, &p, i % 3 == 0, &st);
   }
+  /* Short NCHW rows, every input width 1..100 at 2x (nearest: the short-row
+   * loop of 1..8 output vectors, one window each, the last overlapping;
+   * bilinear: half-pixel 2x columns of 1..6 blocks, the last overlapping),
+   * rows at 2x, 3x or shrunk (the bilinear passes kept across rows or made
+   * anew), 1-3 channels. */
+  for (size_t iw = 1; iw <= 100; iw++) {
+    ups_resize_params p = {0};
+    p.layout = UPS_NCHW;
+    p.n = 1 + iw % 2;
+    p.c = 1 + iw % 3;
+    p.in_h = 1 + iw % 7;
+    p.in_w = iw;
+    p.out_h = iw % 3 == 0 ? 2 * p.in_h : iw % 3 == 1 ? 3 * p.in_h : 1 + p.in_h / 2;
+    p.out_w = 2 * iw;
+    p.coord = bilinear ? UPS_COORD_HALF_PIXEL : UPS_COORD_ASYMMETRIC;
+    p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : UPS_ROUND_FLOOR;
+    run_case(r, bilinear, &p, iw % 4 == 0, &st);
+  }
   /* NCHW half-pixel 2x above 2^20 outputs with rows wider than 64: the AVX2
    * path with rotating row buffers (bilinear_nchw_hp2x_rows), which the
    * random shapes above never reach (they stay under 600k outputs). Widths
