@@ -760,6 +760,7 @@ static int threads_setup(int threads, int real_time, int pin, bench_topology *to
                          bench_team **team) {
   char buf[BENCH_MAX_THREADS * 8] = "";
   g_threads = threads;
+  bench_peers_set_threads(threads);
   int pus[BENCH_MAX_THREADS], n_pus = 0;
   if (threads > 1 && pin) {
     n_pus = bench_topology_core_pus(threads, pus);
@@ -1069,6 +1070,7 @@ done:
   ups_pool_destroy(g_pool);
   g_pool = NULL;
   g_threads = 1;
+  bench_peers_set_threads(1);
   g_options.real_time = 0;
   free(insts);
   free(cases);
