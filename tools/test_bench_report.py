@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """test_bench_report.py — ctest bench_report: tools/bench_report.py on
 synthetic upsimd-bench runs: a one-thread run with resize plan, plan-making and
-one-shot rows beside a threads.json of T = 1 and 2 (wall-clock rows, the
-"Thread scaling" and "Engine goals" sections, pass, miss and "not in this
-run"; the same with one core: "1 core: not measured"), and four more: one
-with the per-width FMA probes (every usable probe's GFLOP/s, the probe each variant's deconv roof uses, the peers' probe,
-peers' implementations in their labels) and one from before them (a single
-probe_fma_kind/probe_fma_gflops, which must still read), a run of user
-problems (upsimd-bench --problem: mode "problems") and a filtered run
-whose start-up measured only the probes its benchmarks need (no FMA probe,
+one-shot rows beside a threads.json of T = 1 and 2 (wall-clock rows, the Thread
+scaling and Engine goals sections: pass, miss, not in this run; the same with
+one core: 1 core: not measured), and four more: one with the per-width FMA
+probes (every usable probe's GFLOP/s, the probe each variant's deconv roof
+uses, the peers' probe, peers' implementations in their labels) and one from
+before them (a single probe_fma_kind/probe_fma_gflops, which must still
+read), a run of user problems (upsimd-bench --problem: mode "problems") and a
+filtered run whose start-up measured only the probes its benchmarks need (no FMA probe,
 copy/l1 only; a CPU model padded with blanks, as older harnesses wrote it).
 Checks the helpers and the generated results/<cpu>/README.md and
 results/README.md index.
