@@ -772,6 +772,9 @@ static int threads_setup(int threads, int real_time, int pin, bench_topology *to
       fprintf(stderr, "upsimd-bench: warning: could not bind to %d cores: not pinned\n", threads);
       n_pus = 0;
     }
+    /* Not pinned: undo the timing thread's one-PU binding, or the pool's
+     * workers would inherit it and share that PU. */
+    if (!n_pus) bench_bind_thread_pus(NULL, -1);
     topo->pinned_pu = -1; /* the calling thread is on a set of cores now */
   } else if (topo->pinned_pu >= 0) {
     pus[n_pus++] = topo->pinned_pu;

@@ -178,7 +178,7 @@ void bench_topology_add_context(const bench_topology *t);
  * when the machine has fewer cores). */
 int bench_topology_core_pus(int n, int *pus);
 /* Binds the calling thread to the union of these PUs (threads it creates
- * afterwards inherit it). Returns 0 on success. */
+ * afterwards inherit it); n < 0: to every PU (unbinds). Returns 0 on success. */
 int bench_bind_thread_pus(const int *pus, int n);
 /* ISAs built, usable, AUTO's pick, UPSIMD_ISA, each ISA's parent, the variant
  * whose kernel runs per operator/layout and ISA, topology. */

@@ -243,6 +243,7 @@ int bench_bind_thread_pus(const int *pus, int n) {
     return 1;
   }
   hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  if (n < 0) hwloc_bitmap_copy(set, hwloc_topology_get_complete_cpuset(topo));
   for (int i = 0; i < n; i++) hwloc_bitmap_set(set, (unsigned)pus[i]);
   const int bad = hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_THREAD) != 0;
   hwloc_bitmap_free(set);
