@@ -23,8 +23,15 @@
  * copy probes' buffers are capped (bench_copy_levels), so a one-row filter
  * costs a fraction of a second, not a 2 x 2 GiB copy.
  *
- * Every benchmark first runs its variant once on NaN-filled outputs and checks
- * the result against the scalar reference (kernels/check.h). A wrong upsimd
+ * Resize rows time a resize plan's run (made outside the timed loop, as
+ * deconv rows do with deconv plans); <op>-plan rows time plan creation and
+ * <op>-oneshot rows (in-L1 workloads) the one-shot call, in the same run.
+ * --threads=N runs upsimd on the library's default pool of N threads, the
+ * probes on N threads (threads_setup) and every row on the wall clock.
+ *
+ * Every benchmark first runs its variant once on NaN-filled outputs (on the
+ * path and pool it times) and checks the result against the scalar reference
+ * (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer
  * that disagrees is reported as "peer-mismatch" and not timed. */
 #include <math.h>
