@@ -23,8 +23,15 @@
  * copy probes' buffers are capped (bench_copy_levels), so a one-row filter
  * costs a fraction of a second, not a 2 x 2 GiB copy.
  *
- * Every benchmark first runs its variant once on NaN-filled outputs and checks
- * the result against the scalar reference (kernels/check.h). A wrong upsimd
+ * Resize rows time a resize plan's run (made outside the timed loop, as
+ * deconv rows do with deconv plans); <op>-plan rows time plan creation and
+ * <op>-oneshot rows (in-L1 workloads) the one-shot call, in the same run.
+ * --threads=N runs upsimd on the library's default pool of N threads, the
+ * probes on N threads (threads_setup) and every row on the wall clock.
+ *
+ * Every benchmark first runs its variant once on NaN-filled outputs (on the
+ * path and pool it times) and checks the result against the scalar reference
+ * (kernels/check.h). A wrong upsimd
  * variant is reported with gbench_fail (no time; the process exits 1); a peer
  * that disagrees is reported as "peer-mismatch" and not timed. */
 #include <math.h>
@@ -38,7 +45,7 @@
 #include "peers.h"
 
 /* Per-ISA arrays are indexed by ups_isa (AUTO = 0 included). */
-enum { N_ISA = UPS_ISA_MAX, MSG = 384 };
+enum { N_ISA = UPS_ISA_MAX, MSG = 384, BENCH_MAX_THREADS = 256 };
 
 /* A workload in one layout: its work counters, the buffers (allocated while
  * its benchmarks run) and the check verdict per variant, shared by the run and
@@ -52,14 +59,33 @@ typedef struct bench_instance {
   bench_work work;
   int copy_known;
   double copy_seconds;    /* the streaming copy of the same bytes */
-  int verdict[N_ISA];     /* 0 not checked, 1 right, -1 wrong */
-  char verdict_msg[N_ISA][MSG];
+  /* Per timed path (PATH_*) and variant: 0 not checked, 1 right, -1 wrong. */
+  int verdict[2][N_ISA];
+  char verdict_msg[2][N_ISA][MSG];
 } bench_instance;
+
+/* The two paths a row can time: a plan's run (deconv and resize rows, and
+ * the plan-making rows, whose plans are these) or the one-shot resize call. */
+enum { PATH_PLAN = 0, PATH_ONESHOT = 1 };
+
+/* What a registered benchmark times. */
+typedef enum bench_case_kind {
+  CASE_RUN = 0, /* op/...: a plan's run (upsimd) or the peer's primitive */
+  CASE_PACK,    /* deconv-pack/...: deconv plan create + destroy */
+  CASE_PLAN,    /* nearest-plan/..., bilinear-plan/...: resize plan create + destroy */
+  CASE_ONESHOT  /* nearest-oneshot/..., bilinear-oneshot/...: the one-shot call */
+} bench_case_kind;
+
+/* --threads=N: upsimd's runs use the library's default pool of N threads
+ * (NULL for one thread: the calling thread, as before). */
+static ups_pool *g_pool;
+static int g_threads = 1;
 
 /* One registered benchmark: an upsimd run or pack benchmark (isa) or a peer's
  * run benchmark (peer). */
 typedef struct bench_case {
   bench_instance *inst;
+  bench_case_kind kind;
   ups_isa isa;              /* run and pack benchmarks */
   const bench_peer *peer;   /* peer benchmarks */
   const bench_fma_probe *fma; /* run benchmarks: the FMA limit's probe */
@@ -168,11 +194,16 @@ static int check_output(const bench_instance *inst, const char *who, char *msg, 
   return 1;
 }
 
-/* Runs an upsimd variant once (the timed path: the resize call, or a plan's
- * run for deconvolution) and records the verdict. */
-static int verdict_for(bench_instance *inst, ups_isa isa) {
-  if (inst->verdict[isa]) return inst->verdict[isa];
-  char *msg = inst->verdict_msg[isa];
+static ups_operator resize_op(const bench_problem *prob) {
+  return prob->op == BENCH_NEAREST ? UPS_OP_NEAREST : UPS_OP_BILINEAR;
+}
+
+/* Runs an upsimd variant once on the path its rows time (a plan's run, or
+ * the one-shot resize call), on the --threads pool as timed, and records the
+ * verdict. */
+static int verdict_for(bench_instance *inst, ups_isa isa, int path) {
+  if (inst->verdict[path][isa]) return inst->verdict[path][isa];
+  char *msg = inst->verdict_msg[path][isa];
   const bench_problem *prob = &inst->prob;
   ups_status st;
   bench_fill_nan(g_tensors.out, g_tensors.out_elems);
@@ -181,20 +212,28 @@ static int verdict_for(bench_instance *inst, ups_isa isa) {
     p.isa = isa;
     ups_deconv_plan *plan = NULL;
     st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
-    if (st == UPS_OK) st = ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out);
+    if (st == UPS_OK) st = ups_deconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
     ups_deconv_plan_destroy(plan);
+  } else if (path == PATH_PLAN) {
+    ups_resize_params p = prob->resize;
+    p.isa = isa;
+    ups_resize_plan *plan = NULL;
+    st = ups_resize_plan_create(&p, resize_op(prob), &plan);
+    if (st == UPS_OK) st = ups_resize_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
+    ups_resize_plan_destroy(plan);
   } else {
     ups_resize_params p = prob->resize;
     p.isa = isa;
-    st = prob->op == BENCH_NEAREST ? ups_resize_nearest_f32(&p, g_tensors.in, g_tensors.out)
-                                : ups_resize_bilinear_f32(&p, g_tensors.in, g_tensors.out);
+    st = prob->op == BENCH_NEAREST
+             ? ups_resize_nearest_f32_pool(&p, g_tensors.in, g_tensors.out, g_pool)
+             : ups_resize_bilinear_f32_pool(&p, g_tensors.in, g_tensors.out, g_pool);
   }
   if (st != UPS_OK) {
     snprintf(msg, MSG, "%s returned \"%s\" on a valid problem", ups_isa_name(isa),
              ups_status_string(st));
-    return inst->verdict[isa] = -1;
+    return inst->verdict[path][isa] = -1;
   }
-  return inst->verdict[isa] = check_output(inst, ups_isa_name(isa), msg, MSG) ? 1 : -1;
+  return inst->verdict[path][isa] = check_output(inst, ups_isa_name(isa), msg, MSG) ? 1 : -1;
 }
 
 /* ------------------------------------------------------------ limits */
@@ -254,11 +293,11 @@ static int tensors_ready(gbench_state *s, const bench_instance *inst) {
 
 /* tensors_ready, then the variant's check: a wrong variant is reported with
  * gbench_fail (not timed) and 0 returned. */
-static int tensors_checked(gbench_state *s, bench_instance *inst, ups_isa isa) {
+static int tensors_checked(gbench_state *s, bench_instance *inst, ups_isa isa, int path) {
   if (!tensors_ready(s, inst)) return 0;
-  if (verdict_for(inst, isa) > 0) return 1;
+  if (verdict_for(inst, isa, path) > 0) return 1;
   char buf[MSG + 16];
-  snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[isa]);
+  snprintf(buf, sizeof buf, "%s; not timed", inst->verdict_msg[path][isa]);
   gbench_fail(s, buf);
   return 0;
 }
@@ -270,9 +309,11 @@ static void run_upsimd(gbench_state *s, void *user) {
   if (skip_unsupported(s, c->isa)) return;
   const double limit = limit_for(c); /* before the check: the probe's own buffers
                                         must not be what is left in cache */
-  if (!tensors_checked(s, inst, c->isa)) return;
+  const int path = c->kind == CASE_ONESHOT ? PATH_ONESHOT : PATH_PLAN;
+  if (!tensors_checked(s, inst, c->isa, path)) return;
   const bench_problem *prob = &inst->prob;
   ups_status bad = UPS_OK;
+  /* Plans are made outside the timed loop: the rows time their runs. */
   if (prob->op == BENCH_DECONV) {
     ups_deconv_params p = prob->deconv;
     p.isa = c->isa;
@@ -281,20 +322,34 @@ static void run_upsimd(gbench_state *s, void *user) {
       gbench_fail(s, "plan creation failed after passing the check");
       return;
     }
-    ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out); /* warm */
+    ups_deconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool); /* warm */
     while (gbench_keep_running(s)) {
-      const ups_status st = ups_deconv_plan_run(plan, g_tensors.in, g_tensors.out);
+      const ups_status st = ups_deconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
       if (st != UPS_OK) bad = st;
     }
     ups_deconv_plan_destroy(plan);
+  } else if (path == PATH_PLAN) {
+    ups_resize_params p = prob->resize;
+    p.isa = c->isa;
+    ups_resize_plan *plan = NULL;
+    if (ups_resize_plan_create(&p, resize_op(prob), &plan) != UPS_OK) {
+      gbench_fail(s, "plan creation failed after passing the check");
+      return;
+    }
+    ups_resize_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool); /* warm */
+    while (gbench_keep_running(s)) {
+      const ups_status st = ups_resize_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
+      if (st != UPS_OK) bad = st;
+    }
+    ups_resize_plan_destroy(plan);
   } else {
     ups_resize_params p = prob->resize;
     p.isa = c->isa;
-    ups_status (*fn)(const ups_resize_params *, const float *, float *) =
-        prob->op == BENCH_NEAREST ? ups_resize_nearest_f32 : ups_resize_bilinear_f32;
-    fn(&p, g_tensors.in, g_tensors.out); /* warm */
+    ups_status (*fn)(const ups_resize_params *, const float *, float *, const ups_pool *) =
+        prob->op == BENCH_NEAREST ? ups_resize_nearest_f32_pool : ups_resize_bilinear_f32_pool;
+    fn(&p, g_tensors.in, g_tensors.out, g_pool); /* warm */
     while (gbench_keep_running(s)) {
-      const ups_status st = fn(&p, g_tensors.in, g_tensors.out);
+      const ups_status st = fn(&p, g_tensors.in, g_tensors.out, g_pool);
       if (st != UPS_OK) bad = st;
     }
   }
@@ -305,9 +360,10 @@ static void run_upsimd(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s", inst->about, c->limit_kind,
+  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s; %d thread%s%s", inst->about, c->limit_kind,
            c->isa == UPS_ISA_AUTO ? "; auto=" : "",
-           c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+           c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "", g_threads,
+           g_threads > 1 ? "s" : "", path == PATH_ONESHOT ? "; one-shot call" : "");
   gbench_label(s, buf);
 }
 
@@ -332,7 +388,7 @@ static void run_pack(gbench_state *s, void *user) {
       ((double)bench_deconv_weight_elems(&base) + (inst->prob.bias ? (double)base.out_c : 0.0)) *
       sizeof(float);
   /* The plans this benchmark makes are the ones the run benchmark checks. */
-  if (!tensors_checked(s, inst, c->isa)) return;
+  if (!tensors_checked(s, inst, c->isa, PATH_PLAN)) return;
   if (!c->pack_limit_known) {
     c->pack_bytes = packed_bytes_of(inst, c->isa);
     c->pack_limit_seconds = bench_copy_seconds((size_t)weight_bytes, (size_t)c->pack_bytes);
@@ -357,6 +413,38 @@ static void run_pack(gbench_state *s, void *user) {
     gbench_counter(s, "roof", c->pack_limit_seconds, GBENCH_COUNTER_PER_SECOND);
   snprintf(buf, sizeof buf, "%s; packs %.0f weight bytes into %.0f; roof vs copy%s%s",
            inst->about, weight_bytes, c->pack_bytes, c->isa == UPS_ISA_AUTO ? "; auto=" : "",
+           c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
+  gbench_label(s, buf);
+}
+
+/* nearest-plan/..., bilinear-plan/...: a resize plan's creation and
+ * destruction (coordinate tables, the variant's per-call data), on the
+ * calling thread (plan creation takes no pool). No roof: no copy or FMA limit
+ * describes building tables. */
+static void run_resize_plan(gbench_state *s, void *user) {
+  bench_case *c = user;
+  bench_instance *inst = c->inst;
+  char buf[MSG + 128];
+  if (skip_unsupported(s, c->isa)) return;
+  /* The plans made here are the ones the run rows check and time. */
+  if (!tensors_checked(s, inst, c->isa, PATH_PLAN)) return;
+  ups_resize_params p = inst->prob.resize;
+  p.isa = c->isa;
+  const ups_operator op = resize_op(&inst->prob);
+  ups_status bad = UPS_OK;
+  while (gbench_keep_running(s)) {
+    ups_resize_plan *plan = NULL;
+    const ups_status st = ups_resize_plan_create(&p, op, &plan);
+    if (st != UPS_OK) bad = st;
+    ups_resize_plan_destroy(plan);
+  }
+  if (bad != UPS_OK) {
+    snprintf(buf, sizeof buf, "plan_create returned \"%s\" while timed", ups_status_string(bad));
+    gbench_fail(s, buf);
+    return;
+  }
+  snprintf(buf, sizeof buf, "%s; resize plan create + destroy; no roof%s%s", inst->about,
+           c->isa == UPS_ISA_AUTO ? "; auto=" : "",
            c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "");
   gbench_label(s, buf);
 }
@@ -448,18 +536,30 @@ static void run_probe_copy(gbench_state *s, void *user) {
   }
   memset(src, 1, pc->read_bytes);
   memset(dst, 2, pc->write_bytes);
-  best.pass(src, pc->read_bytes, dst, pc->write_bytes);
-  while (gbench_keep_running(s)) best.pass(src, pc->read_bytes, dst, pc->write_bytes);
+  bench_team *team = bench_probes_team();
+  double reps = 1.0; /* passes per timed iteration */
+  if (team) {
+    /* N threads, each its own slice; an iteration is `reps` team passes of
+     * ~1 ms, so the barriers cost little. */
+    bench_copy_job job = {best.pass, src, pc->read_bytes, dst, pc->write_bytes};
+    const int64_t n = bench_team_calibrate(team, bench_copy_team_body, &job, 1e-3);
+    reps = (double)n;
+    while (gbench_keep_running(s)) bench_team_run(team, bench_copy_team_body, &job, n);
+  } else {
+    best.pass(src, pc->read_bytes, dst, pc->write_bytes);
+    while (gbench_keep_running(s)) best.pass(src, pc->read_bytes, dst, pc->write_bytes);
+  }
   bench_free(src);
   bench_free(dst);
-  gbench_counter(s, "bytes_per_second", (double)(pc->read_bytes + pc->write_bytes),
+  gbench_counter(s, "bytes_per_second", reps * (double)(pc->read_bytes + pc->write_bytes),
                  GBENCH_COUNTER_PER_SECOND);
-  gbench_counter(s, "roof", limit, GBENCH_COUNTER_PER_SECOND);
-  char buf[160];
+  gbench_counter(s, "roof", reps * limit, GBENCH_COUNTER_PER_SECOND);
+  char buf[200];
   snprintf(buf, sizeof buf,
            "streaming copy probe, %zu B read + %zu B written (%s-resident), fastest "
-           "implementation here: %s",
-           pc->read_bytes, pc->write_bytes, pc->level, best.name);
+           "implementation here: %s; %d thread%s",
+           pc->read_bytes, pc->write_bytes, pc->level, best.name, g_threads,
+           g_threads > 1 ? "s (each its own slice)" : "");
   gbench_label(s, buf);
 }
 
@@ -472,15 +572,28 @@ static void run_probe_fma(gbench_state *s, void *user) {
     gbench_skip(s, p->why_not ? p->why_not : "not usable here");
     return;
   }
-  const int64_t rounds = 100000;
-  const double flops = p->run(rounds);
+  const int64_t rounds = BENCH_FMA_TEAM_ROUNDS;
+  double flops = p->run(rounds);
   const double peak = bench_fma_gflops(p);
-  while (gbench_keep_running(s)) p->run(rounds);
+  bench_team *team = bench_probes_team();
+  if (team) {
+    /* One team pass per iteration: every thread runs the probe. */
+    const int n = bench_team_size(team);
+    flops *= n;
+    while (gbench_keep_running(s)) bench_team_run(team, bench_fma_team_body, (void *)p, 1);
+  } else {
+    while (gbench_keep_running(s)) p->run(rounds);
+  }
   gbench_counter(s, "GFLOPS", flops * 1e-9, GBENCH_COUNTER_PER_SECOND);
   gbench_counter(s, "roof", flops / (peak * 1e9), GBENCH_COUNTER_PER_SECOND);
-  char buf[160];
-  snprintf(buf, sizeof buf, "single-core FMA throughput, %s, %d-bit%s", p->chains, p->bits,
-           p == bench_fma_probe_default() ? " (the default deconv roof)" : "");
+  char buf[200];
+  if (g_threads > 1)
+    snprintf(buf, sizeof buf, "%d-core FMA throughput (sum of %d threads), %s each, %d-bit%s",
+             g_threads, g_threads, p->chains, p->bits,
+             p == bench_fma_probe_default() ? " (the default deconv roof)" : "");
+  else
+    snprintf(buf, sizeof buf, "single-core FMA throughput, %s, %d-bit%s", p->chains, p->bits,
+             p == bench_fma_probe_default() ? " (the default deconv roof)" : "");
   gbench_label(s, buf);
 }
 
@@ -488,8 +601,8 @@ static void run_probe_fma(gbench_state *s, void *user) {
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: upsimd-bench [--quick] [--info] [--pin=PU|--no-pin] [--no-peers] "
-          "[--peer-notes]\n"
+          "usage: upsimd-bench [--quick] [--info] [--pin=PU|--no-pin] [--threads=N] "
+          "[--real-time]\n                    [--no-peers] [--peer-notes]\n"
           "                    [--problem DESC]... [--batch FILE]... [--builtin] "
           "[Google Benchmark flags]\n"
           "  --quick       the small --quick workload set, --benchmark_min_time=0.05\n"
@@ -501,6 +614,9 @@ static void usage(FILE *f) {
           "                runs per operator and layout) and the topology, exit\n"
           "  --pin=PU      pin the timing thread to this PU (OS index; default: the last)\n"
           "  --no-pin      do not pin\n"
+          "  --threads=N   upsimd runs on the library's default pool of N threads, the probes\n"
+          "                on N threads (one per core when pinned); wall-clock times (default 1)\n"
+          "  --real-time   wall-clock times (and probes) also for one thread\n"
           "  --no-peers    do not register peer libraries\n"
           "  --peer-notes  print why a peer is not registered for a workload\n"
           "Google Benchmark flags (1.7.1): --benchmark_filter=REGEX, "
@@ -527,7 +643,7 @@ static void context_number(const char *key, double v) {
 }
 
 /* Microseconds: readable from in-L1 kernels (0.4 us) to scalar deconv (1e5 us). */
-static const gbench_options g_options = {.unit = GBENCH_UNIT_US};
+static gbench_options g_options = {.unit = GBENCH_UNIT_US};
 
 /* ------------------------------------------------------------ registration */
 
@@ -607,13 +723,102 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
     for (int k = 0; k < n_order; k++) {
       bench_case *c = &cases[(*n_case)++];
       c->inst = inst;
+      c->kind = CASE_PACK;
       c->isa = order[k];
       snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, inst->name, ups_isa_name(order[k]));
       gbench_register(name, run_pack, c, &g_options);
     }
+  if (inst->prob.op != BENCH_DECONV) {
+    /* Plan creation, as deconv-pack; and for the in-L1 sets, where building
+     * the tables weighs most, the one-shot call in the same run. */
+    for (int k = 0; k < n_order; k++) {
+      bench_case *c = &cases[(*n_case)++];
+      c->inst = inst;
+      c->kind = CASE_PLAN;
+      c->isa = order[k];
+      snprintf(name, sizeof name, "%s-plan/%s/%s/%s", op, lay, inst->name, ups_isa_name(order[k]));
+      gbench_register(name, run_resize_plan, c, &g_options);
+    }
+    if (has_prefix(inst->name, "incache-l1"))
+      for (int k = 0; k < n_order; k++) {
+        bench_case *c = &cases[(*n_case)++];
+        c->inst = inst;
+        c->kind = CASE_ONESHOT;
+        c->isa = order[k];
+        c->fma = bench_fma_probe_for(order[k]);
+        snprintf(name, sizeof name, "%s-oneshot/%s/%s/%s", op, lay, inst->name,
+                 ups_isa_name(order[k]));
+        register_run(name, run_upsimd, c);
+      }
+  }
   return 0;
 }
 
+
+/* --threads=N (and --real-time): the default pool of N threads for upsimd's
+ * runs, the probes on a team of N threads, the wall clock for every row
+ * (process CPU time would add up the threads' time). With pinning on and N
+ * > 1, the calling thread, and so the pool's workers it creates, is bound to
+ * N distinct cores (one PU each; the OS places each thread on one of them)
+ * and the probe team's threads are pinned one per core. Context: threads,
+ * clock, pool, pinned_pus, probes_threads. Returns 0, or non-zero with a
+ * message (a usage error). */
+static int threads_setup(int threads, int real_time, int pin, bench_topology *topo,
+                         bench_team **team) {
+  char buf[BENCH_MAX_THREADS * 8] = "";
+  g_threads = threads;
+  bench_peers_set_threads(threads);
+  int pus[BENCH_MAX_THREADS], n_pus = 0;
+  if (threads > 1 && pin) {
+    n_pus = bench_topology_core_pus(threads, pus);
+    if (n_pus < threads) {
+      fprintf(stderr, "upsimd-bench: warning: %d threads on %d cores: not pinned\n", threads,
+              n_pus);
+      n_pus = 0;
+    } else if (bench_bind_thread_pus(pus, n_pus) != 0) {
+      fprintf(stderr, "upsimd-bench: warning: could not bind to %d cores: not pinned\n", threads);
+      n_pus = 0;
+    }
+    /* Not pinned: undo the timing thread's one-PU binding, or the pool's
+     * workers would inherit it and share that PU. */
+    if (!n_pus) bench_bind_thread_pus(NULL, -1);
+    topo->pinned_pu = -1; /* the calling thread is on a set of cores now */
+  } else if (topo->pinned_pu >= 0) {
+    pus[n_pus++] = topo->pinned_pu;
+  }
+  if (threads > 1 || real_time) {
+    *team = bench_team_create(threads, n_pus ? pus : NULL);
+    if (!*team) {
+      fprintf(stderr, "upsimd-bench: could not start %d probe threads\n", threads);
+      return 1;
+    }
+    bench_probes_use_team(*team);
+    g_options.real_time = 1;
+  }
+  if (threads > 1) {
+    const ups_status st = ups_pool_create_default((size_t)threads, &g_pool);
+    if (st != UPS_OK) {
+      fprintf(stderr, "upsimd-bench: --threads=%d needs the library's default pool: %s (%s)\n",
+              threads, ups_status_string(st), bench_status_name(st));
+      return 1;
+    }
+  }
+  snprintf(buf, sizeof buf, "%d", threads);
+  gbench_add_context("threads", buf);
+  gbench_add_context("clock", g_options.real_time ? "real_time" : "cpu_time");
+  snprintf(buf, sizeof buf, "default (pthreadpool), %zu threads", ups_pool_threads(g_pool));
+  gbench_add_context("pool", g_pool ? buf : "none (the calling thread)");
+  buf[0] = 0;
+  for (int i = 0; i < n_pus && threads > 1; i++) {
+    char one[16];
+    snprintf(one, sizeof one, "%d", pus[i]);
+    list_append(buf, sizeof buf, one);
+  }
+  gbench_add_context("pinned_pus", buf[0] ? buf : "none");
+  /* Which probes ran on the N threads: all of them, or none for one thread. */
+  gbench_add_context("probes_threads", threads > 1 ? "copy,fma" : "none");
+  return 0;
+}
 
 static void register_probe(const char *name, gbench_fn fn, probe_case *pc) {
   gbench_register(name, fn, pc, &g_options);
@@ -655,6 +860,8 @@ static void measure_needed_probes(const bench_copy_level levels[BENCH_COPY_LEVEL
 
 int bench_main(int argc, char **argv) {
   int quick = 0, info = 0, peers = 1, peer_notes = 0, pin_pu = -1, has_min_time = 0, builtin = 0;
+  int threads = 1, real_time = 0;
+  bench_team *team = NULL;
   bench_problem_list problems = {0}; /* --problem, --batch: kept until exit (insts use them) */
   char err[1024];
   /* Our own flags out, GB's through; default min time in unless given. */
@@ -682,7 +889,17 @@ int bench_main(int argc, char **argv) {
     else if (strcmp(a, "--peer-notes") == 0) peer_notes = 1;
     else if (strcmp(a, "--no-pin") == 0) pin_pu = -2;
     else if (has_prefix(a, "--pin=")) pin_pu = atoi(a + 6);
-    else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    else if (strcmp(a, "--real-time") == 0) real_time = 1;
+    else if (has_prefix(a, "--threads=")) {
+      char *end;
+      const long v = strtol(a + 10, &end, 10);
+      if (end == a + 10 || *end || v < 1 || v > BENCH_MAX_THREADS) {
+        fprintf(stderr, "upsimd-bench: --threads takes a number from 1 to %d, not '%s'\n",
+                BENCH_MAX_THREADS, a + 10);
+        goto done;
+      }
+      threads = (int)v;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       status = 0;
       goto done;
@@ -720,6 +937,7 @@ int bench_main(int argc, char **argv) {
     goto done;
   }
   gbench_mark_ratio_counter("roof");
+  if (threads_setup(threads, real_time, pin_pu != -2, &topo, &team) != 0) goto done;
 
   /* Context: topology, ISAs; the limits the selected benchmarks need come
    * after registration (measured once, on the pinned core, before any run). */
@@ -808,7 +1026,8 @@ int bench_main(int argc, char **argv) {
   const size_t max_inst = n_work * 2 + problems.count;
   insts = calloc(max_inst ? max_inst : 1, sizeof *insts);
   owned = calloc(2 * problems.count + 1, sizeof *owned);
-  const size_t max_case = (max_inst ? max_inst : 1) * (2 * (size_t)n_order + n_peers);
+  /* Per instance: runs, peers, and packing or plan + one-shot rows. */
+  const size_t max_case = (max_inst ? max_inst : 1) * (3 * (size_t)n_order + n_peers);
   cases = calloc(max_case, sizeof *cases);
   if (!insts || !cases || !owned) goto done;
   size_t n_inst = 0, n_case = 0;
@@ -855,6 +1074,14 @@ int bench_main(int argc, char **argv) {
    * here so that a run under LeakSanitizer is clean. */
 done:
   tensors_release();
+  /* The next bench_main of a test starts from one thread again. */
+  bench_probes_use_team(NULL);
+  bench_team_destroy(team);
+  ups_pool_destroy(g_pool);
+  g_pool = NULL;
+  g_threads = 1;
+  bench_peers_set_threads(1);
+  g_options.real_time = 0;
   free(insts);
   free(cases);
   for (size_t i = 0; i < n_owned; i++) free(owned[i]);

@@ -119,6 +119,45 @@ double bench_fma_probe_portable(int64_t iterations);
 double bench_fma_probe_avx2(int64_t iterations);   /* probe_fma_avx2.c; AVX2 CPUs only */
 double bench_fma_probe_avx512(int64_t iterations); /* probe_fma_avx512.c; AVX-512F only */
 
+/* ------------------------------------------------------ N-thread probes */
+
+/* A team of N plain pthreads (probe_threads.c) for the probes of
+ * upsimd-bench --threads=N: thread i pinned to pus[i] (-1 or pus NULL: not
+ * pinned); the caller is thread 0. bench_team_run releases all N at once on
+ * body(ctx, tid, n, reps) and returns the wall-clock seconds from the start
+ * barrier to the last thread's end. */
+typedef struct bench_team bench_team;
+typedef void (*bench_team_fn)(void *ctx, int tid, int n, int64_t reps);
+bench_team *bench_team_create(int n, const int *pus);
+int bench_team_size(const bench_team *t);
+double bench_team_run(bench_team *t, bench_team_fn body, void *ctx, int64_t reps);
+void bench_team_destroy(bench_team *t);
+/* Reps of body that take ~target seconds; median seconds of one rep. */
+int64_t bench_team_calibrate(bench_team *t, bench_team_fn body, void *ctx, double target);
+double bench_team_median(bench_team *t, bench_team_fn body, void *ctx, double target, int runs);
+double bench_wall_seconds(void); /* CLOCK_MONOTONIC */
+/* Thread i's part of `total` bytes out of n, on 64-byte boundaries. */
+void bench_slice(size_t total, int n, int i, size_t *off, size_t *len);
+
+/* The N-thread copy: each thread one pass over its own slice of both buffers. */
+typedef struct bench_copy_job {
+  bench_copy_fn pass;
+  const unsigned char *src;
+  size_t read_bytes;
+  unsigned char *dst;
+  size_t write_bytes;
+} bench_copy_job;
+void bench_copy_team_body(void *job, int tid, int n, int64_t reps);
+/* The N-thread FMA probe: ctx is a bench_fma_probe; each thread runs it for
+ * BENCH_FMA_TEAM_ROUNDS rounds per rep. */
+#define BENCH_FMA_TEAM_ROUNDS 100000
+void bench_fma_team_body(void *probe, int tid, int n, int64_t reps);
+/* From now on every probe (copy limits, FMA GFLOP/s) is measured on `team`,
+ * wall clock (NULL: one thread, process CPU time, as before). Set once,
+ * before the first measurement: measurements are cached per process. */
+void bench_probes_use_team(bench_team *team);
+bench_team *bench_probes_team(void);
+
 /* --------------------------------------------------------------- topology */
 
 typedef struct bench_topology {
@@ -134,6 +173,13 @@ typedef struct bench_topology {
  * pin, else the PU with that OS index. Returns 0 on success. */
 int bench_topology_init(bench_topology *t, int pin_pu);
 void bench_topology_add_context(const bench_topology *t);
+/* OS indices of one PU on each of `n` distinct cores, the last cores first
+ * (the default timing PU is on the last); returns how many were found (< n
+ * when the machine has fewer cores). */
+int bench_topology_core_pus(int n, int *pus);
+/* Binds the calling thread to the union of these PUs (threads it creates
+ * afterwards inherit it); n < 0: to every PU (unbinds). Returns 0 on success. */
+int bench_bind_thread_pus(const int *pus, int n);
 /* ISAs built, usable, AUTO's pick, UPSIMD_ISA, each ISA's parent, the variant
  * whose kernel runs per operator/layout and ISA, topology. */
 void bench_print_info(FILE *f, const bench_topology *t);

@@ -2,9 +2,11 @@
 // forward (nearest, linear) and deconvolution forward (direct), f32, with the
 // user's nchw/nhwc activations used in place and the weights reordered once at
 // create time into the layout oneDNN picks (format_tag::any): the prepacked
-// comparison. Single thread: Debian's libdnnl uses OpenMP, so every create and
-// run sets the calling thread's OpenMP team size to 1 (omp_set_num_threads of
-// the runtime libdnnl itself loaded, found with dlsym).
+// comparison. Threads: Debian's libdnnl uses OpenMP, so every create and run
+// sets the calling thread's OpenMP team size to upsimd-bench's --threads
+// (bench_peers_threads; omp_set_num_threads of the runtime libdnnl itself
+// loaded, found with dlsym). Another runtime ignores it: the version then says
+// its runtime and "threads not set".)
 //
 // Exact mappings (oneDNN's src/cpu/resampling_utils.hpp):
 // - linear: x_in = (x+0.5)*in/out - 0.5, taps clamped at both edges =
@@ -60,7 +62,7 @@ void single_thread() {
   using set_fn = void (*)(int);
   static const set_fn set =
       reinterpret_cast<set_fn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
-  if (set) set(1);
+  if (set) set(bench_peers_threads());
 }
 
 dnnl::engine &cpu_engine() {
@@ -270,7 +272,8 @@ const bench_peer onednn_peer = {"onednn", version_buf, resize_create, deconv_cre
 }  // namespace
 
 extern "C" const bench_peer *bench_peer_onednn(void) {
-  static const bool once = [] {
+  // Formatted on every call: the thread count may change between runs.
+  [] {
     const dnnl_version_t *v = dnnl_version();
     // No ISA cap: oneDNN runs its own choice (its best on this CPU, e.g.
     // avx512_core), like XNNPACK and OpenCV, and the roofs of peer rows are
@@ -288,11 +291,14 @@ extern "C" const bench_peer *bench_peer_onednn(void) {
                                                           : "other";
     const char *cap_var = "ONEDNN_MAX_CPU_ISA", *cap = std::getenv(cap_var);
     if (!cap) cap = std::getenv(cap_var = "DNNL_MAX_CPU_ISA");
-    std::snprintf(version_buf, sizeof version_buf, "%d.%d.%d (%s runtime, 1 thread, isa %s%s%s%s%s)",
-                  v->major, v->minor, v->patch, rt, isa, cap ? ", capped by " : "",
+    const int n = bench_peers_threads();
+    const bool omp = v->cpu_runtime == DNNL_RUNTIME_OMP;
+    char threads[48];
+    std::snprintf(threads, sizeof threads, "%d thread%s%s", omp ? n : 1, omp && n > 1 ? "s" : "",
+                  !omp && n > 1 ? " (threads not set: not OpenMP)" : "");
+    std::snprintf(version_buf, sizeof version_buf, "%d.%d.%d (%s runtime, %s, isa %s%s%s%s%s)",
+                  v->major, v->minor, v->patch, rt, threads, isa, cap ? ", capped by " : "",
                   cap ? cap_var : "", cap ? "=" : "", cap ? cap : "");
-    return true;
   }();
-  (void)once;
   return &onednn_peer;
 }

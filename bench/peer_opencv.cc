@@ -1,5 +1,5 @@
 // peer_opencv.cc — OpenCV cv::resize (core + imgproc) as a benchmark peer,
-// single-threaded (cv::setNumThreads(1)). No deconvolution (cv::dnn is not a
+// on upsimd-bench's --threads (cv::setNumThreads(bench_peers_threads())): No deconvolution (cv::dnn is not a
 // kernel library peer and is not used).
 //
 // Layouts, as a user would call it: NCHW = one single-channel CV_32F plane per
@@ -41,7 +41,8 @@ opencv_op *self(bench_peer_op *op) { return reinterpret_cast<opencv_op *>(op); }
 enum { V_NEAREST = 0, V_NEAREST_EXACT = 1, V_LINEAR = 2 };
 
 void single_thread() {
-  if (cv::getNumThreads() != 1) cv::setNumThreads(1);
+  const int n = bench_peers_threads();
+  if (cv::getNumThreads() != n) cv::setNumThreads(n);
 }
 
 int interp_of(int variant) {
@@ -171,7 +172,8 @@ const bench_peer opencv_peer = {"opencv", version_buf, resize_create, deconv_cre
 }  // namespace
 
 extern "C" const bench_peer *bench_peer_opencv(void) {
-  static const bool once = [] {
+  // Formatted on every call: the thread count may change between runs.
+  [] {
     // OpenCV dispatches by CPU at run time (no cap here, as for every peer):
     // its feature line lists the baseline and, starred, the dispatched ISAs
     // this CPU has (which of them a resize path uses is OpenCV's choice).
@@ -180,10 +182,10 @@ extern "C" const bench_peer *bench_peer_opencv(void) {
       features = cv::getCPUFeaturesLine();
     } catch (const std::exception &) {
     }
-    std::snprintf(version_buf, sizeof version_buf, "%s (1 thread, own ISA choice%s%s)",
-                  CV_VERSION, features.empty() ? "" : ": CPU features ", features.c_str());
-    return true;
+    const int n = bench_peers_threads();
+    std::snprintf(version_buf, sizeof version_buf, "%s (%d thread%s, own ISA choice%s%s)",
+                  CV_VERSION, n, n > 1 ? "s" : "", features.empty() ? "" : ": CPU features ",
+                  features.c_str());
   }();
-  (void)once;
   return &opencv_peer;
 }

@@ -25,6 +25,10 @@ static const peer_getter peer_getters[] = {
 #endif
     NULL};
 
+static int g_peer_threads = 1;
+void bench_peers_set_threads(int n) { g_peer_threads = n > 0 ? n : 1; }
+int bench_peers_threads(void) { return g_peer_threads; }
+
 size_t bench_peer_count(void) { return sizeof peer_getters / sizeof peer_getters[0] - 1; }
 
 const bench_peer *bench_peer_get(size_t i) {

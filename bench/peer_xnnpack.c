@@ -1,5 +1,6 @@
 /* peer_xnnpack.c — XNNPACK (C operator API, 2022 snapshot as packaged by
- * Debian) as a benchmark peer, single-threaded (NULL pthreadpool).
+ * Debian) as a benchmark peer, on a pthreadpool of upsimd-bench's --threads
+ * (NULL, the calling thread, for one).
  *
  * Exact mappings (XNNPACK src/indirection.c, resize-bilinear-*.c,
  * deconvolution-nhwc.c):
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthreadpool.h>
 #include <xnnpack.h>
 
 #include "peer_internal.h"
@@ -259,7 +261,23 @@ static bench_peer_op *deconv_create(const ups_deconv_params *p, const float *wei
   return op;
 }
 
+/* The pool of bench_peers_threads() threads (NULL for one), remade when the
+ * count changes, which happens only between runs (an op lives within one
+ * benchmark, so it never sees two pools). */
+static pthreadpool_t xnn_pool(void) {
+  static pthreadpool_t pool;
+  static int pool_threads = 1;
+  const int n = bench_peers_threads();
+  if (n != pool_threads) {
+    if (pool) pthreadpool_destroy(pool);
+    pool = n > 1 ? pthreadpool_create((size_t)n) : NULL;
+    pool_threads = pool || n <= 1 ? n : 1;
+  }
+  return pool;
+}
+
 static int run(bench_peer_op *op, const float *in, float *out) {
+  pthreadpool_t pool = xnn_pool();
   /* Setup (indirection buffers) only when the pointers change, as an
    * inference engine does; the benchmark loop reuses its buffers. */
   if (in != op->last_in || out != op->last_out) {
@@ -267,22 +285,22 @@ static int run(bench_peer_op *op, const float *in, float *out) {
     switch (op->kind) {
       case OP_RESIZE_NHWC:
         st = xnn_setup_resize_bilinear2d_nhwc_f32(op->op, op->n, op->in_h, op->in_w,
-                                                  op->out_h, op->out_w, in, out, NULL);
+                                                  op->out_h, op->out_w, in, out, pool);
         break;
       case OP_RESIZE_NCHW:
         st = xnn_setup_resize_bilinear2d_nchw_f32(op->op, op->n, op->in_h, op->in_w,
-                                                  op->out_h, op->out_w, in, out, NULL);
+                                                  op->out_h, op->out_w, in, out, pool);
         break;
       default:
         st = xnn_setup_deconvolution2d_nhwc_f32(op->op, op->n, op->in_h, op->in_w, op->adj_h,
-                                                op->adj_w, in, out, NULL);
+                                                op->adj_w, in, out, pool);
         break;
     }
     if (st != xnn_status_success) return -1;
     op->last_in = in;
     op->last_out = out;
   }
-  return xnn_run_operator(op->op, NULL) == xnn_status_success ? 0 : -1;
+  return xnn_run_operator(op->op, pool) == xnn_status_success ? 0 : -1;
 }
 
 static void destroy(bench_peer_op *op) {
@@ -300,16 +318,17 @@ static bench_peer xnnpack_peer = {
 /* Every peer runs at its own ISA choice (oneDNN included); the version says
  * XNNPACK's, so the tables name it per peer as well as per row (impl). */
 const bench_peer *bench_peer_xnnpack(void) {
-  static char version[128];
-  if (!version[0]) {
-    const char *g = gemm_isa(), *r = resize_isa();
-    if (g && r)
-      snprintf(version, sizeof version,
-               "%s (1 thread, own ISA choice: %s gemm/deconvolution, %s resize)",
-               UPSIMD_XNNPACK_VERSION, g, r);
-    else
-      snprintf(version, sizeof version, "%s (1 thread, own ISA choice)", UPSIMD_XNNPACK_VERSION);
-    xnnpack_peer.version = version;
-  }
+  static char version[160];
+  /* Formatted on every call: the thread count may change between runs. */
+  const char *g = gemm_isa(), *r = resize_isa();
+  const int n = bench_peers_threads();
+  if (g && r)
+    snprintf(version, sizeof version,
+             "%s (%d thread%s, own ISA choice: %s gemm/deconvolution, %s resize)",
+             UPSIMD_XNNPACK_VERSION, n, n > 1 ? "s" : "", g, r);
+  else
+    snprintf(version, sizeof version, "%s (%d thread%s, own ISA choice)", UPSIMD_XNNPACK_VERSION,
+             n, n > 1 ? "s" : "");
+  xnnpack_peer.version = version;
   return &xnnpack_peer;
 }

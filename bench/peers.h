@@ -1,7 +1,8 @@
 /* peers.h — the plain C interface between the harness and the peer-library
  * adapters (oneDNN, XNNPACK, OpenCV). Each adapter is built only when its
  * library is found at configure time (bench/peers.cmake); the harness sees
- * only this table. A peer runs single-threaded, like every upsimd variant. */
+ * only this table. A peer runs on as many threads as upsimd's variants
+ * (bench_peers_set_threads). */
 #ifndef UPSIMD_BENCH_PEERS_H
 #define UPSIMD_BENCH_PEERS_H
 
@@ -32,6 +33,13 @@ typedef struct bench_peer {
    * the benchmark label. Owned by op; valid until destroy. */
   const char *(*impl)(const bench_peer_op *op);
 } bench_peer;
+
+/* upsimd-bench --threads=N: the thread count the adapters give their
+ * library (oneDNN's OpenMP team, XNNPACK's pthreadpool, OpenCV's
+ * setNumThreads), set before any op is created; 1 by default. The version
+ * strings say it. */
+void bench_peers_set_threads(int n);
+int bench_peers_threads(void);
 
 /* The peers built into this harness. */
 size_t bench_peer_count(void);

@@ -144,6 +144,11 @@ static double measure_copy(bench_copy_fn pass, unsigned char *src, size_t read_b
   return bench_median(runs, PROBE_RUNS);
 }
 
+/* With a team (--threads=N, or the wall clock), every probe runs on it. */
+static bench_team *g_team;
+void bench_probes_use_team(bench_team *team) { g_team = team; }
+bench_team *bench_probes_team(void) { return g_team; }
+
 double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *winner) {
   for (size_t i = 0; i < g_copy_count; i++)
     if (g_copy_limits[i].read_bytes == read_bytes && g_copy_limits[i].write_bytes == write_bytes) {
@@ -158,7 +163,10 @@ double bench_copy_limit(size_t read_bytes, size_t write_bytes, bench_copy_impl *
     bench_copy_impl impls[8];
     const size_t n = bench_copy_impls(impls);
     for (size_t k = 0; k < n; k++) {
-      const double s = measure_copy(impls[k].pass, src, read_bytes, dst, write_bytes);
+      bench_copy_job job = {impls[k].pass, src, read_bytes, dst, write_bytes};
+      const double s = g_team ? bench_team_median(g_team, bench_copy_team_body, &job, 2e-3,
+                                                  PROBE_RUNS)
+                              : measure_copy(impls[k].pass, src, read_bytes, dst, write_bytes);
       if (s > 0.0 && (lim.seconds == 0.0 || s < lim.seconds)) {
         lim.seconds = s;
         lim.winner = impls[k];
@@ -326,6 +334,13 @@ double bench_fma_gflops(const bench_fma_probe *p) {
   if (!p || !p->usable) return 0.0;
   const size_t i = (size_t)(p - g_fma_probes);
   if (i >= g_fma_count) return 0.0;
+  if (g_fma_gflops[i] == 0.0 && g_team) {
+    /* N threads' chains: N probes at once, GFLOP/s summed. */
+    const double flops = p->run(BENCH_FMA_TEAM_ROUNDS); /* also a warm-up */
+    const double sec = bench_team_median(g_team, bench_fma_team_body, (void *)p, 10e-3,
+                                         PROBE_RUNS);
+    g_fma_gflops[i] = sec > 0 ? (double)bench_team_size(g_team) * flops / sec * 1e-9 : 0.0;
+  }
   if (g_fma_gflops[i] == 0.0) g_fma_gflops[i] = fma_measure(p->run);
   return g_fma_gflops[i];
 }

@@ -214,6 +214,43 @@ int bench_topology_init(bench_topology *t, int pin_pu) {
   return 0;
 }
 
+int bench_topology_core_pus(int n, int *pus) {
+  hwloc_topology_t topo;
+  if (hwloc_topology_init(&topo) != 0) return 0;
+  if (hwloc_topology_load(topo) != 0) {
+    hwloc_topology_destroy(topo);
+    return 0;
+  }
+  const int cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+  int found = 0;
+  /* The last cores first: the timing thread's default PU is the last. */
+  for (int c = cores - 1; c >= 0 && found < n; c--) {
+    hwloc_obj_t core = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, (unsigned)c);
+    hwloc_obj_t pu = core ? hwloc_get_obj_inside_cpuset_by_type(topo, core->cpuset,
+                                                                 HWLOC_OBJ_PU, 0)
+                          : NULL;
+    if (pu) pus[found++] = (int)pu->os_index;
+  }
+  hwloc_topology_destroy(topo);
+  return found;
+}
+
+int bench_bind_thread_pus(const int *pus, int n) {
+  hwloc_topology_t topo;
+  if (hwloc_topology_init(&topo) != 0) return 1;
+  if (hwloc_topology_load(topo) != 0) {
+    hwloc_topology_destroy(topo);
+    return 1;
+  }
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  if (n < 0) hwloc_bitmap_copy(set, hwloc_topology_get_complete_cpuset(topo));
+  for (int i = 0; i < n; i++) hwloc_bitmap_set(set, (unsigned)pus[i]);
+  const int bad = hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_THREAD) != 0;
+  hwloc_bitmap_free(set);
+  hwloc_topology_destroy(topo);
+  return bad;
+}
+
 static void add_size(const char *key, size_t v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%zu", v);

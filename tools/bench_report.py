@@ -11,7 +11,14 @@ every CPU) and prints a summary table. Python 3 standard library only.
 
 Which number is used: the median aggregate when the run had repetitions, else
 the single run (the median of several if GB ran the benchmark more than once).
-Times are CPU time (what the counters and the roof probes use).
+Times are CPU time (what the counters and the roof probes use), or the wall
+clock for rows named .../real_time (upsimd-bench --threads=N, --real-time:
+there the probes ran on the same clock and threads).
+
+New row kinds: <op>-plan (resize plan creation), <op>-oneshot (the one-shot
+resize call, in-L1 sets) next to the plan-run rows; threads.json beside
+bench.json (scripts/bench's thread-scaling runs) gives the "Thread scaling"
+table, and "Engine goals" checks this run against the engine's targets.
 
 Which variants are upsimd's (and their order) comes from the run itself: the
 JSON context key upsimd_variants (the library's ISA registry in id order, then
@@ -58,16 +65,32 @@ def context_of(bench):
 
 
 def split_name(name):
-    """op/layout/workload/variant -> dict; probes and packing keep their kind."""
+    """op/layout/workload/variant -> dict; probes, packing, resize plan making
+    (<op>-plan) and one-shot resize rows (<op>-oneshot) keep their kind. The
+    "/real_time" Google Benchmark appends to wall-clock rows (upsimd-bench
+    --threads=N, --real-time) is not part of the name."""
+    if name.endswith("/real_time"):
+        name = name[:-len("/real_time")]
     parts = name.split("/")
     if parts[0] == "probe":
         return {"kind": "probe", "op": "probe", "layout": parts[1], "workload": "/".join(parts[2:]),
                 "variant": parts[1]}
     if len(parts) < 4:
         return None
-    kind = "pack" if parts[0] == "deconv-pack" else "run"
+    kind = "run"
+    if parts[0] == "deconv-pack":
+        kind = "pack"
+    elif parts[0].endswith("-plan"):
+        kind = "plan"
+    elif parts[0].endswith("-oneshot"):
+        kind = "oneshot"
     return {"kind": kind, "op": parts[0], "layout": parts[1], "workload": parts[2],
             "variant": parts[3]}
+
+
+def base_op(r):
+    """The operator of a row of any kind: nearest-plan -> nearest."""
+    return r["op"].split("-")[0]
 
 
 def upsimd_variants(ctx, records):
@@ -78,7 +101,7 @@ def upsimd_variants(ctx, records):
     peers = {k[len("peer_"):] for k in ctx if k.startswith("peer_")}
     seen = []
     for r in records:
-        if r["kind"] in ("run", "pack") and r["variant"] not in peers and r["variant"] not in seen:
+        if r["kind"] != "probe" and r["variant"] not in peers and r["variant"] not in seen:
             seen.append(r["variant"])
     return seen
 
@@ -87,14 +110,16 @@ def variant_colors(variants, records):
     """A colour per variant: upsimd's first (in order), then peers as they appear."""
     order = list(variants)
     for r in records:
-        if r["kind"] in ("run", "pack") and r["variant"] not in order:
+        if r["kind"] != "probe" and r["variant"] not in order:
             order.append(r["variant"])
     return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(order)}
 
 
 def seconds_of(b):
-    """CPU time per call of one GB JSON entry, in seconds."""
-    return b["cpu_time"] * TIME_SCALE.get(b.get("time_unit", "ns"), 1e-9)
+    """Time per call of one GB JSON entry, in seconds: CPU time, or the wall
+    clock for the rows timed on it (named .../real_time)."""
+    key = "real_time" if b.get("name", "").endswith("/real_time") else "cpu_time"
+    return b[key] * TIME_SCALE.get(b.get("time_unit", "ns"), 1e-9)
 
 
 def collect(bench):
@@ -121,7 +146,8 @@ def collect(bench):
         parsed = split_name(name)
         if parsed is None:
             continue
-        r = dict(parsed, name=name, status="ok", seconds=None, counters={}, label="", message="")
+        r = dict(parsed, name=parsed_name(name), status="ok", seconds=None, counters={},
+                 label="", message="", spread=None)
         if rec["error"] is not None:
             msg = rec["error"]
             r["message"] = msg
@@ -142,12 +168,21 @@ def collect(bench):
             runs = sorted(runs, key=seconds_of)
             src = runs[len(runs) // 2]
         r["seconds"] = seconds_of(src)
+        if len(runs) >= 2 and r["seconds"]:
+            # Spread of the repetitions: (max - min) / median.
+            times = [seconds_of(x) for x in runs]
+            r["spread"] = (max(times) - min(times)) / r["seconds"]
         for key in ("items_per_second", "bytes_per_second", "GFLOPS", "roof"):
             if key in src:
                 r["counters"][key] = src[key]
         r["label"] = src.get("label", "")
         out.append(r)
     return out
+
+
+def parsed_name(name):
+    """The row's name without GB's "/real_time"."""
+    return name[:-len("/real_time")] if name.endswith("/real_time") else name
 
 
 def fmt_time(s):
@@ -231,7 +266,7 @@ def enrich(records, variants):
     ours = set(variants)
     groups = {}
     for r in records:
-        if r["kind"] in ("run", "pack"):
+        if r["kind"] != "probe":
             groups.setdefault((r["kind"], r["op"], r["layout"], r["workload"]), []).append(r)
     for rows in groups.values():
         scalar = next((x for x in rows if x["variant"] == "scalar" and x["seconds"]), None)
@@ -330,7 +365,9 @@ def svg_chart(records, op, colors, kind="run"):
 def context_lines(ctx):
     keys = [("CPU", "cpu_model"), ("architecture", "cpu_arch"), ("MIDR_EL1 (AArch64)", "cpu_midr"),
             ("cores / PUs", None), ("L1d / L2 / L3", None),
-            ("timing thread pinned to PU", "pinned_pu"), ("ISAs usable", "upsimd_isas_usable"),
+            ("timing thread pinned to PU", "pinned_pu"), ("threads", "threads"),
+            ("clock", "clock"), ("pool", "pool"), ("threads pinned to PUs", "pinned_pus"),
+            ("probes on N threads", "probes_threads"), ("ISAs usable", "upsimd_isas_usable"),
             ("AUTO picks", "upsimd_isa_auto"), ("run mode", "upsimd_mode"), ("date", "date"),
             ("host", "host_name"), ("Google Benchmark build", "library_build_type")]
     lines = ["| | |", "|---|---|"]
@@ -344,8 +381,9 @@ def context_lines(ctx):
                 except ValueError:
                     return "?"
             v = f"{kib('cache_l1d_bytes')} / {kib('cache_l2_bytes')} / {kib('cache_l3_bytes')}"
-        elif key == "cpu_midr" and key not in ctx:
-            continue
+        elif key in ("cpu_midr", "threads", "clock", "pool", "pinned_pus",
+                     "probes_threads") and key not in ctx:
+            continue  # runs from before these keys
         else:
             v = ctx.get(key, "?")
         lines.append(f"| {title} | {v} |")
@@ -389,7 +427,185 @@ def probe_lines(records, ctx):
     return lines
 
 
-def write_readme(outdir, bench, records, check_text, variants):
+# ------------------------------------------------------------ thread scaling
+
+# The thread-scaling set (scripts/bench): a representative workload per
+# operator, (op, layout, workload), AUTO and the peers that ran.
+SCALING_ROWS = (("nearest", "nchw", "sd-vae-decoder-64px-2x"),
+                ("bilinear", "nchw", "esrgan-128px-2x"),
+                ("deconv", "nhwc", "unet-28px-1024to512-k2s2"),
+                ("deconv", "nhwc", "unet-64px-128to64-k2s2"),
+                ("deconv", "nchw", "dcgan-64px-64to64-k4s2p1"))
+
+
+def scaling_runs(doc):
+    """{threads: (context, {row name: record})} of threads.json ({"cores": N,
+    "runs": [Google Benchmark JSON of one --threads=T run, ...], "notes": [...]})."""
+    out = {}
+    for run in (doc or {}).get("runs", []):
+        ctx = context_of(run)
+        try:
+            t = int(ctx.get("threads", "1"))
+        except ValueError:
+            continue
+        out[t] = (ctx, {r["name"]: r for r in collect(run)})
+    return out
+
+
+def scaling_lines(doc):
+    """The "Thread scaling" section's body: per row and thread count, time
+    (median, spread of the repetitions), speed-up over one thread and roof
+    against the probes of as many threads; then the probes per thread count."""
+    runs = scaling_runs(doc)
+    cores = (doc or {}).get("cores")
+    lines = []
+    if cores == 1:
+        lines.append("1 core: not measured (this machine has one core; only 1 thread runs).")
+        lines.append("")
+    if not runs:
+        lines.append("No thread-scaling run (threads.json absent or empty).")
+        return lines
+    ts = sorted(runs)
+    names = []
+    for t in ts:
+        for name, r in runs[t][1].items():
+            if r["kind"] == "run" and name not in names:
+                names.append(name)
+    lines.append("| row | threads | time | spread | × 1 thread | roof |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for name in names:
+        one = runs.get(1, ({}, {}))[1].get(name)
+        for t in ts:
+            r = runs[t][1].get(name)
+            if r is None:
+                continue
+            if r["status"] != "ok":
+                lines.append(f"| {name} | {t} | {r['status']} | | | |")
+                continue
+            sp = (one["seconds"] / r["seconds"]
+                  if one and one["status"] == "ok" and one["seconds"] and r["seconds"] else None)
+            spread = "-" if r.get("spread") is None else f"{r['spread'] * 100:.0f}%"
+            lines.append(f"| {name} | {t} | {fmt_time(r['seconds'])} | {spread} | "
+                         f"{'-' if sp is None else format(sp, '.2f') + '×'} | "
+                         f"{fmt_ratio(r['counters'].get('roof'), 2)} |")
+    lines.append("")
+    lines.append("Probes per thread count (each thread its own slice of the copy; the FMA "
+                 "probes sum the threads' chains):")
+    lines.append("")
+    lines.append("| threads | FMA probes, GFLOP/s | copy probes (as benchmarks) | pinned to PUs |")
+    lines.append("|---:|---|---|---|")
+    for t in ts:
+        ctx, recs = runs[t]
+        copies = ", ".join(f"{r['workload']} {rate_of(r)}" for r in recs.values()
+                           if r["kind"] == "probe" and r["layout"] == "copy" and r["status"] == "ok")
+        lines.append(f"| {t} | {fma_summary(ctx)} | {copies or '-'} | "
+                     f"{ctx.get('pinned_pus', ctx.get('pinned_pu', '?'))} |")
+    for note in (doc or {}).get("notes", []):
+        lines.append("")
+        lines.append(f"- {note}")
+    return lines
+
+
+def find_row(records, kind, op, layout, workload, variant="auto"):
+    for r in records:
+        if (r["kind"], r["op"], r["layout"], r["workload"], r["variant"]) == (
+                kind, op, layout, workload, variant):
+            return r
+    return None
+
+
+def engine_goals(records, ctx, doc):
+    """[(goal, row, measured, target, result)] of the engine goals, from this
+    run (records, one thread unless its context says otherwise) and the
+    thread-scaling runs (doc). result: "pass", "miss", or why not measured."""
+    goals = []
+    runs = scaling_runs(doc)
+    cores = (doc or {}).get("cores")
+    one_core = cores == 1
+
+    def scaled(op, layout, workload, t):
+        rec = runs.get(t, ({}, {}))[1].get(f"{op}/{layout}/{workload}/auto")
+        return rec if rec and rec["status"] == "ok" and rec["seconds"] else None
+
+    for op, layout, workload in SCALING_ROWS:
+        row = f"{op}/{layout}/{workload}/auto"
+        deconv = op == "deconv"
+        goal = ("deconv wide layer: 2 threads vs 1" if deconv
+                else "resize, output >= 4 MiB: 2 threads vs 1, or roof at 2 threads")
+        target = "≥ 1.85×" if deconv else "≥ 1.5× or roof ≥ 0.8"
+        if one_core:
+            goals.append((goal, row, "-", target, "1 core: not measured"))
+            continue
+        r1, r2 = scaled(op, layout, workload, 1), scaled(op, layout, workload, 2)
+        if not r1 or not r2:
+            goals.append((goal, row, "-", target, "not in this run"))
+            continue
+        sp = r1["seconds"] / r2["seconds"]
+        roof2 = r2["counters"].get("roof")
+        if deconv:
+            goals.append((goal, row, f"{sp:.2f}×", target, "pass" if sp >= 1.85 else "miss"))
+        else:
+            ok = sp >= 1.5 or (roof2 is not None and roof2 >= 0.8)
+            goals.append((goal, row, f"{sp:.2f}× (roof {fmt_ratio(roof2, 2)} at 2 threads)",
+                          target, "pass" if ok else "miss"))
+    one_thread = ctx.get("threads", "1") == "1"
+    for op in ("nearest", "bilinear"):
+        for workload in ("yolov5s-neck-20px-2x", "yolov5s-neck-40px-2x"):
+            for layout in ("nchw", "nhwc"):
+                row = f"{op}/{layout}/{workload}/auto"
+                goal = "YOLOv5s neck resize: roof at 1 thread"
+                r = find_row(records, "run", op, layout, workload)
+                if r is None or r["status"] != "ok" or not one_thread:
+                    why = "not in this run" if one_thread else "this run is not 1 thread"
+                    goals.append((goal, row, "-", "roof ≥ 0.8", why))
+                    continue
+                roof = r["counters"].get("roof")
+                goals.append((goal, row, fmt_ratio(roof, 2), "roof ≥ 0.8",
+                              "pass" if roof is not None and roof >= 0.8 else "miss"))
+    for r in records:
+        if r["kind"] != "oneshot" or r["variant"] != "auto":
+            continue
+        op = base_op(r)
+        plan = find_row(records, "run", op, r["layout"], r["workload"])
+        row = f"{op}/{r['layout']}/{r['workload']}/auto"
+        goal = "in-L1 resize: plan run vs one-shot call"
+        if (plan is None or plan["status"] != "ok" or r["status"] != "ok"
+                or not plan["seconds"] or not r["seconds"]):
+            goals.append((goal, row, "-", "≥ 2× faster", "not in this run"))
+            continue
+        x = r["seconds"] / plan["seconds"]
+        goals.append((goal, row, f"{x:.2f}× ({fmt_time(plan['seconds'])} vs "
+                      f"{fmt_time(r['seconds'])})", "≥ 2× faster", "pass" if x >= 2 else "miss"))
+    return goals
+
+
+def goal_lines(goals):
+    lines = ["| goal | row | measured | target | result |", "|---|---|---:|---|---|"]
+    for goal, row, measured, target, result in goals:
+        res = f"**{result}**" if result == "miss" else result
+        lines.append(f"| {goal} | {row} | {measured} | {target} | {res} |")
+    return lines
+
+
+def plan_vs_oneshot_lines(records):
+    """In-L1 resize rows: the plan's run and the one-shot call, same run."""
+    lines = []
+    for r in records:
+        if r["kind"] != "oneshot" or r["status"] != "ok":
+            continue
+        plan = find_row(records, "run", base_op(r), r["layout"], r["workload"], r["variant"])
+        if plan is None or plan["status"] != "ok" or not plan["seconds"]:
+            continue
+        if not lines:
+            lines = ["| operator | workload | layout | variant | plan run | one-shot call | "
+                     "one-shot / plan |", "|---|---|---|---|---:|---:|---:|"]
+        lines.append(f"| {base_op(r)} | {r['workload']} | {r['layout']} | {r['variant']} | "
+                     f"{fmt_time(plan['seconds'])} | {fmt_time(r['seconds'])} | "
+                     f"{r['seconds'] / plan['seconds']:.2f}× |")
+    return lines
+
+
+def write_readme(outdir, bench, records, check_text, variants, threads_doc=None):
     ctx = context_of(bench)
     colors = variant_colors(variants, records)
     md = []
@@ -422,8 +638,13 @@ def write_readme(outdir, bench, records, check_text, variants):
     md.append("")
     md.append("## How to read")
     md.append("")
-    md.append("- **time**: CPU time per call (median of the repetitions when there were any), "
-              "one thread pinned to one core.")
+    if ctx.get("clock") == "real_time":
+        md.append(f"- **time**: wall-clock time per call (median of the repetitions when there "
+                  f"were any), on {ctx.get('threads', '1')} thread(s) (`--threads`; the default "
+                  f"pool, see Machine); the probes ran on as many threads.")
+    else:
+        md.append("- **time**: CPU time per call (median of the repetitions when there were "
+                  "any), one thread pinned to one core.")
     md.append("- **throughput**: GB/s of compulsory traffic (input read once, output written "
               "once, weights once) for resize and packing; GFLOP/s of useful work (2 × the "
               "multiply-adds that land inside the output) for deconv.")
@@ -480,6 +701,34 @@ def write_readme(outdir, bench, records, check_text, variants):
         md.append("")
         md.extend(lines)
         md.append("")
+    for op in ("nearest", "bilinear"):
+        lines = table_rows(records, "plan", f"{op}-plan")
+        if lines:
+            md.append(f"## {op} plan creation (coordinate tables; no roof)")
+            md.append("")
+            md.extend(lines)
+            md.append("")
+    lines = plan_vs_oneshot_lines(records)
+    if lines:
+        md.append("## Plan run vs one-shot call (in-L1 sets)")
+        md.append("")
+        md.append("The resize rows above time a plan's run (the plan made outside the timed "
+                  "loop); the one-shot call builds its tables on every call.")
+        md.append("")
+        md.extend(lines)
+        md.append("")
+    md.append("## Thread scaling")
+    md.append("")
+    md.append("`threads.json`: upsimd-bench `--threads=T --real-time` for T = 1 .. the "
+              "machine's cores on one workload per operator (wall-clock times, AUTO and the "
+              "peers; roof against the probes measured on T threads).")
+    md.append("")
+    md.extend(scaling_lines(threads_doc))
+    md.append("")
+    md.append("## Engine goals")
+    md.append("")
+    md.extend(goal_lines(engine_goals(records, ctx, threads_doc)))
+    md.append("")
     abouts = {}
     for r in records:
         if r["kind"] == "run" and r["label"]:
@@ -580,8 +829,10 @@ def main(argv):
     records = collect(bench)
     variants = upsimd_variants(context_of(bench), records)
     enrich(records, variants)
+    threads_path = os.path.join(outdir, "threads.json")
+    threads_doc = load(threads_path) if os.path.exists(threads_path) else None
     if "--summary-only" not in argv:
-        write_readme(outdir, bench, records, check_text, variants)
+        write_readme(outdir, bench, records, check_text, variants, threads_doc)
         write_index(os.path.dirname(os.path.abspath(outdir)))
     print_summary(records)
     return 1 if any(r["status"] == "WRONG" for r in records) else 0

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""test_bench_report.py — ctest bench_report: tools/bench_report.py on three
-synthetic upsimd-bench runs, one with the per-width FMA probes (every usable
-probe's GFLOP/s, the probe each variant's deconv roof uses, the peers' probe,
-peers' implementations in their labels) and one from before them (a single
-probe_fma_kind/probe_fma_gflops, which must still read), a run of user
-problems (upsimd-bench --problem: mode "problems") and a filtered run
-whose start-up measured only the probes its benchmarks need (no FMA probe,
+"""test_bench_report.py — ctest bench_report: tools/bench_report.py on
+synthetic upsimd-bench runs: a one-thread run with resize plan, plan-making and
+one-shot rows beside a threads.json of T = 1 and 2 (wall-clock rows, the Thread
+scaling and Engine goals sections: pass, miss, not in this run; the same with
+one core: 1 core: not measured), and four more: one with the per-width FMA
+probes (every usable probe's GFLOP/s, the probe each variant's deconv roof
+uses, the peers' probe, peers' implementations in their labels) and one from
+before them (a single probe_fma_kind/probe_fma_gflops, which must still
+read), a run of user problems (upsimd-bench --problem: mode "problems") and a
+filtered run whose start-up measured only the probes its benchmarks need (no FMA probe,
 copy/l1 only; a CPU model padded with blanks, as older harnesses wrote it).
 Checks the helpers and the generated results/<cpu>/README.md and
 results/README.md index.
@@ -123,6 +126,67 @@ def filtered_run():
     return {"context": ctx, "benchmarks": rows}
 
 
+def wall(name, seconds, label, roof, reps=None):
+    """A wall-clock row (--threads, --real-time): GB appends /real_time and
+    the report must read real_time (cpu_time here is deliberately wrong).
+    reps: the repetitions' times, with a median aggregate."""
+    full = name + "/real_time"
+    if reps is None:
+        return [dict(bench(full, seconds, label, roof), cpu_time=1.0)]
+    out = [dict(bench(full, t, label, roof), cpu_time=1.0) for t in reps]
+    out.append(dict(bench(full, seconds, label, roof), cpu_time=1.0, run_type="aggregate",
+                    aggregate_name="median"))
+    return out
+
+
+def threads_main_run():
+    """A one-thread main run with resize plan rows, plan-making rows and the
+    in-L1 one-shot rows, and some of the YOLOv5s rows the goals read."""
+    ctx = dict(filtered_run()["context"], cpu_model="Threads CPU", threads="1",
+               clock="cpu_time", pool="none (the calling thread)", pinned_pus="none",
+               probes_threads="none")
+    l1 = "in-L1 set; roof vs copy"
+    rows = [bench("nearest/nhwc/incache-l1-16px-2x/auto", 2e-7, l1, 0.5),
+            bench("nearest-plan/nhwc/incache-l1-16px-2x/auto", 3e-7, "in-L1 set; resize plan "
+                  "create + destroy; no roof", 0.0),
+            bench("nearest-oneshot/nhwc/incache-l1-16px-2x/auto", 5e-7, l1, 0.2),
+            bench("bilinear/nchw/incache-l1-16px-2x/auto", 4e-7, l1, 0.4),
+            bench("bilinear-oneshot/nchw/incache-l1-16px-2x/auto", 6e-7, l1, 0.27),
+            bench("nearest/nchw/yolov5s-neck-20px-2x/auto", 1e-5, "YOLO; roof vs copy", 0.85),
+            bench("nearest/nhwc/yolov5s-neck-20px-2x/auto", 1e-5, "YOLO; roof vs copy", 0.5)]
+    del rows[1]["roof"]
+    return {"context": ctx, "benchmarks": rows}
+
+
+def scaling_run(threads, rows):
+    ctx = {"cpu_model": "Threads CPU", "cpu_cores": "2", "threads": str(threads),
+           "clock": "real_time", "probe_fma_avx512_gflops": str(100 * threads),
+           "probe_fma_usable": "avx512", "pinned_pus": "1,0" if threads == 2 else "1"}
+    return {"context": ctx, "benchmarks": [b for r in rows for b in r]}
+
+
+def threads_doc(cores=2):
+    """threads.json: T = 1 and 2 (cores 2), or T = 1 only (cores 1)."""
+    unet = "deconv/nhwc/unet-28px-1024to512-k2s2/auto"
+    dcgan = "deconv/nchw/dcgan-64px-64to64-k4s2p1/auto"
+    sdvae = "nearest/nchw/sd-vae-decoder-64px-2x/auto"
+    esr = "bilinear/nchw/esrgan-128px-2x/auto"
+    one = scaling_run(1, [wall(unet, 0.010, "U-Net; roof vs fma/avx512", 0.5,
+                               reps=[0.0095, 0.010, 0.0115]),
+                          wall(dcgan, 0.004, "DCGAN", 0.4), wall(sdvae, 0.002, "VAE", 0.6),
+                          wall(esr, 0.001, "ESRGAN", 0.5),
+                          wall("probe/copy/dram", 0.01, "copy", 1.0)])
+    one["benchmarks"][-1]["bytes_per_second"] = 40e9
+    two = scaling_run(2, [wall(unet, 0.0052, "U-Net; roof vs fma/avx512", 0.48),
+                          wall(dcgan, 0.0025, "DCGAN", 0.32), wall(sdvae, 0.0019, "VAE", 0.82),
+                          wall(esr, 0.0008, "ESRGAN", 0.31),
+                          wall("probe/copy/dram", 0.008, "copy", 1.0)])
+    two["benchmarks"][-1]["bytes_per_second"] = 50e9
+    if cores == 1:
+        return {"cores": 1, "runs": [one], "notes": []}
+    return {"cores": 2, "runs": [one, two], "notes": ["3 threads: example note"]}
+
+
 def line_of(text, start):
     """The first line of text that starts with start (fails the test if none)."""
     for line in text.splitlines():
@@ -138,10 +202,15 @@ class BenchReportTest(unittest.TestCase):
         root = cls.tmp.name
         for name, run in (("new-cpu", new_run()), ("old-cpu", old_run()),
                           ("problems-cpu", problems_run()),
-                          ("filtered-cpu", filtered_run())):
+                          ("filtered-cpu", filtered_run()),
+                          ("threads-cpu", threads_main_run()),
+                          ("onecore-cpu", threads_main_run())):
             os.makedirs(os.path.join(root, name))
             with open(os.path.join(root, name, "bench.json"), "w", encoding="utf-8") as f:
                 json.dump(run, f)
+            if name in ("threads-cpu", "onecore-cpu"):
+                with open(os.path.join(root, name, "threads.json"), "w", encoding="utf-8") as f:
+                    json.dump(threads_doc(2 if name == "threads-cpu" else 1), f)
             with open(os.devnull, "w", encoding="utf-8") as devnull:
                 stdout, sys.stdout = sys.stdout, devnull
                 try:
@@ -157,6 +226,8 @@ class BenchReportTest(unittest.TestCase):
         cls.old_md = read("old-cpu", "README.md")
         cls.problems_md = read("problems-cpu", "README.md")
         cls.filtered_md = read("filtered-cpu", "README.md")
+        cls.threads_md = read("threads-cpu", "README.md")
+        cls.onecore_md = read("onecore-cpu", "README.md")
         cls.index = read("README.md")
 
     @classmethod
@@ -244,6 +315,66 @@ class BenchReportTest(unittest.TestCase):
         row = line_of(self.index, "| [filtered-cpu]")
         self.assertIn("| Padded CPU | 2 |", row)
         self.assertIn("| not measured | - |", row)  # no FMA probe, no DRAM copy
+
+
+    def test_row_kinds(self):
+        self.assertEqual(report.split_name("nearest-plan/nhwc/w/auto")["kind"], "plan")
+        self.assertEqual(report.split_name("bilinear-oneshot/nchw/w/avx2")["kind"], "oneshot")
+        wall_row = report.split_name("deconv/nhwc/w/auto/real_time")
+        self.assertEqual((wall_row["kind"], wall_row["variant"]), ("run", "auto"))
+        recs = report.collect({"benchmarks": wall("nearest/nhwc/w/auto", 2e-3, "x", 0.5)})
+        self.assertEqual(recs[0]["name"], "nearest/nhwc/w/auto")
+        self.assertAlmostEqual(recs[0]["seconds"], 2e-3)  # real_time, not cpu_time
+
+    def test_plan_tables(self):
+        md = self.threads_md
+        self.assertIn("## nearest plan creation", md)
+        self.assertIn("| incache-l1-16px-2x | nhwc | auto | 300 ns |",
+                      line_of(md, "| incache-l1-16px-2x | nhwc | auto | 300 ns"))
+        row = line_of(md, "| nearest | incache-l1-16px-2x | nhwc | auto |")
+        self.assertEqual(row, "| nearest | incache-l1-16px-2x | nhwc | auto | 200 ns | 500 ns | "
+                         "2.50× |")
+
+    def test_thread_scaling(self):
+        md = self.threads_md
+        self.assertIn("## Thread scaling", md)
+        one = line_of(md, "| deconv/nhwc/unet-28px-1024to512-k2s2/auto | 1 |")
+        self.assertEqual(one, "| deconv/nhwc/unet-28px-1024to512-k2s2/auto | 1 | 10 ms | 20% | "
+                         "1.00× | 0.5 |")
+        two = line_of(md, "| deconv/nhwc/unet-28px-1024to512-k2s2/auto | 2 |")
+        self.assertEqual(two, "| deconv/nhwc/unet-28px-1024to512-k2s2/auto | 2 | 5.2 ms | - | "
+                         "1.92× | 0.48 |")
+        self.assertIn("| avx512 200 | dram 50 GB/s | 1,0 |", line_of(md, "| 2 | avx512 200"))
+        self.assertIn("- 3 threads: example note", md)
+        self.assertIn("1 core: not measured", self.onecore_md)
+        self.assertNotIn("| deconv/nhwc/unet-28px-1024to512-k2s2/auto | 2 |", self.onecore_md)
+
+    def test_engine_goals(self):
+        md = self.threads_md
+        self.assertIn("## Engine goals", md)
+        rows = {line.split(" | ")[1]: line for line in md.splitlines()
+                if line.startswith("| ") and " | ≥ " in line or "| roof ≥ 0.8 |" in line}
+        self.assertIn("| 1.92× | ≥ 1.85× | pass |",
+                      rows["deconv/nhwc/unet-28px-1024to512-k2s2/auto"])
+        self.assertIn("| 1.60× | ≥ 1.85× | **miss** |",
+                      rows["deconv/nchw/dcgan-64px-64to64-k4s2p1/auto"])
+        self.assertIn("| not in this run |", rows["deconv/nhwc/unet-64px-128to64-k2s2/auto"])
+        # 1.05x but roof 0.82 at 2 threads: pass; 1.25x and roof 0.31: miss.
+        self.assertIn("| 1.05× (roof 0.82 at 2 threads) | ≥ 1.5× or roof ≥ 0.8 | pass |",
+                      rows["nearest/nchw/sd-vae-decoder-64px-2x/auto"])
+        self.assertIn("| **miss** |", rows["bilinear/nchw/esrgan-128px-2x/auto"])
+        self.assertIn("| 0.85 | roof ≥ 0.8 | pass |", rows["nearest/nchw/yolov5s-neck-20px-2x/auto"])
+        self.assertIn("| 0.5 | roof ≥ 0.8 | **miss** |",
+                      rows["nearest/nhwc/yolov5s-neck-20px-2x/auto"])
+        self.assertIn("| not in this run |", rows["bilinear/nhwc/yolov5s-neck-40px-2x/auto"])
+        in_l1 = [line for line in md.splitlines() if line.startswith("| in-L1 resize")]
+        self.assertEqual(len(in_l1), 2)
+        self.assertTrue(in_l1[0].endswith("| 2.50× (200 ns vs 500 ns) | ≥ 2× faster | pass |"),
+                        in_l1[0])
+        self.assertTrue(in_l1[1].endswith("| 1.50× (400 ns vs 600 ns) | ≥ 2× faster | **miss** |"),
+                        in_l1[1])
+        one = [line for line in self.onecore_md.splitlines() if "1 core: not measured |" in line]
+        self.assertEqual(len(one), 5)  # every thread goal
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /* test_bench_refuses_wrong.c — check-before-time: a deliberately wrong,
  * test-only kernel table installed for a SIMD variant (the deepest supported
  * one of the library's registry; one output element off by one ulp in nearest
- * NCHW, by 1.0 in deconv) is refused by upsimd-bench's own main: the benchmark
+ * NCHW, by 1.0 in deconv) is refused by upsimd-bench's own main (resize plan
+ * run, plan-making and one-shot rows, deconv run and packing rows): the benchmark
  * reports "FAILED: ..." with no timed iteration, the right variants are timed,
  * and the run's exit status is non-zero. Skipped (77) on a CPU without a SIMD
  * variant to replace. */
@@ -64,6 +65,7 @@ int main(void) {
   char filter[256], out_arg[300], json_path[256];
   snprintf(filter, sizeof filter,
            "--benchmark_filter=^(nearest/nchw/incache-l1-16px-2x|"
+           "nearest-plan/nchw/incache-l1-16px-2x|nearest-oneshot/nchw/incache-l1-16px-2x|"
            "deconv/nchw/incache-l1-8px-16to16-k2s2|deconv-pack/nchw/incache-l1-8px-16to16-k2s2)/"
            "(scalar|%s)$",
            v);
@@ -75,12 +77,14 @@ int main(void) {
   const int status = bench_main(7, argv);
 
   EXPECT(status == 1);
-  EXPECT(gbench_failure_count() == 3);
+  EXPECT(gbench_failure_count() == 5);
   char name[160];
   gbench_record r;
-  const char *wrong[] = {"nearest/nchw/incache-l1-16px-2x", "deconv/nchw/incache-l1-8px-16to16-k2s2",
+  const char *wrong[] = {"nearest/nchw/incache-l1-16px-2x", "nearest-plan/nchw/incache-l1-16px-2x",
+                         "nearest-oneshot/nchw/incache-l1-16px-2x",
+                         "deconv/nchw/incache-l1-8px-16to16-k2s2",
                          "deconv-pack/nchw/incache-l1-8px-16to16-k2s2"};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 5; i++) {
     snprintf(name, sizeof name, "%s/%s", wrong[i], v);
     EXPECT(gbench_lookup(name, &r) && r.calls >= 1 && r.failed && r.iterations == 0);
     snprintf(name, sizeof name, "%s/scalar", wrong[i]);
