@@ -32,7 +32,13 @@
  * - resize NHWC: one channel unit ([0, 1): a pixel's channels are never
  *   split), output rows;
  * - deconv: groups, bands of stride_h output rows (band j holds output rows
- *   j*stride_h .. j*stride_h + stride_h - 1, one row of every y phase). */
+ *   j*stride_h .. j*stride_h + stride_h - 1, one row of every y phase); on
+ *   the GEMM path a channel unit is a slice of UPS_DECONV_OC_SLICE output
+ *   channels of a group (unit u: group u / S, slice u % S, S slices per
+ *   group), so that threads share a layer's channels rather than its few
+ *   pixel panels (a thread's rows end in a partly empty panel). */
+enum { UPS_DECONV_OC_SLICE = 16 }; /* a multiple of 4: whole packed quads */
+
 typedef struct ups_range {
   size_t n0, n1;
   size_t c0, c1;
