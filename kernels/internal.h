@@ -42,8 +42,6 @@ void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table
 /* The whole problem of each operator as one range (kernels/work.c). */
 ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout);
 ups_range ups_deconv_whole(const ups_deconv_plan_data *d);
-/* Channel units per group of a deconv plan (kernel.h: 1 off the GEMM path). */
-size_t ups_deconv_oc_units(const ups_deconv_plan_data *d);
 
 /* Runs `task` over the whole range: as one range on the calling thread, as
  * contiguous parts on a pool (NULL: none; about one part per thread, fewer

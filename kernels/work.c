@@ -10,11 +10,6 @@ ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout) 
   return r;
 }
 
-size_t ups_deconv_oc_units(const ups_deconv_plan_data *d) {
-  return d->path == UPS_DECONV_GEMM ? (d->g.oc_g + UPS_DECONV_OC_SLICE - 1) / UPS_DECONV_OC_SLICE
-                                    : 1;
-}
-
 ups_range ups_deconv_whole(const ups_deconv_plan_data *d) {
   const ups_deconv_geom *g = &d->g;
   ups_range r = {0, g->n, 0, g->groups * ups_deconv_oc_units(d), 0,
