@@ -99,18 +99,19 @@ static void plan_task(const void *ctx, const ups_range *r) {
 
 /* Every work range of the plan's problem: one on the calling thread, parts
  * on a pool, or the test hook's parts. A unit (a band of sh output rows of a
- * group) costs about sh * out_w * oc_g * ic_g * kh * kw / (sh * sw) MACs,
- * saturated (only its order of magnitude matters). */
+ * group, or of a slice of its channels) costs about
+ * sh * out_w * oc_g * ic_g * kh * kw / (sh * sw * slices) MACs, saturated
+ * (only its order of magnitude matters). */
 static void plan_run_ranges(const ups_deconv_plan *pl, const float *in, float *out,
                             const ups_pool *pool) {
   const plan_call call = {pl, in, out};
   const ups_deconv_geom *g = &pl->data.g;
-  const ups_range whole = ups_deconv_whole(g);
+  const ups_range whole = ups_deconv_whole(&pl->data);
   size_t cost = g->out_w;
   const size_t f[4] = {g->oc_g, g->ic_g, g->kh, g->kw};
   for (int i = 0; i < 4; i++)
     if (!ups_mul_ok(cost, f[i], &cost)) cost = (size_t)1 << 40;
-  cost = cost / g->sw + 1;
+  cost = cost / g->sw / ups_deconv_oc_units(&pl->data) + 1;
   ups_work_run(&whole, plan_task, &call, pool, cost);
 }
 

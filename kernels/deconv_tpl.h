@@ -642,14 +642,25 @@ static void nchw_gemm(const ups_deconv_plan_data *d, const float *in, float *out
   if (mc < 4) mc = 4;
   float B[GEMM_KC * UPS_GEMM_NR] __attribute__((aligned(64)));
   float C[GEMM_CBUF] __attribute__((aligned(64)));
+  /* channel units: S slices of UPS_DECONV_OC_SLICE output channels per group
+   * (S = 1: the whole group; kernel.h);
+   * a range's slices of one group run as one channel span [oc_lo, oc_hi),
+   * blocked as the whole group would be: every pair of output channels is
+   * computed the same way wherever its block starts */
+  const size_t S = ups_deconv_oc_units(d);
   for (size_t n = rg->n0; n < rg->n1; n++)
-    for (size_t grp = rg->c0; grp < rg->c1; grp++) {
+    for (size_t cu = rg->c0; cu < rg->c1;) {
+      const size_t grp = cu / S, s_end = (grp + 1) * S < rg->c1 ? (grp + 1) * S : rg->c1;
+      const ptrdiff_t oc_lo = (ptrdiff_t)(cu - grp * S) * UPS_DECONV_OC_SLICE;
+      ptrdiff_t oc_hi = (ptrdiff_t)(s_end - grp * S) * UPS_DECONV_OC_SLICE;
+      if (s_end == (grp + 1) * S || oc_hi > ocg) oc_hi = ocg; /* to the group's end */
+      cu = s_end;
       const float *wg = d->w + (ptrdiff_t)grp * gf;
       const float *bias = d->bias + (ptrdiff_t)grp * ocpad;
       const float *x = in + ((ptrdiff_t)n * cin + (ptrdiff_t)grp * icg) * P;
       float *y = out + ((ptrdiff_t)n * cout + (ptrdiff_t)grp * ocg) * plane;
-      for (ptrdiff_t ob0 = 0; ob0 < ocg; ob0 += mc) {
-        const ptrdiff_t ob1 = ob0 + mc < ocg ? ob0 + mc : ocg;
+      for (ptrdiff_t ob0 = oc_lo; ob0 < oc_hi; ob0 += mc) {
+        const ptrdiff_t ob1 = ob0 + mc < oc_hi ? ob0 + mc : oc_hi;
         for (ptrdiff_t q0 = q_lo; q0 < q_hi; q0 += UPS_GEMM_NR) {
           const ptrdiff_t cnt = q_hi - q0 < UPS_GEMM_NR ? q_hi - q0 : UPS_GEMM_NR;
           for (ptrdiff_t c0 = 0; c0 < icg; c0 += kcs) {

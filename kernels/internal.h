@@ -41,7 +41,7 @@ void ups_kernels_override_for_testing(ups_isa isa, const ups_kernel_table *table
 
 /* The whole problem of each operator as one range (kernels/work.c). */
 ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout);
-ups_range ups_deconv_whole(const ups_deconv_geom *g);
+ups_range ups_deconv_whole(const ups_deconv_plan_data *d);
 
 /* Runs `task` over the whole range: as one range on the calling thread, as
  * contiguous parts on a pool (NULL: none; about one part per thread, fewer
@@ -61,6 +61,11 @@ void ups_pool_parallel_for(const ups_pool *pool, ups_task_fn task, void *task_ct
 typedef size_t (*ups_split_fn)(void *ctx, const ups_range *whole, ups_range *parts, size_t max);
 enum { UPS_SPLIT_MAX = 64 };
 void ups_split_override_for_testing(ups_split_fn split, void *ctx);
+
+/* Test hook: the least work of a pool task in unit-cost terms (0 restores
+ * the default), so that tests with small problems still reach the pool's
+ * split. Not thread-safe. */
+void ups_min_task_cost_override_for_testing(size_t cost);
 
 /* Overflow-checked size arithmetic: 1 when the result fits, 0 on overflow. */
 static inline int ups_mul_ok(size_t a, size_t b, size_t *r) {

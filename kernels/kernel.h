@@ -32,7 +32,17 @@
  * - resize NHWC: one channel unit ([0, 1): a pixel's channels are never
  *   split), output rows;
  * - deconv: groups, bands of stride_h output rows (band j holds output rows
- *   j*stride_h .. j*stride_h + stride_h - 1, one row of every y phase). */
+ *   j*stride_h .. j*stride_h + stride_h - 1, one row of every y phase); on
+ *   the GEMM path with few input pixels (ups_deconv_oc_units) a channel
+ *   unit is a slice of UPS_DECONV_OC_SLICE output channels of a group
+ *   (unit u: group u / S, slice u % S, S slices per group), so that threads
+ *   share a layer's channels rather than its few pixel panels (a thread's
+ *   rows end in a partly empty panel). */
+enum {
+  UPS_DECONV_OC_SLICE = 16,         /* a multiple of 4: whole packed quads */
+  UPS_DECONV_SLICE_MAX_PIXELS = 1024 /* input pixels up to which GEMM slices */
+};
+
 typedef struct ups_range {
   size_t n0, n1;
   size_t c0, c1;
@@ -159,6 +169,19 @@ typedef struct ups_deconv_plan_data {
                            lanes); zeros without bias */
   const float *w;       /* packed weights */
 } ups_deconv_plan_data;
+
+/* Channel units per group (see ups_range): slices of UPS_DECONV_OC_SLICE
+ * output channels on the GEMM path when an image has at most
+ * UPS_DECONV_SLICE_MAX_PIXELS input pixels (about 21 AVX-512 panels: a
+ * thread's partly empty last panel costs up to ~10%); else 1. Larger images
+ * keep row units: a thread then reads only its rows of the input and each
+ * block of output channels amortises a panel's packing over more channels
+ * (measured on U-Net 64x64 128->64: row units scale better there). */
+static inline size_t ups_deconv_oc_units(const ups_deconv_plan_data *d) {
+  return d->path == UPS_DECONV_GEMM && d->g.in_h * d->g.in_w <= UPS_DECONV_SLICE_MAX_PIXELS
+             ? (d->g.oc_g + UPS_DECONV_OC_SLICE - 1) / UPS_DECONV_OC_SLICE
+             : 1;
+}
 
 /* What a variant provides for deconvolution in one layout. isa == NULL: the
  * plan holds canonical weights (the reference). */

@@ -10,8 +10,10 @@ ups_range ups_resize_whole(size_t n, size_t c, size_t out_h, ups_layout layout) 
   return r;
 }
 
-ups_range ups_deconv_whole(const ups_deconv_geom *g) {
-  ups_range r = {0, g->n, 0, g->groups, 0, (g->out_h + g->sh - 1) / g->sh};
+ups_range ups_deconv_whole(const ups_deconv_plan_data *d) {
+  const ups_deconv_geom *g = &d->g;
+  ups_range r = {0, g->n, 0, g->groups * ups_deconv_oc_units(d), 0,
+                 (g->out_h + g->sh - 1) / g->sh};
   return r;
 }
 
@@ -69,6 +71,11 @@ static void pool_task(void *arg, size_t i) {
 /* A task's least work, in unit-cost terms (output floats; deconv: MACs):
  * about 2-10 us on one core, so that starting a task never dominates it. */
 enum { MIN_TASK_COST = 1 << 15 };
+static size_t min_task_cost = MIN_TASK_COST;
+
+void ups_min_task_cost_override_for_testing(size_t cost) {
+  min_task_cost = cost ? cost : MIN_TASK_COST;
+}
 
 void ups_work_run(const ups_range *whole, ups_range_task task, const void *ctx,
                   const ups_pool *pool, size_t unit_cost) {
@@ -90,7 +97,8 @@ void ups_work_run(const ups_range *whole, ups_range_task task, const void *ctx,
   const size_t per = unit_cost ? unit_cost : 1;
   size_t tasks = units < threads ? units : threads;
   /* Fewer tasks while each would get less than MIN_TASK_COST. */
-  const size_t need = per >= MIN_TASK_COST ? 1 : (MIN_TASK_COST + per - 1) / per;
+  const size_t least = min_task_cost;
+  const size_t need = per >= least ? 1 : (least + per - 1) / per;
   const size_t afford = units / need;
   if (afford < tasks) tasks = afford;
   if (tasks <= 1) {

@@ -25,6 +25,16 @@
  * every supported variant and compared with the scalar reference (ups_check_*);
  * for resize with finite inputs, every output must be finite.
  *
+ * Plans and pools: every resize problem also goes through a resize plan
+ * (create, run, run_pool) and every problem through the *_pool calls, on an
+ * engine pool whose parallel-for runs the tasks serially in a scrambled order
+ * (2..7 threads, from the byte after the arena fill) and on a real default
+ * pool of 2 threads when the build has one. Each gets the one-shot call's
+ * status (a plan's create its validation, its run the pointer checks), writes
+ * nothing on error, and on success gives the one-shot call's output bit for
+ * bit. The least task cost is overridden to 1 so that these tiny problems
+ * are really cut into tasks.
+ *
  * Input format (see tests/fuzz/make_corpus.py): one op byte, then the fields
  * in a fixed order, each a tagged byte (sizes, floats, enums, pointers); bytes
  * past the end read as 0. */
@@ -59,16 +69,22 @@
 /* The arena: every tensor pointer the harness makes points into it. */
 enum { ARENA = 1 << 15 };          /* floats (128 KiB) */
 enum { MAX_MACS = 1 << 18 };       /* deconv work bound per call */
+enum { PLAN_MAX_AXIS = 1 << 20 };  /* resize plans: output sizes whose tables are made */
 static float *arena, *snap;
 
 /* Calls per operator and status; printed at exit when UPSIMD_FUZZ_STATS is set
  * (to see how much of the input space reaches successful, compared calls). */
-static unsigned long long stats[4][8];
-static const char *const stat_ops[4] = {"nearest", "bilinear", "deconv", "deconv plan"};
+enum { N_STAT_OPS = 6 };
+static unsigned long long stats[N_STAT_OPS][8];
+static const char *const stat_ops[N_STAT_OPS] = {"nearest",     "bilinear", "deconv",
+                                                 "deconv plan", "resize plan", "pooled"};
 static void count(int op, ups_status st) { stats[op][(unsigned)st < 8 ? (unsigned)st : 7]++; }
 static const char *const stat_names[8] = {"ok", "null", "shape", "param", "overflow", "alias", "isa", "nomem"};
+static unsigned long long split_calls; /* parallel-for calls with more than one task */
 static void print_stats(void) {
-  for (int op = 0; op < 4; op++) {
+  fprintf(stderr, "fuzz_params stats: engine parallel-for calls with > 1 task: %llu\n",
+          split_calls);
+  for (int op = 0; op < N_STAT_OPS; op++) {
     fprintf(stderr, "fuzz_params stats: %-12s", stat_ops[op]);
     for (int s = 0; s < 8; s++)
       fprintf(stderr, " %s=%llu", stat_names[s], stats[op][s]);
@@ -227,6 +243,62 @@ static int supported_isas(ups_isa out[UPS_ISA_MAX]) {
   return n;
 }
 
+
+/* ------------------------------------------------------------ pools */
+
+/* Engine pools of 2..7 threads whose parallel-for runs the tasks on the
+ * calling thread in a scrambled order (a shuffle seeded per input), and the
+ * library's default pool (NULL when the build has none). */
+enum { MAX_TASKS = 64 };
+static size_t pool_threads[8];
+static ups_pool *engine_pools[8], *default_pool;
+static uint32_t scramble;
+
+static void serial_for(void *ctx, ups_task_fn task, void *task_ctx, size_t n) {
+  const size_t threads = *(const size_t *)ctx;
+  FZ_ASSERT(n >= 1 && n <= threads && n <= MAX_TASKS, "%zu tasks on %zu threads", n, threads);
+  if (n > 1) split_calls++;
+  size_t order[MAX_TASKS];
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  uint32_t s = scramble;
+  for (size_t i = n; i > 1; i--) {
+    s = s * 1664525u + 1013904223u;
+    const size_t j = (s >> 8) % i, t = order[i - 1];
+    order[i - 1] = order[j];
+    order[j] = t;
+  }
+  for (size_t k = 0; k < n; k++) task(task_ctx, order[k]);
+}
+
+static void pools_init(void) {
+  /* every problem with two units is cut (the default gives a task at least
+   * a few microseconds of work, more than any problem here) */
+  ups_min_task_cost_override_for_testing(1);
+  for (size_t t = 2; t < 8; t++) {
+    pool_threads[t] = t;
+    FZ_ASSERT(ups_pool_create_engine(serial_for, &pool_threads[t], t, &engine_pools[t]) == UPS_OK,
+              "engine pool");
+  }
+  const ups_status st = ups_pool_create_default(2, &default_pool);
+  FZ_ASSERT(st == UPS_OK || st == UPS_ERR_UNSUPPORTED, "default pool: %s", ups_status_string(st));
+  if (st != UPS_OK) default_pool = NULL;
+}
+
+/* The pool of this input, from one byte: threads and the task order. */
+static const ups_pool *pick_pool(rd *r) {
+  const uint8_t b = u8(r);
+  scramble = 0x9e3779b9u * (b + 1u);
+  return engine_pools[2 + b % 6];
+}
+
+/* The calls a problem is repeated through; the first is the one-shot call,
+ * whose output the others must reproduce. */
+enum { VIA_CALL, VIA_CALL_ENGINE, VIA_CALL_DEFAULT, VIA_PLAN, VIA_PLAN_ENGINE, VIA_PLAN_DEFAULT,
+       VIA_N };
+static const char *const via_names[VIA_N] = {"call", "call_pool(engine)", "call_pool(default)",
+                                             "plan_run", "plan_run_pool(engine)",
+                                             "plan_run_pool(default)"};
+
 /* ------------------------------------------------------------ resize */
 
 static void fuzz_resize(rd *r, int bilinear) {
@@ -270,6 +342,7 @@ static void fuzz_resize(rd *r, int bilinear) {
   const pref pout = rd_ptr(r, &cursor, pin.off);
   const int null_p = u8(r) == 0x5a; /* rarely: p itself NULL */
   fill_arena(r);
+  const ups_pool *engine = pick_pool(r);
 
   /* The operator-specific checks come before the shape checks (all PARAM). */
   ups_status valid = sz;
@@ -285,11 +358,16 @@ static void fuzz_resize(rd *r, int bilinear) {
   const size_t ine = touches ? (size_t)in_e : 0, oute = touches ? (size_t)out_e : 0;
   const int finite_in = touches && all_finite(in, ine);
 
+  /* the one-shot call's output of the variant, for the other calls */
+  float *ref = malloc((oute ? oute : 1) * sizeof(float));
+  FZ_ASSERT(ref, "malloc");
+
   ups_isa isas[1 + UPS_ISA_MAX];
   int ni = 0;
   isas[ni++] = p.isa;
   if (touches) ni += supported_isas(isas + ni);
   for (int k = 0; k < ni; k++) {
+    int ref_ok = 0;
     ups_resize_params q = p;
     q.isa = isas[k];
     size_t qh, qw;
@@ -307,39 +385,100 @@ static void fuzz_resize(rd *r, int bilinear) {
       expect = UPS_ERR_ALIAS;
     else
       expect = UPS_OK;
-    const int call_touches = expect == UPS_OK;
-    const size_t offs[2] = {pin.off, pout.off};
-    const size_t cnts[2] = {call_touches ? ine : 0, call_touches ? oute : 0};
-    if (call_touches)
-      for (size_t i = 0; i < oute; i++) out[i] = NAN; /* every element must be written */
-    before_call();
-    expose(2, offs, cnts);
-    const ups_status st = bilinear ? ups_resize_bilinear_f32(null_p ? NULL : &q, in, out)
-                                   : ups_resize_nearest_f32(null_p ? NULL : &q, in, out);
-    after_call(st, pout.off, cnts[1], bilinear ? "bilinear" : "nearest");
-    count(bilinear, st);
-    FZ_ASSERT(st == expect,
-              "%s isa=%u layout=%u n=%zu c=%zu in=%zux%zu out=%zux%zu scale=%g,%g coord=%u "
-              "round=%u: got %d (%s), expected %d",
-              bilinear ? "bilinear" : "nearest", (unsigned)q.isa, (unsigned)q.layout, q.n, q.c,
-              q.in_h, q.in_w, q.out_h, q.out_w, (double)q.scale_h, (double)q.scale_w,
-              (unsigned)q.coord, (unsigned)q.round, (int)st, ups_status_string(st), (int)expect);
-    if (st != UPS_OK) continue;
-    ups_check_result cr;
-    const ups_status cs = bilinear ? ups_check_bilinear(&q, in, out, &cr)
-                                   : ups_check_nearest(&q, in, out, &cr);
-    FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
-              "%s isa=%s: %zu of %zu elements differ from scalar; first %zu got %g want %g",
-              bilinear ? "bilinear" : "nearest", ups_isa_name(q.isa), cr.failures, cr.count,
-              cr.first_bad, (double)cr.first_got, (double)cr.first_want);
-    if (finite_in)
-      for (size_t i = 0; i < oute; i++)
-        FZ_ASSERT(isfinite(out[i]),
-                  "%s isa=%s in=%zux%zu out=%zux%zu scale=%g,%g coord=%u: finite input gave "
-                  "out[%zu] = %g",
-                  bilinear ? "bilinear" : "nearest", ups_isa_name(q.isa), q.in_h, q.in_w, oh, ow,
-                  (double)q.scale_h, (double)q.scale_w, (unsigned)q.coord, i, (double)out[i]);
+    /* what a plan's create gives: the validation, pointers aside */
+    const ups_status vexp = valid != UPS_OK && (valid == UPS_ERR_PARAM || szk == UPS_ERR_PARAM)
+                                ? UPS_ERR_PARAM
+                            : valid != UPS_OK ? valid
+                                              : szk;
+    const char *opname = bilinear ? "bilinear" : "nearest";
+    ups_resize_plan *plan = NULL;
+    for (int via = VIA_CALL; via < VIA_N; via++) {
+      const ups_pool *pool = via % 3 == 1 ? engine : via % 3 == 2 ? default_pool : NULL;
+      if (via % 3 == 2 && !default_pool) continue;
+      ups_status want = expect;
+      if (via == VIA_PLAN) {
+        /* a valid plan builds its tables (bytes ~ out_h + out_w) even where
+         * the tensors could not exist: only for sizes that can be allocated */
+        if (!null_p && vexp == UPS_OK && (oh > PLAN_MAX_AXIS || ow > PLAN_MAX_AXIS)) break;
+        const ups_status cexp = null_p ? UPS_ERR_NULL : vexp;
+        before_call();
+        expose(0, NULL, NULL);
+        const ups_status cs = ups_resize_plan_create(null_p ? NULL : &q,
+                                                     bilinear ? UPS_OP_BILINEAR : UPS_OP_NEAREST,
+                                                     &plan);
+        after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, "resize plan_create");
+        count(4, cs);
+        FZ_ASSERT(cs == cexp, "%s plan_create isa=%u: got %d (%s), expected %d", opname,
+                  (unsigned)q.isa, (int)cs, ups_status_string(cs), (int)cexp);
+        FZ_ASSERT((cs == UPS_OK) == (plan != NULL), "plan_create status %d, plan %p", (int)cs,
+                  (void *)plan);
+        if (plan)
+          FZ_ASSERT(ups_resize_plan_isa(plan) != UPS_ISA_AUTO &&
+                        (q.isa == UPS_ISA_AUTO || ups_resize_plan_isa(plan) == q.isa),
+                    "plan isa %d for %d", (int)ups_resize_plan_isa(plan), (int)q.isa);
+      }
+      if (via >= VIA_PLAN) {
+        if (!plan) break;
+        want = pin.null || pout.null ? UPS_ERR_NULL : alias ? UPS_ERR_ALIAS : UPS_OK;
+      }
+      const int call_touches = want == UPS_OK;
+      const size_t offs[2] = {pin.off, pout.off};
+      const size_t cnts[2] = {call_touches ? ine : 0, call_touches ? oute : 0};
+      if (call_touches)
+        for (size_t i = 0; i < oute; i++) out[i] = NAN; /* every element must be written */
+      before_call();
+      expose(2, offs, cnts);
+      const ups_resize_params *qp = null_p ? NULL : &q;
+      ups_status st;
+      switch (via) {
+        case VIA_CALL:
+          st = bilinear ? ups_resize_bilinear_f32(qp, in, out) : ups_resize_nearest_f32(qp, in, out);
+          break;
+        case VIA_CALL_ENGINE:
+        case VIA_CALL_DEFAULT:
+          st = bilinear ? ups_resize_bilinear_f32_pool(qp, in, out, pool)
+                        : ups_resize_nearest_f32_pool(qp, in, out, pool);
+          break;
+        case VIA_PLAN: st = ups_resize_plan_run(plan, in, out); break;
+        default: st = ups_resize_plan_run_pool(plan, in, out, pool); break;
+      }
+      after_call(st, pout.off, cnts[1], opname);
+      count(via == VIA_CALL ? bilinear : via < VIA_PLAN ? 5 : 4, st);
+      FZ_ASSERT(st == want,
+                "%s via %s isa=%u layout=%u n=%zu c=%zu in=%zux%zu out=%zux%zu scale=%g,%g "
+                "coord=%u round=%u: got %d (%s), expected %d",
+                opname, via_names[via], (unsigned)q.isa, (unsigned)q.layout, q.n, q.c, q.in_h,
+                q.in_w, q.out_h, q.out_w, (double)q.scale_h, (double)q.scale_w, (unsigned)q.coord,
+                (unsigned)q.round, (int)st, ups_status_string(st), (int)want);
+      if (st != UPS_OK) continue;
+      if (via != VIA_CALL) {
+        FZ_ASSERT(ref_ok, "%s via %s succeeded where the one-shot call did not", opname,
+                  via_names[via]);
+        FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
+                  "%s via %s isa=%s: output differs from the one-shot call's", opname,
+                  via_names[via], ups_isa_name(q.isa));
+        continue;
+      }
+      ups_check_result cr;
+      const ups_status cs = bilinear ? ups_check_bilinear(&q, in, out, &cr)
+                                     : ups_check_nearest(&q, in, out, &cr);
+      FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
+                "%s isa=%s: %zu of %zu elements differ from scalar; first %zu got %g want %g",
+                opname, ups_isa_name(q.isa), cr.failures, cr.count, cr.first_bad,
+                (double)cr.first_got, (double)cr.first_want);
+      if (finite_in)
+        for (size_t i = 0; i < oute; i++)
+          FZ_ASSERT(isfinite(out[i]),
+                    "%s isa=%s in=%zux%zu out=%zux%zu scale=%g,%g coord=%u: finite input gave "
+                    "out[%zu] = %g",
+                    opname, ups_isa_name(q.isa), q.in_h, q.in_w, oh, ow, (double)q.scale_h,
+                    (double)q.scale_w, (unsigned)q.coord, i, (double)out[i]);
+      memcpy(ref, out, oute * sizeof(float));
+      ref_ok = 1;
+    }
+    ups_resize_plan_destroy(plan);
   }
+  free(ref);
 }
 
 /* ------------------------------------------------------------ deconv */
@@ -418,6 +557,7 @@ static void fuzz_deconv(rd *r, int use_plan) {
   const pref pout = rd_ptr(r, &cursor, pb.off);
   const int null_p = u8(r) == 0x5a;
   fill_arena(r);
+  const ups_pool *engine = pick_pool(r);
 
   const size_t b_e = pb.null ? 0 : p.out_c;
   const u128 macs = mul4(p.n, p.in_c, p.in_h, p.in_w) * (u128)(p.out_c / g ? p.out_c / g : 1) *
@@ -455,6 +595,8 @@ static void fuzz_deconv(rd *r, int use_plan) {
     memcpy(wcopy, w, wne * sizeof(float));
     if (bne) memcpy(bcopy, bias, bne * sizeof(float));
   }
+  float *ref = malloc((oute ? oute : 1) * sizeof(float)); /* the first call's output */
+  FZ_ASSERT(ref, "malloc");
 
   ups_isa isas[1 + UPS_ISA_MAX];
   int ni = 0;
@@ -498,6 +640,25 @@ static void fuzz_deconv(rd *r, int use_plan) {
       st = ups_deconv_f32(null_p ? NULL : &q, in, w, bias, out);
       after_call(st, pout.off, cnts[3], "deconv");
       count(2, st);
+      /* the same call on the pools: its status, its output */
+      if (st == UPS_OK) memcpy(ref, out, oute * sizeof(float));
+      for (int via = VIA_CALL_ENGINE; via <= VIA_CALL_DEFAULT; via++) {
+        const ups_pool *pool = via == VIA_CALL_ENGINE ? engine : default_pool;
+        if (!pool) continue;
+        if (st == UPS_OK)
+          for (size_t i = 0; i < oute; i++) out[i] = NAN;
+        before_call();
+        expose(4, offs, cnts);
+        const ups_status sp = ups_deconv_f32_pool(null_p ? NULL : &q, in, w, bias, out, pool);
+        after_call(sp, pout.off, cnts[3], via_names[via]);
+        count(5, sp);
+        FZ_ASSERT(sp == st, "deconv via %s isa=%u: got %d (%s), the call gave %d", via_names[via],
+                  (unsigned)q.isa, (int)sp, ups_status_string(sp), (int)st);
+        if (sp == UPS_OK)
+          FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
+                    "deconv via %s isa=%s: output differs from the one-shot call's",
+                    via_names[via], ups_isa_name(q.isa));
+      }
     } else {
       ups_deconv_plan *plan = NULL;
       const int create_reads = reads_w && vk == UPS_OK;
@@ -527,6 +688,25 @@ static void fuzz_deconv(rd *r, int use_plan) {
         st = ups_deconv_plan_run(plan, in, out);
         after_call(st, pout.off, rcnts[1], "plan_run");
         count(3, st);
+        /* the same run on the pools: its status, its output */
+        if (st == UPS_OK) memcpy(ref, out, oute * sizeof(float));
+        for (int via = VIA_PLAN_ENGINE; via <= VIA_PLAN_DEFAULT; via++) {
+          const ups_pool *pool = via == VIA_PLAN_ENGINE ? engine : default_pool;
+          if (!pool) continue;
+          if (st == UPS_OK)
+            for (size_t i = 0; i < oute; i++) out[i] = NAN;
+          before_call();
+          expose(2, roffs, rcnts);
+          const ups_status sp = ups_deconv_plan_run_pool(plan, in, out, pool);
+          after_call(sp, pout.off, rcnts[1], via_names[via]);
+          count(5, sp);
+          FZ_ASSERT(sp == st, "deconv plan via %s isa=%u: got %d (%s), run gave %d",
+                    via_names[via], (unsigned)q.isa, (int)sp, ups_status_string(sp), (int)st);
+          if (sp == UPS_OK)
+            FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
+                      "deconv plan via %s isa=%s: output differs from plan_run's",
+                      via_names[via], ups_isa_name(q.isa));
+        }
         ups_deconv_plan_destroy(plan);
         if (scribble) {
           memcpy((float *)w, wcopy, wne * sizeof(float));
@@ -557,6 +737,7 @@ static void fuzz_deconv(rd *r, int use_plan) {
   }
   free(wcopy);
   free(bcopy);
+  free(ref);
 }
 
 /* ------------------------------------------------------------ misc API */
@@ -579,6 +760,16 @@ static void fuzz_misc(rd *r) {
   FZ_ASSERT(ups_deconv_plan_run(NULL, arena, arena + 1) == UPS_ERR_NULL, "null plan");
   ups_deconv_plan_destroy(NULL);
   FZ_ASSERT(ups_deconv_plan_isa(NULL) == UPS_ISA_AUTO, "null plan isa");
+  FZ_ASSERT(ups_resize_plan_run_pool(NULL, arena, arena + 1, default_pool) == UPS_ERR_NULL,
+            "null resize plan");
+  ups_resize_plan_destroy(NULL);
+  FZ_ASSERT(ups_resize_plan_isa(NULL) == UPS_ISA_AUTO, "null resize plan isa");
+  FZ_ASSERT(ups_pool_threads(NULL) == 0, "null pool threads");
+  ups_pool *pl = NULL;
+  FZ_ASSERT(ups_pool_create_engine(NULL, NULL, 2, &pl) == UPS_ERR_NULL && !pl, "null for");
+  FZ_ASSERT(ups_pool_create_engine(serial_for, &pool_threads[2], 0, &pl) == UPS_ERR_PARAM && !pl,
+            "zero threads");
+  if (default_pool) FZ_ASSERT(ups_pool_threads(default_pool) == 2, "default pool threads");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -587,6 +778,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     snap = malloc(ARENA * sizeof(float));
     if (!arena || !snap) abort();
     if (getenv("UPSIMD_FUZZ_STATS")) atexit(print_stats);
+    pools_init();
   }
   rd r = {data, size, 0};
   switch (u8(&r) % 6) {

@@ -26,7 +26,12 @@
  *    painted first, so each problem's depth is measured and must itself stay
  *    within the bound. Sanitizers inflate frames: there the stack is 8x the
  *    bound and nothing is measured; unoptimised builds get 4x and report
- *    their depth (the bound is for optimised builds).
+ *    their depth (the bound is for optimised builds). Each problem runs as
+ *    a one-shot call, through a plan (resize plans too) and on pools: an
+ *    engine pool of 3 threads that runs the tasks on the small stack itself
+ *    (last task first), and the default pool of 2 threads (whose caller runs
+ *    tasks too; not under TSan, see test_threads.c); every such output must
+ *    equal the one-shot call's bit for bit.
  *
  * UPSIMD_TEST_SCALE=small runs fewer children and rounds (sanitizers, qemu). */
 #define _DEFAULT_SOURCE
@@ -414,9 +419,38 @@ static const stack_problem stack_problems[] = {
 typedef struct stack_job {
   const stack_problem *pr;
   ups_isa isa;
-  float *in, *w, *b, *out;
+  float *in, *w, *b, *out, *out2;
+  size_t out_e;
+  const ups_pool *pools[2]; /* engine (on this thread), default (or NULL) */
   ups_status st;
+  const char *mismatch; /* the first call whose output differs, or NULL */
 } stack_job;
+
+/* Under ThreadSanitizer the default pool is left out (test_threads.c: the
+ * Debian pthreadpool is not instrumented). */
+#if defined(__SANITIZE_THREAD__)
+#define STACK_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define STACK_TSAN 1
+#endif
+#endif
+#ifndef STACK_TSAN
+#define STACK_TSAN 0
+#endif
+
+/* The engine pool of the stack test: every task on the calling thread (the
+ * small stack), last first. */
+static void stack_serial_for(void *ctx, ups_task_fn task, void *task_ctx, size_t n) {
+  (void)ctx;
+  for (size_t i = n; i-- > 0;) task(task_ctx, i);
+}
+
+/* After a call that wrote out2: it must equal the one-shot output. */
+static void stack_same(stack_job *j, const char *what) {
+  if (j->st == UPS_OK && !j->mismatch && memcmp(j->out, j->out2, j->out_e * sizeof(float)) != 0)
+    j->mismatch = what;
+}
 
 static void stack_deconv_params(const stack_problem *pr, ups_isa isa, ups_deconv_params *d) {
   memset(d, 0, sizeof *d);
@@ -459,13 +493,38 @@ static void *stack_worker(void *arg) {
     stack_resize_params(pr, j->isa, &p);
     j->st = pr->op ? ups_resize_bilinear_f32(&p, j->in, j->out)
                    : ups_resize_nearest_f32(&p, j->in, j->out);
+    for (int k = 0; k < 2 && j->pools[k]; k++) {
+      if (j->st == UPS_OK)
+        j->st = pr->op ? ups_resize_bilinear_f32_pool(&p, j->in, j->out2, j->pools[k])
+                       : ups_resize_nearest_f32_pool(&p, j->in, j->out2, j->pools[k]);
+      stack_same(j, k ? "one-shot on the default pool" : "one-shot on the engine pool");
+    }
+    ups_resize_plan *rplan = NULL;
+    if (j->st == UPS_OK)
+      j->st = ups_resize_plan_create(&p, pr->op ? UPS_OP_BILINEAR : UPS_OP_NEAREST, &rplan);
+    if (j->st == UPS_OK) j->st = ups_resize_plan_run(rplan, j->in, j->out2);
+    stack_same(j, "plan run");
+    for (int k = 0; k < 2 && j->pools[k]; k++) {
+      if (j->st == UPS_OK) j->st = ups_resize_plan_run_pool(rplan, j->in, j->out2, j->pools[k]);
+      stack_same(j, k ? "plan on the default pool" : "plan on the engine pool");
+    }
+    ups_resize_plan_destroy(rplan);
   } else {
     ups_deconv_params d;
     stack_deconv_params(pr, j->isa, &d);
     j->st = ups_deconv_f32(&d, j->in, j->w, j->b, j->out);
+    for (int k = 0; k < 2 && j->pools[k]; k++) {
+      if (j->st == UPS_OK) j->st = ups_deconv_f32_pool(&d, j->in, j->w, j->b, j->out2, j->pools[k]);
+      stack_same(j, k ? "one-shot on the default pool" : "one-shot on the engine pool");
+    }
     ups_deconv_plan *plan = NULL;
     if (j->st == UPS_OK) j->st = ups_deconv_plan_create(&d, j->w, j->b, &plan);
-    if (j->st == UPS_OK) j->st = ups_deconv_plan_run(plan, j->in, j->out);
+    if (j->st == UPS_OK) j->st = ups_deconv_plan_run(plan, j->in, j->out2);
+    stack_same(j, "plan run");
+    for (int k = 0; k < 2 && j->pools[k]; k++) {
+      if (j->st == UPS_OK) j->st = ups_deconv_plan_run_pool(plan, j->in, j->out2, j->pools[k]);
+      stack_same(j, k ? "plan on the default pool" : "plan on the engine pool");
+    }
     ups_deconv_plan_destroy(plan);
   }
   return NULL;
@@ -475,13 +534,15 @@ typedef struct stack_report {
   int ran;        /* the thread ran and returned */
   ups_status st;
   size_t depth;   /* bytes of stack touched (0: not measured) */
+  int pools;      /* pools the calls ran on (1: engine only, 2: also the default) */
+  char mismatch[64]; /* the first call whose output differs; "" for none */
 } stack_report;
 
 /* In a child: the problem on a thread with a guarded stack of `bytes` (or,
  * sanitized, a system stack of that size), reported through shared memory. */
 static void stack_child(const stack_problem *pr, ups_isa isa, size_t bytes, int measure,
                         stack_report *rep) {
-  stack_job j = {pr, isa, NULL, NULL, NULL, NULL, UPS_ERR_NOMEM};
+  stack_job j = {pr, isa, NULL, NULL, NULL, NULL, NULL, 0, {NULL, NULL}, UPS_ERR_NOMEM, NULL};
   size_t in_e = 1, w_e = 1, out_e = 1;
   if (pr->op >= 0 && pr->op < 2) {
     in_e = pr->n * pr->c * pr->in_h * pr->in_w;
@@ -499,7 +560,14 @@ static void stack_child(const stack_problem *pr, ups_isa isa, size_t bytes, int 
   j.w = malloc(w_e * sizeof(float));
   j.b = malloc((pr->out_c ? pr->out_c : 1) * sizeof(float));
   j.out = malloc(out_e * sizeof(float));
-  if (!j.in || !j.w || !j.b || !j.out) _exit(4);
+  j.out2 = malloc(out_e * sizeof(float));
+  j.out_e = out_e;
+  if (!j.in || !j.w || !j.b || !j.out || !j.out2) _exit(4);
+  ups_pool *engine = NULL, *dflt = NULL;
+  if (ups_pool_create_engine(stack_serial_for, NULL, 3, &engine) != UPS_OK) _exit(8);
+  j.pools[0] = engine;
+  if (!STACK_TSAN && ups_pool_create_default(2, &dflt) == UPS_OK) j.pools[1] = dflt;
+  rep->pools = j.pools[1] ? 2 : 1;
   tu_rng rng = {0x57ac4ull};
   tu_fill(&rng, j.in, in_e, -1.0f, 1.0f);
   tu_fill(&rng, j.w, w_e, -1.0f, 1.0f); /* finite: GEMM_TAPS applies */
@@ -526,6 +594,7 @@ static void stack_child(const stack_problem *pr, ups_isa isa, size_t bytes, int 
   pthread_attr_destroy(&attr);
   rep->ran = 1;
   rep->st = j.st;
+  if (j.mismatch) snprintf(rep->mismatch, sizeof rep->mismatch, "%s", j.mismatch);
   if (measure) { /* the lowest byte that is no longer paint */
     size_t low = 0;
     while (low < bytes && stack[low] == STACK_PAINT) low++;
@@ -582,6 +651,11 @@ static void test_stack_bound(const ups_isa *isas, int ni) {
       if (!rep->ran) continue;
       TU_EXPECT(rep->st == UPS_OK, "%s %s (%s): %s", ups_isa_name(isas[k]), pr->what, lay,
                 ups_status_string(rep->st));
+      TU_EXPECT(rep->mismatch[0] == 0, "%s %s (%s): %s differs from the one-shot call",
+                ups_isa_name(isas[k]), pr->what, lay, rep->mismatch);
+      if (pr->op >= 0 && k == 0 && i == 1)
+        printf("concurrency: every problem also as a plan and on %s\n",
+               rep->pools == 2 ? "an engine pool and the default pool" : "an engine pool");
       if (pr->op < 0) {
         own = rep->depth;
         if (measure)

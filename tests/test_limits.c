@@ -19,7 +19,10 @@
  *   UPS_ERR_OVERFLOW, the one at SIZE_MAX is a (failing) allocation,
  *   UPS_ERR_NOMEM;
  * - successful calls free whatever they allocate; plan runs (deconv, resize)
- *   allocate nothing;
+ *   allocate nothing, with and without a pool: nearest and bilinear plans in
+ *   both layouts and deconv plans of the GEMM and PHASES paths, run alone,
+ *   with a NULL pool, on an engine pool (whose parallel-for must be asked
+ *   for several tasks) and on the default pool when the build has one;
  * - index width: resizes whose input has more than INT32_MAX columns or rows
  *   (no int32 index tables), or exactly INT32_MAX, or whose NHWC column
  *   offsets x*c pass INT32_MAX, on sparse inputs of 8-12 GB of address space
@@ -537,6 +540,97 @@ static void test_balanced(void) {
   }
 }
 
+/* ------------------------------------------------------------ plan runs on pools */
+
+/* The engine pool: the tasks on the calling thread, last first; counts the
+ * calls that were cut into several tasks. */
+static long split_calls;
+static void serial_for(void *ctx, ups_task_fn task, void *task_ctx, size_t n) {
+  (void)ctx;
+  if (n > 1) split_calls++;
+  for (size_t i = n; i-- > 0;) task(task_ctx, i);
+}
+
+/* Problems large enough for a pool to cut (a task gets a few microseconds
+ * of work): resize 4 x 8 x 8 -> 64 x 512, deconv 16 x 16 inputs. */
+enum { PR_C = 4, PR_IN = PR_C * 8 * 8, PR_OUT = PR_C * 64 * 512 };
+enum { PD_IN = 64 * 16 * 16, PD_W = 64 * 32 * 4 * 4, PD_OUT = 32 * 32 * 32 };
+
+static void test_pool_runs(void) {
+  ups_pool *pools[3] = {NULL, NULL, NULL}; /* NULL, engine, default */
+  TU_EXPECT(ups_pool_create_engine(serial_for, NULL, 3, &pools[1]) == UPS_OK, "engine pool");
+  const ups_status ds = ups_pool_create_default(2, &pools[2]);
+  TU_EXPECT(ds == UPS_OK || ds == UPS_ERR_UNSUPPORTED, "default pool: %s", ups_status_string(ds));
+  if (ds != UPS_OK) {
+    pools[2] = NULL;
+    puts("limits: no default pool in this build: plan runs on an engine pool only");
+  }
+  const int npools = pools[2] ? 3 : 2;
+  float *in = malloc(PD_IN * sizeof(float)), *w = malloc(PD_W * sizeof(float));
+  float *out = malloc(PR_OUT * sizeof(float));
+  TU_EXPECT(in && w && out, "malloc");
+  if (!in || !w || !out) return;
+  tu_rng r = {11};
+  tu_fill(&r, in, PD_IN, -1.0f, 1.0f);
+  tu_fill(&r, w, PD_W, -1.0f, 1.0f);
+  for (int k = 0; k < ni; k++) {
+    for (int op = UPS_OP_NEAREST; op <= UPS_OP_BILINEAR; op++)
+      for (int lay = UPS_NCHW; lay <= UPS_NHWC; lay++) {
+        ups_resize_params p = {0};
+        p.layout = (ups_layout)lay;
+        p.n = 1;
+        p.c = PR_C;
+        p.in_h = p.in_w = 8;
+        p.out_h = 64;
+        p.out_w = 512;
+        p.isa = isas[k];
+        ups_resize_plan *plan = NULL;
+        TU_EXPECT(ups_resize_plan_create(&p, (ups_operator)op, &plan) == UPS_OK, "resize plan");
+        const long tried = attempts, s0 = split_calls;
+        TU_EXPECT(ups_resize_plan_run(plan, in, out) == UPS_OK, "resize plan run");
+        for (int q = 0; q < npools; q++)
+          TU_EXPECT(ups_resize_plan_run_pool(plan, in, out, pools[q]) == UPS_OK,
+                    "resize plan run_pool %d", q);
+        TU_EXPECT(attempts == tried, "resize plan run %s op %d layout %d (pools) allocates (%ld)",
+                  ups_isa_name(isas[k]), op, lay, attempts - tried);
+        TU_EXPECT(split_calls > s0, "resize %s op %d layout %d: the engine pool got no split",
+                  ups_isa_name(isas[k]), op, lay);
+        ups_resize_plan_destroy(plan);
+      }
+    /* deconv: the GEMM path (NCHW k2 s2) and PHASES (NHWC k4 s2 p1) */
+    for (int path = 0; path < 2; path++) {
+      ups_deconv_params d = {0};
+      d.layout = path ? UPS_NHWC : UPS_NCHW;
+      d.n = 1;
+      d.in_c = 64;
+      d.in_h = d.in_w = 16;
+      d.out_c = 32;
+      d.kernel_h = d.kernel_w = path ? 4 : 2;
+      d.stride_h = d.stride_w = 2;
+      d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = path ? 1 : 0;
+      d.isa = isas[k];
+      ups_deconv_plan *plan = NULL;
+      TU_EXPECT(ups_deconv_plan_create(&d, w, NULL, &plan) == UPS_OK, "deconv plan");
+      if (!plan) continue;
+      const long tried = attempts, s0 = split_calls;
+      TU_EXPECT(ups_deconv_plan_run(plan, in, out) == UPS_OK, "deconv plan run");
+      for (int q = 0; q < npools; q++)
+        TU_EXPECT(ups_deconv_plan_run_pool(plan, in, out, pools[q]) == UPS_OK,
+                  "deconv plan run_pool %d", q);
+      TU_EXPECT(attempts == tried, "deconv plan run %s path %d (pools) allocates (%ld)",
+                ups_isa_name(isas[k]), path, attempts - tried);
+      TU_EXPECT(split_calls > s0, "deconv %s path %d: the engine pool got no split",
+                ups_isa_name(isas[k]), path);
+      ups_deconv_plan_destroy(plan);
+    }
+  }
+  free(in);
+  free(w);
+  free(out);
+  ups_pool_destroy(pools[1]);
+  ups_pool_destroy(pools[2]);
+}
+
 int main(void) {
 #if SIZE_MAX <= 0xffffffffu
   puts("test_limits: the boundaries are written for 64-bit size_t; nothing to do");
@@ -556,6 +650,7 @@ int main(void) {
   test_resize_limits();
   test_deconv_limits();
   test_balanced();
+  test_pool_runs();
   test_index_width();
   return tu_finish("limits");
 #endif

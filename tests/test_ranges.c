@@ -20,7 +20,7 @@
  * with groups, stride > kernel, dilation, pads, output padding, both layouts
  * and weight layouts, and shapes for each path of kernels/deconv_plan.c
  * (GEMM, GEMM_TAPS, PHASES: NHWC tiles, NHWC dot products, NCHW tiles, NCHW
- * merged phases); the path a plan takes is read back through the strategy
+ * merged phases; GEMM with one and several slices of output channels); the path a plan takes is read back through the strategy
  * (ups_deconv_plan_choose/pack) and every path must be reached by every SIMD
  * variant. UPSIMD_TEST_SCALE=small runs fewer cases. */
 #define _POSIX_C_SOURCE 200112L /* posix_memalign */
@@ -385,7 +385,19 @@ static int gen_deconv(tu_rng *r, int kind, ups_deconv_params *p, int *bias) {
       p->pad_top = p->pad_left = p->pad_bottom = p->pad_right = 0;
       p->out_pad_h = p->out_pad_w = 0;
       icg = tu_range(r, 16, 40);
-      ocg = tu_range(r, 2, 9);
+      /* also several channel units (slices of UPS_DECONV_OC_SLICE), the last
+       * partial; or as many channels on an image too large for slices (one
+       * channel unit per group: row units only) */
+      ocg = tu_range(r, 0, 1) ? tu_range(r, 2, 9) : tu_range(r, 17, 40);
+      if (ocg > 16 && tu_range(r, 0, 2) == 0) {
+        g = p->n = 1;
+        icg = tu_range(r, 16, 20);
+        ocg = tu_range(r, 17, 24);
+        p->kernel_h = p->stride_h = tu_range(r, 1, 2);
+        p->dilation_h = 1;
+        p->in_h = tu_range(r, 33, 40);
+        p->in_w = tu_range(r, 33, 40);
+      }
       break;
     case DK_GEMM_TAPS: /* NCHW k4 s2 p1, many channels, few pixels */
       p->layout = UPS_NCHW;
@@ -457,13 +469,17 @@ static void deconv_case(tu_rng *r, int kind) {
   const float *bias = has_bias ? b : NULL;
   char what[256];
   describe_deconv(what, sizeof what, &p, has_bias);
-  /* bands of stride_h output rows per group (kernel.h) */
-  const ups_range want = {0, p.n, 0, g, 0, (oh + p.stride_h - 1) / p.stride_h};
   for (int k = 0; k < g_ni; k++) {
     p.isa = g_isas[k];
     const char *nm = ups_isa_name(p.isa);
     const int path = deconv_path(&p, w);
     TU_EXPECT(path >= 0, "deconv %s %s: strategy", nm, what);
+    /* bands of stride_h output rows per group, or on the GEMM path per slice
+     * of UPS_DECONV_OC_SLICE output channels of a group (kernel.h) */
+    const size_t slices = path == P_GEMM && p.in_h * p.in_w <= UPS_DECONV_SLICE_MAX_PIXELS
+                              ? (ocg + UPS_DECONV_OC_SLICE - 1) / UPS_DECONV_OC_SLICE
+                              : 1;
+    const ups_range want = {0, p.n, 0, g * slices, 0, (oh + p.stride_h - 1) / p.stride_h};
     if (path >= 0) g_paths[k][path]++;
     tu_fill_nan(whole, out_e);
     ups_status st = ups_deconv_f32(&p, in, w, bias, whole);

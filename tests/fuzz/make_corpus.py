@@ -9,6 +9,8 @@ path, that the fuzzer mutates. Byte format (see fuzz_params.c):
   enum byte: < 0xf0 value % 8; 0xf0.. negative; 0xff raw u32
   pointer tag: 0 NULL; &3 == 1 packed after the previous tensor (+ (tag>>2)&7);
                &3 == 2 u16 arena offset follows; &3 == 3 overlap the previous one
+  pool byte (after the arena fill; 0 when absent): the engine pool's threads
+               2 + b % 6 and its task order (resize plans and the *_pool calls)
 """
 import os
 
@@ -21,17 +23,21 @@ def f16(x):  # float tag for multiples of 1/16
     return t
 
 def resize(op, layout, n, c, ih, iw, oh, ow, sh, sw, coord, rnd, isa, pin=1, pout=1,
-           null_p=0, seed=7, big=0, specials=()):
+           null_p=0, seed=7, big=0, specials=(), pool=None):
     b = [op, layout, n, c, ih, iw, oh, ow, sh, sw, coord, rnd, isa, pin, pout, null_p, seed, big,
          len(specials)]
     for pos, kind in specials:
         b += [pos & 0xff, pos >> 8, kind]
+    if pool is not None:
+        b.append(pool)
     return bytes(b)
 
 def deconv(op, layout, n, ic, ih, iw, oc, g, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, oph, opw,
-           wl, isa, bias=True, seed=3):
+           wl, isa, bias=True, seed=3, pool=None):
     b = [op, layout, n, ic, ih, iw, oc, g, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, oph, opw, wl,
          isa, 1, 1, 0 if bias else 1, 1, 1, 0, seed, 0, 0]
+    if pool is not None:
+        b.append(pool)
     return bytes(b)
 
 SEEDS = {
@@ -56,6 +62,16 @@ SEEDS = {
     # boundary sizes: SIZE_MAX channels (expect UPS_ERR_OVERFLOW)
     "resize_overflow": resize(0, 0, 1, 0xe0, 0xe6, 0xe6, 0, 0, f16(2), f16(2), 0, 0, 0),
     "misc": bytes([4, 2]),
+    # pools and plans: nearest 2x NHWC over 2 images on an engine pool of 5 threads
+    "nearest_2x_nhwc_pool5": resize(0, 1, 2, 3, 6, 5, 0, 0, f16(2), f16(2), 3, 2, 0, pool=3),
+    # bilinear half-pixel NCHW, 2 x 3 channels, on 7 threads (more threads than rows of a channel)
+    "bilinear_nchw_pool7": resize(1, 0, 2, 3, 5, 7, 10, 14, 0, 0, 0, 0, 0, pool=5),
+    # the GEMM path with two slices of output channels (20 > 16), one-shot, 3 threads
+    "deconv_gemm_pool3": deconv(2, 0, 1, 16, 3, 5, 20, 0, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                pool=1),
+    # the same through a plan, 4 threads
+    "deconv_plan_gemm_pool4": deconv(3, 0, 1, 16, 3, 5, 20, 0, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+                                     0, 0, pool=2),
 }
 
 def main():
