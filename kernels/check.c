@@ -151,3 +151,101 @@ ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const f
   free(ref), free(absref), free(ain), free(aw), free(ab);
   return st;
 }
+
+/* The literal two-step upconv on the scalar path: the library's resize
+ * (PyTorch F.interpolate(scale_factor=f): nearest = ASYMMETRIC + FLOOR,
+ * bilinear = HALF_PIXEL) into u, then a direct stride-1 convolution of u. */
+static ups_status upconv_reference(const ups_upconv_params *p, const ups_upconv_shape *s,
+                                   const float *in, const float *w, const float *bias,
+                                   float *out) {
+  const size_t fh = s->ay.f, fw = s->ax.f, uh = p->in_h * fh, uw = p->in_w * fw;
+  ups_resize_params rp = {0};
+  rp.layout = p->layout;
+  rp.n = p->n;
+  rp.c = p->in_c;
+  rp.in_h = p->in_h;
+  rp.in_w = p->in_w;
+  rp.out_h = uh;
+  rp.out_w = uw;
+  rp.scale_h = (float)fh;
+  rp.scale_w = (float)fw;
+  rp.coord = s->nearest ? UPS_COORD_ASYMMETRIC : UPS_COORD_HALF_PIXEL;
+  rp.round = UPS_ROUND_FLOOR;
+  rp.isa = UPS_ISA_SCALAR;
+  size_t ue;
+  if (!ups_mul_ok(s->in_elems, fh * fw, &ue) || !ups_mul_ok(ue, sizeof(float), &ue))
+    return UPS_ERR_NOMEM;
+  float *u = malloc(ue);
+  if (!u) return UPS_ERR_NOMEM;
+  ups_status st = s->nearest ? ups_resize_nearest_f32(&rp, in, u) : ups_resize_bilinear_f32(&rp, in, u);
+  if (st != UPS_OK) {
+    free(u);
+    return st;
+  }
+  const int nhwc = p->layout == UPS_NHWC;
+  const size_t C = p->in_c, OC = p->out_c, icg = s->ic_g, ocg = s->oc_g;
+  const size_t kh = s->ay.k, kw = s->ax.k, dh = s->ay.d, dw = s->ax.d;
+  const size_t oh = s->out_h, ow = s->out_w;
+  for (size_t b = 0; b < p->n; b++)
+    for (size_t o = 0; o < OC; o++) {
+      const size_t grp = o / ocg;
+      for (size_t y = 0; y < oh; y++)
+        for (size_t x = 0; x < ow; x++) {
+          float acc = 0.0f;
+          for (size_t ic = 0; ic < icg; ic++) {
+            const size_t c = grp * icg + ic;
+            for (size_t ky = 0; ky < kh; ky++) {
+              const ptrdiff_t uy = (ptrdiff_t)(y + ky * dh) - (ptrdiff_t)p->pad_top;
+              if (uy < 0 || uy >= (ptrdiff_t)uh) continue;
+              for (size_t kx = 0; kx < kw; kx++) {
+                const ptrdiff_t ux = (ptrdiff_t)(x + kx * dw) - (ptrdiff_t)p->pad_left;
+                if (ux < 0 || ux >= (ptrdiff_t)uw) continue;
+                const size_t ui = nhwc ? ((b * uh + (size_t)uy) * uw + (size_t)ux) * C + c
+                                       : ((b * C + c) * uh + (size_t)uy) * uw + (size_t)ux;
+                const size_t wi = p->weight_layout == UPS_CW_OIHW
+                                      ? ((o * icg + ic) * kh + ky) * kw + kx
+                                      : ((ky * kw + kx) * icg + ic) * OC + o;
+                acc += u[ui] * w[wi];
+              }
+            }
+          }
+          if (bias) acc += bias[o];
+          const size_t oi = nhwc ? ((b * oh + y) * ow + x) * OC + o : ((b * OC + o) * oh + y) * ow + x;
+          out[oi] = acc;
+        }
+    }
+  free(u);
+  return UPS_OK;
+}
+
+ups_status ups_check_upconv(const ups_upconv_params *p, const float *in, const float *weights,
+                            const float *bias, const float *got, ups_check_result *r) {
+  ups_upconv_params q = *p;
+  q.isa = UPS_ISA_SCALAR;
+  ups_upconv_shape s;
+  ups_status st = ups_upconv_validate(&q, &s);
+  if (st != UPS_OK) return st;
+  float *ref = malloc(s.out_elems * sizeof(float));
+  float *absref = malloc(s.out_elems * sizeof(float));
+  float *ain = malloc(s.in_elems * sizeof(float));
+  float *aw = malloc(s.w_elems * sizeof(float));
+  float *ab = bias ? malloc(s.bias_elems * sizeof(float)) : NULL;
+  if (!ref || !absref || !ain || !aw || (bias && !ab)) {
+    free(ref), free(absref), free(ain), free(aw), free(ab);
+    return UPS_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < s.in_elems; i++) ain[i] = fabsf(in[i]);
+  for (size_t i = 0; i < s.w_elems; i++) aw[i] = fabsf(weights[i]);
+  for (size_t i = 0; bias && i < s.bias_elems; i++) ab[i] = fabsf(bias[i]);
+  st = upconv_reference(&q, &s, in, weights, bias, ref);
+  /* Bilinear weights are >= 0, so the resize of |x| bounds |resize of x|. */
+  if (st == UPS_OK) st = upconv_reference(&q, &s, ain, aw, ab, absref);
+  if (st == UPS_OK) {
+    const double k = (double)(s.ic_g * s.ay.k * s.ax.k) + (bias ? 1.0 : 0.0);
+    result_init(r, s.out_elems);
+    for (size_t i = 0; i < s.out_elems; i++)
+      compare(r, i, got[i], ref[i], 2.0 * k * FLT_EPSILON * (double)absref[i], 0);
+  }
+  free(ref), free(absref), free(ain), free(aw), free(ab);
+  return st;
+}

@@ -26,6 +26,11 @@ typedef struct ups_check_result {
  *   (the absolute floor lets a fused multiply-add differ where the products
  *   are subnormal);
  * - deconv: |got-ref| <= 2*K*FLT_EPSILON*sum|w*x| (+|bias|), K = terms;
+ * - upconv: as deconv, against the literal two-step (the library's scalar
+ *   nearest or bilinear resize by the factors, then a direct convolution
+ *   summed in (ic, ky, kx) order, then + bias), sum|w*u| over the upsampled
+ *   u and K the terms of that convolution (in_c/groups*kh*kw, +1 with bias),
+ *   not of the fused kernel;
  * - non-finite exactly where the reference is non-finite.
  * Returns the status of the reference call (UPS_OK when the comparison ran) or
  * UPS_ERR_NOMEM. */
@@ -34,6 +39,9 @@ ups_status ups_check_nearest(const ups_resize_params *p, const float *in, const 
 ups_status ups_check_bilinear(const ups_resize_params *p, const float *in, const float *got,
                               ups_check_result *r);
 ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const float *weights,
+                            const float *bias, const float *got, ups_check_result *r);
+
+ups_status ups_check_upconv(const ups_upconv_params *p, const float *in, const float *weights,
                             const float *bias, const float *got, ups_check_result *r);
 
 /* Folds b into a (counts add, worst is the max, first failure kept). */

@@ -108,6 +108,29 @@ typedef struct ups_deconv_shape {
 
 ups_status ups_deconv_validate(const ups_deconv_params *p, ups_deconv_shape *s);
 
+/* Validated upsample + convolution (kernels/upconv.c runs it). One axis:
+ * nearest upsampling by f, then taps k*d (k < kernel) from pad_begin before
+ * the upsampled image, equals a transposed convolution of the original input
+ * with stride f, kernel kt (tap t sums the taps k with
+ * 0 <= t - (pad_begin + crop) + k*d < f), crop `crop` at the start and
+ * crop_end at the end. */
+typedef struct ups_upconv_axis {
+  size_t f, k, d, pad_begin, crop, crop_end, kt;
+} ups_upconv_axis;
+
+typedef struct ups_upconv_shape {
+  ups_deconv_params dp;        /* the transposed convolution (canonical IOHW weights) */
+  ups_upconv_axis ay, ax;
+  size_t groups, ic_g, oc_g;
+  size_t out_h, out_w;
+  size_t in_elems, out_elems, w_elems, bias_elems; /* w_elems: the conv weights */
+  int nearest;                 /* mode UPS_OP_NEAREST */
+} ups_upconv_shape;
+
+/* Everything but the tensor pointers and the mode's support (bilinear is
+ * validated, then refused by the calls that would run it). */
+ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s);
+
 /* The shared deconvolution strategy and packer (kernels/deconv_plan.c).
  * ups_deconv_plan_choose fills the layout of the packed weights in d from the
  * geometry and the variant's ops (returns 0 when its size overflows);

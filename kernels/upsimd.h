@@ -51,7 +51,7 @@ typedef enum ups_status {
   UPS_ERR_ISA,       /* the requested ISA is not built in or not usable on this CPU */
   UPS_ERR_NOMEM,     /* an internal allocation (tables, packed weights) failed */
   UPS_ERR_UNSUPPORTED /* a feature this build leaves out: the default thread pool
-                         of a library built without pthreadpool */
+                         of a library built without pthreadpool; bilinear upconv */
   /* New statuses are appended; values never change. */
 } ups_status;
 
@@ -310,6 +310,74 @@ UPS_API ups_status ups_deconv_f32_pool(const ups_deconv_params *p, const float *
                                        const float *weights, const float *bias, float *out,
                                        const ups_pool *pool);
 UPS_API ups_status ups_deconv_plan_run_pool(const ups_deconv_plan *plan, const float *in,
+                                            float *out, const ups_pool *pool);
+
+/* ---------------------------------------------------------------- upconv */
+
+/* Fused upsample + convolution: out = conv2d(interpolate(in, scale_factor =
+ * factor, mode), weights, bias, padding, dilation, groups), the decoder block
+ * of PyTorch nn.Upsample + nn.Conv2d and Keras UpSampling2D + Conv2D. Nearest
+ * is run as one strided transposed convolution of the original input with
+ * per-phase summed weights built at plan creation (README, "Fused upsample +
+ * convolution"): nothing upsampled is ever written. */
+
+/* Convolution (not transposed) weight layouts. */
+typedef enum ups_conv_weight_layout {
+  UPS_CW_OIHW = 0,  /* [out_c][in_c/groups][kh][kw]: PyTorch Conv2d.weight */
+  UPS_CW_HWIO       /* [kh][kw][in_c/groups][out_c]: Keras Conv2D kernel */
+} ups_conv_weight_layout;
+
+typedef struct ups_upconv_params {
+  ups_layout layout;              /* activations (input and output) */
+  size_t n, in_c, in_h, in_w;     /* input: all >= 1 */
+  size_t out_c;                   /* output channels: >= 1 */
+  size_t factor_h, factor_w;      /* integer upsampling factors; 0 = 1 */
+  ups_operator mode;              /* UPS_OP_NEAREST (default; PyTorch 'nearest',
+                                     Keras UpSampling2D) or UPS_OP_BILINEAR
+                                     (align_corners=False, Keras 'bilinear'):
+                                     this version answers UPS_ERR_UNSUPPORTED
+                                     for bilinear after validating the rest */
+  size_t groups;                  /* 0 = 1; must divide in_c and out_c */
+  size_t kernel_h, kernel_w;      /* >= 1 */
+  size_t dilation_h, dilation_w;  /* 0 = 1 */
+  size_t pad_top, pad_left, pad_bottom, pad_right; /* zero padding of the
+                                     upsampled image (PyTorch padding=p is p on
+                                     both sides) */
+  ups_conv_weight_layout weight_layout;
+  ups_isa isa;                    /* as in ups_resize_params */
+} ups_upconv_params;
+
+/* out = factor*in + pad_begin + pad_end - dilation*(kernel-1), per axis (the
+ * convolution is stride 1). Validates p (not the tensor pointers); answers
+ * for both modes. */
+UPS_API ups_status ups_upconv_output_size(const ups_upconv_params *p, size_t *out_h,
+                                          size_t *out_w);
+
+/* u = interpolate(in, factor, mode); out[n, g*Cog+oc, y, x] = bias[g*Cog+oc] +
+ * sum_{ic, ky, kx} u[n, g*Cig+ic, y-pt+ky*d, x-pl+kx*d] * w[g*Cog+oc, ic, ky, kx]
+ * (u zero outside). weights: out_c * (in_c/groups) * kernel_h * kernel_w
+ * floats in weight_layout. bias: out_c floats, or NULL for none. Equal to
+ * create + run + destroy. */
+UPS_API ups_status ups_upconv_f32(const ups_upconv_params *p, const float *in,
+                                  const float *weights, const float *bias, float *out);
+
+/* Transformed and prepacked weights for repeated calls. The plan copies what
+ * it needs: weights and bias may be freed after create. */
+typedef struct ups_upconv_plan ups_upconv_plan;
+UPS_API ups_status ups_upconv_plan_create(const ups_upconv_params *p, const float *weights,
+                                          const float *bias, ups_upconv_plan **plan);
+/* No allocation; safe to call concurrently on one plan with distinct outputs. */
+UPS_API ups_status ups_upconv_plan_run(const ups_upconv_plan *plan, const float *in,
+                                       float *out);
+/* NULL is allowed. */
+UPS_API void ups_upconv_plan_destroy(ups_upconv_plan *plan);
+/* The variant a plan was packed for (never UPS_ISA_AUTO); UPS_ISA_AUTO for NULL. */
+UPS_API ups_isa ups_upconv_plan_isa(const ups_upconv_plan *plan);
+/* On a pool, as the *_pool calls above: same results bit for bit. */
+UPS_API ups_status ups_upconv_f32_pool(const ups_upconv_params *p, const float *in,
+                                       const float *weights, const float *bias, float *out,
+                                       const ups_pool *pool);
+UPS_API ups_status ups_upconv_plan_run_pool(const ups_upconv_plan *plan, const float *in,
                                             float *out, const ups_pool *pool);
 
 #ifdef __cplusplus

@@ -192,3 +192,96 @@ ups_status ups_deconv_output_size(const ups_deconv_params *p, size_t *out_h, siz
   *out_w = s.geom.out_w;
   return UPS_OK;
 }
+
+/* One axis of an upconv, overflow-checked: output factor*in + pads -
+ * dilation*(kernel-1), and the equivalent transposed convolution. The crop
+ * at either end must be >= 0: a pad beyond the kernel span becomes zero taps
+ * (crop 0, longer kernel) instead of a negative crop. */
+static ups_status upconv_axis(size_t in, size_t f, size_t k, size_t d, size_t pb, size_t pe,
+                              ups_upconv_axis *a, size_t *out) {
+  size_t up, span, full, kt;
+  if (!ups_mul_ok(in, f, &up) || !ups_mul_ok(d, k - 1, &span)) return UPS_ERR_OVERFLOW;
+  if (!ups_add_ok(up, pb, &full) || !ups_add_ok(full, pe, &full)) return UPS_ERR_OVERFLOW;
+  if (full <= span) return UPS_ERR_SHAPE; /* no output pixel */
+  a->f = f;
+  a->k = k;
+  a->d = d;
+  a->pad_begin = pb;
+  a->crop = span > pb ? span - pb : 0;
+  a->crop_end = span > pe ? span - pe : 0;
+  const size_t extra = pe > span ? pe - span : 0;
+  if (!ups_add_ok(pb, a->crop, &kt) || !ups_add_ok(kt, f, &kt) || !ups_add_ok(kt, extra, &kt))
+    return UPS_ERR_OVERFLOW;
+  a->kt = kt;
+  *out = full - span;
+  return UPS_OK;
+}
+
+ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s) {
+  if (!p) return UPS_ERR_NULL;
+  if ((unsigned)p->layout > (unsigned)UPS_NHWC) return UPS_ERR_PARAM;
+  if ((unsigned)p->weight_layout > (unsigned)UPS_CW_HWIO) return UPS_ERR_PARAM;
+  if (p->mode != UPS_OP_NEAREST && p->mode != UPS_OP_BILINEAR) return UPS_ERR_PARAM;
+  if ((unsigned)p->isa >= (unsigned)ups_isa_count()) return UPS_ERR_PARAM;
+  const size_t g = p->groups ? p->groups : 1;
+  const size_t fh = p->factor_h ? p->factor_h : 1, fw = p->factor_w ? p->factor_w : 1;
+  const size_t dh = p->dilation_h ? p->dilation_h : 1, dw = p->dilation_w ? p->dilation_w : 1;
+  if (p->n == 0 || p->in_c == 0 || p->in_h == 0 || p->in_w == 0 || p->out_c == 0 ||
+      p->kernel_h == 0 || p->kernel_w == 0)
+    return UPS_ERR_SHAPE;
+  if (p->in_c % g != 0 || p->out_c % g != 0) return UPS_ERR_SHAPE;
+  ups_status st;
+  size_t oh, ow;
+  if ((st = upconv_axis(p->in_h, fh, p->kernel_h, dh, p->pad_top, p->pad_bottom, &s->ay, &oh)) !=
+      UPS_OK)
+    return st;
+  if ((st = upconv_axis(p->in_w, fw, p->kernel_w, dw, p->pad_left, p->pad_right, &s->ax, &ow)) !=
+      UPS_OK)
+    return st;
+  size_t w_e;
+  if (!count4(p->out_c, p->in_c / g, p->kernel_h, p->kernel_w, &w_e)) return UPS_ERR_OVERFLOW;
+  ups_deconv_params d = {0};
+  d.layout = p->layout;
+  d.n = p->n;
+  d.in_c = p->in_c;
+  d.in_h = p->in_h;
+  d.in_w = p->in_w;
+  d.out_c = p->out_c;
+  d.groups = g;
+  d.kernel_h = s->ay.kt;
+  d.kernel_w = s->ax.kt;
+  d.stride_h = fh;
+  d.stride_w = fw;
+  d.pad_top = s->ay.crop;
+  d.pad_bottom = s->ay.crop_end;
+  d.pad_left = s->ax.crop;
+  d.pad_right = s->ax.crop_end;
+  d.weight_layout = UPS_W_IOHW;
+  d.isa = p->isa;
+  /* The transposed convolution's own limits (sizes, index ranges, ISA). */
+  ups_deconv_shape ds;
+  if ((st = ups_deconv_validate(&d, &ds)) != UPS_OK) return st;
+  if (ds.geom.out_h != oh || ds.geom.out_w != ow) return UPS_ERR_SHAPE; /* cannot happen */
+  s->dp = d;
+  s->groups = g;
+  s->ic_g = p->in_c / g;
+  s->oc_g = p->out_c / g;
+  s->out_h = oh;
+  s->out_w = ow;
+  s->in_elems = ds.in_elems;
+  s->out_elems = ds.out_elems;
+  s->w_elems = w_e;
+  s->bias_elems = p->out_c;
+  s->nearest = p->mode == UPS_OP_NEAREST;
+  return UPS_OK;
+}
+
+ups_status ups_upconv_output_size(const ups_upconv_params *p, size_t *out_h, size_t *out_w) {
+  if (!p || !out_h || !out_w) return UPS_ERR_NULL;
+  ups_upconv_shape s;
+  ups_status st = ups_upconv_validate(p, &s);
+  if (st != UPS_OK) return st;
+  *out_h = s.out_h;
+  *out_w = s.out_w;
+  return UPS_OK;
+}

@@ -1,7 +1,7 @@
 /* fuzz_params.c — libFuzzer target upsimd-fuzz-params: hostile parameters for
  * every public entry point.
  *
- * The fuzz bytes become a resize or deconvolution problem: sizes from tiny to
+ * The fuzz bytes become a resize, deconvolution or upconv problem: sizes from tiny to
  * SIZE_MAX, pads, strides, dilations, scales (NaN, inf, negative, denormal,
  * raw bits), enums out of range, NULL pointers and pointers anywhere inside a
  * fixed arena (so overlapping ones too). For each problem the harness predicts
@@ -74,19 +74,21 @@ static float *arena, *snap;
 
 /* Calls per operator and status; printed at exit when UPSIMD_FUZZ_STATS is set
  * (to see how much of the input space reaches successful, compared calls). */
-enum { N_STAT_OPS = 6 };
-static unsigned long long stats[N_STAT_OPS][8];
-static const char *const stat_ops[N_STAT_OPS] = {"nearest",     "bilinear", "deconv",
-                                                 "deconv plan", "resize plan", "pooled"};
-static void count(int op, ups_status st) { stats[op][(unsigned)st < 8 ? (unsigned)st : 7]++; }
-static const char *const stat_names[8] = {"ok", "null", "shape", "param", "overflow", "alias", "isa", "nomem"};
+enum { N_STAT_OPS = 8 };
+static unsigned long long stats[N_STAT_OPS][9];
+static const char *const stat_ops[N_STAT_OPS] = {"nearest",     "bilinear",    "deconv",
+                                                 "deconv plan", "resize plan", "pooled",
+                                                 "upconv",      "upconv plan"};
+static void count(int op, ups_status st) { stats[op][(unsigned)st < 9 ? (unsigned)st : 8]++; }
+static const char *const stat_names[9] = {"ok",    "null", "shape", "param",      "overflow",
+                                          "alias", "isa",  "nomem", "unsupported"};
 static unsigned long long split_calls; /* parallel-for calls with more than one task */
 static void print_stats(void) {
   fprintf(stderr, "fuzz_params stats: engine parallel-for calls with > 1 task: %llu\n",
           split_calls);
   for (int op = 0; op < N_STAT_OPS; op++) {
     fprintf(stderr, "fuzz_params stats: %-12s", stat_ops[op]);
-    for (int s = 0; s < 8; s++)
+    for (int s = 0; s < 9; s++)
       fprintf(stderr, " %s=%llu", stat_names[s], stats[op][s]);
     fputc('\n', stderr);
   }
@@ -740,6 +742,232 @@ static void fuzz_deconv(rd *r, int use_plan) {
   free(ref);
 }
 
+/* ------------------------------------------------------------ upconv */
+
+/* Exact output size of one upconv axis; 0 when not positive. */
+static u128 upconv_axis_exact(size_t in, size_t f, size_t k, size_t d, size_t pb, size_t pe) {
+  if (in == 0 || k == 0) return 0;
+  const u128 full = (u128)in * f + pb + pe, span = (u128)d * (k - 1);
+  return full > span ? full - span : 0;
+}
+
+/* Taps of the fused kernel along one axis (kernels/internal.h, ups_upconv_axis). */
+static u128 upconv_kt(size_t f, size_t k, size_t d, size_t pb, size_t pe) {
+  const u128 span = (u128)d * (k - 1);
+  const u128 crop = span > pb ? span - pb : 0, extra = pe > span ? pe - span : 0;
+  return (u128)pb + crop + f + extra;
+}
+
+static void fuzz_upconv(rd *r, int use_plan) {
+  ups_upconv_params p;
+  memset(&p, 0, sizeof p);
+  p.layout = (ups_layout)rd_enum(r);
+  p.n = rd_size(r);
+  p.in_c = rd_size(r);
+  p.in_h = rd_size(r);
+  p.in_w = rd_size(r);
+  p.out_c = rd_size(r);
+  p.groups = rd_size(r);
+  p.factor_h = rd_size(r);
+  p.factor_w = rd_size(r);
+  p.mode = (ups_operator)rd_enum(r);
+  p.kernel_h = rd_size(r);
+  p.kernel_w = rd_size(r);
+  p.dilation_h = rd_size(r);
+  p.dilation_w = rd_size(r);
+  p.pad_top = rd_size(r);
+  p.pad_left = rd_size(r);
+  p.pad_bottom = rd_size(r);
+  p.pad_right = rd_size(r);
+  p.weight_layout = (ups_conv_weight_layout)rd_enum(r);
+  p.isa = (ups_isa)rd_enum(r);
+
+  const size_t g = p.groups ? p.groups : 1;
+  const size_t fh = p.factor_h ? p.factor_h : 1, fw = p.factor_w ? p.factor_w : 1;
+  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
+  ups_upconv_params ps = p;
+  if ((unsigned)ps.isa < (unsigned)ups_isa_count()) ps.isa = UPS_ISA_SCALAR;
+  size_t oh = 0, ow = 0;
+  const ups_status sz = ups_upconv_output_size(&ps, &oh, &ow);
+  const u128 eoh = upconv_axis_exact(p.in_h, fh, p.kernel_h, dh, p.pad_top, p.pad_bottom);
+  const u128 eow = upconv_axis_exact(p.in_w, fw, p.kernel_w, dw, p.pad_left, p.pad_right);
+  const u128 in_e = mul4(p.n, p.in_c, p.in_h, p.in_w);
+  const u128 out_e = mul4(p.n, p.out_c, (size_t)(eoh > SIZE_MAX ? SIZE_MAX : eoh),
+                          (size_t)(eow > SIZE_MAX ? SIZE_MAX : eow));
+  const u128 w_e = mul4(p.out_c, p.in_c / g, p.kernel_h, p.kernel_w);
+  if (sz == UPS_OK) {
+    FZ_ASSERT(oh == eoh && ow == eow, "upconv output %zux%zu, exact %llu x %llu", oh, ow,
+              (unsigned long long)eoh, (unsigned long long)eow);
+    FZ_ASSERT(in_e >= 1 && out_e >= 1 && w_e >= 1 && in_e <= ELEM_LIMIT &&
+                  out_e <= ELEM_LIMIT && w_e <= ELEM_LIMIT,
+              "accepted an upconv whose element counts overflow");
+    FZ_ASSERT(p.in_c % g == 0 && p.out_c % g == 0, "groups %zu do not divide", g);
+    FZ_ASSERT(p.mode == UPS_OP_NEAREST || p.mode == UPS_OP_BILINEAR, "mode %u", (unsigned)p.mode);
+  }
+  if (p.n && p.in_c && p.in_h && p.in_w && p.out_c && p.kernel_h && p.kernel_w && eoh && eow &&
+      (in_e > ELEM_LIMIT || out_e > ELEM_LIMIT ||
+       (p.in_c % g == 0 && p.out_c % g == 0 && w_e > ELEM_LIMIT)))
+    FZ_ASSERT(sz != UPS_OK, "overflowing upconv counts accepted");
+  size_t cursor = 0;
+  const pref pin = rd_ptr(r, &cursor, 0);
+  cursor = pin.off + (in_e <= ARENA ? (size_t)in_e : 0);
+  const pref pw = rd_ptr(r, &cursor, pin.off);
+  cursor = pw.off + (w_e <= ARENA ? (size_t)w_e : 0);
+  const uint8_t bias_tag = u8(r);
+  pref pb = rd_ptr(r, &cursor, pw.off);
+  if (bias_tag & 1) pb.null = 1;
+  cursor = pb.off + (pb.null ? 0 : p.out_c <= ARENA ? p.out_c : 0);
+  const pref pout = rd_ptr(r, &cursor, pb.off);
+  const int null_p = u8(r) == 0x5a;
+  fill_arena(r);
+
+  const size_t b_e = pb.null ? 0 : p.out_c;
+  const int nearest = p.mode == UPS_OP_NEAREST;
+  /* Work of a successful call: the fused kernel's size and MACs, the
+   * reference's upsampled tensor and MACs. */
+  const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom) *
+                  upconv_kt(fw, p.kernel_w, dw, p.pad_left, p.pad_right);
+  const u128 ocg = p.out_c / g ? p.out_c / g : 1;
+  const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = in_e * ocg * kt;
+  const u128 ref_macs = out_e * (p.in_c / g) * ((u128)p.kernel_h * p.kernel_w),
+             up_e = in_e * ((u128)fh * fw);
+  const int affordable = fused_w <= MAX_MACS && fused_macs <= MAX_MACS &&
+                         ref_macs <= MAX_MACS && up_e <= MAX_MACS;
+
+  const float *in = pin.null ? NULL : arena + pin.off;
+  const float *w = pw.null ? NULL : arena + pw.off;
+  const float *bias = pb.null ? NULL : arena + pb.off;
+  float *out = pout.null ? NULL : arena + pout.off;
+
+  const int alias_in = sz == UPS_OK && overlap(pin.off, (size_t)in_e, pout.off, (size_t)out_e);
+  const int alias = alias_in || (sz == UPS_OK && (overlap(pw.off, (size_t)w_e, pout.off,
+                                                          (size_t)out_e) ||
+                                                  overlap(pb.off, b_e, pout.off, (size_t)out_e)));
+  int reads_w, runs;
+  if (use_plan) {
+    reads_w = sz == UPS_OK && !null_p && w && nearest;
+    runs = reads_w && in && out && !alias_in;
+  } else {
+    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias && nearest;
+  }
+  if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA || !affordable)) return;
+  if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA)) return;
+  const size_t ine = runs ? (size_t)in_e : 0, oute = runs ? (size_t)out_e : 0;
+  const size_t wne = reads_w ? (size_t)w_e : 0, bne = reads_w ? b_e : 0;
+  float *wcopy = NULL, *bcopy = NULL;
+  if (runs) {
+    wcopy = malloc((wne ? wne : 1) * sizeof(float));
+    bcopy = malloc((bne ? bne : 1) * sizeof(float));
+    FZ_ASSERT(wcopy && bcopy, "malloc");
+    memcpy(wcopy, w, wne * sizeof(float));
+    if (bne) memcpy(bcopy, bias, bne * sizeof(float));
+  }
+  /* Zero taps of the fused kernel (pads beyond the span, dilation above the
+   * factor) turn a non-finite input into NaN where the two-step reads only
+   * padding (README): compare only finite inputs there. */
+  const int zero_taps = p.pad_top > dh * (p.kernel_h - 1) || p.pad_bottom > dh * (p.kernel_h - 1) ||
+                        p.pad_left > dw * (p.kernel_w - 1) || p.pad_right > dw * (p.kernel_w - 1) ||
+                        (p.kernel_h > 1 && dh > fh) || (p.kernel_w > 1 && dw > fw);
+
+  ups_isa isas[1 + UPS_ISA_MAX];
+  int ni = 0;
+  isas[ni++] = p.isa;
+  if (runs) ni += supported_isas(isas + ni);
+  for (int k = 0; k < ni; k++) {
+    ups_upconv_params q = p;
+    q.isa = isas[k];
+    size_t qh, qw;
+    const ups_status szk = ups_upconv_output_size(&q, &qh, &qw);
+    const ups_status vk = sz == UPS_ERR_PARAM || szk == UPS_ERR_PARAM ? UPS_ERR_PARAM
+                          : sz != UPS_OK                              ? sz
+                                                                      : szk;
+    ups_status expect;
+    if (!use_plan) {
+      if (null_p || !in || !w || !out) expect = UPS_ERR_NULL;
+      else if (vk != UPS_OK) expect = vk;
+      else if (alias) expect = UPS_ERR_ALIAS;
+      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
+      else expect = UPS_OK;
+    } else {
+      if (null_p || !w) expect = UPS_ERR_NULL;
+      else if (vk != UPS_OK) expect = vk;
+      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
+      else if (!in || !out) expect = UPS_ERR_NULL;
+      else if (alias_in) expect = UPS_ERR_ALIAS;
+      else expect = UPS_OK;
+    }
+    const int touch = vk == UPS_OK && runs;
+    if (touch) {
+      for (size_t i = 0; i < oute; i++) out[i] = NAN;
+      memcpy((float *)w, wcopy, wne * sizeof(float));
+      if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
+    }
+    ups_status st;
+    if (!use_plan) {
+      const size_t offs[4] = {pin.off, pw.off, pb.off, pout.off};
+      const size_t cnts[4] = {touch ? ine : 0, touch ? wne : 0, touch ? bne : 0, touch ? oute : 0};
+      before_call();
+      expose(4, offs, cnts);
+      st = ups_upconv_f32(null_p ? NULL : &q, in, w, bias, out);
+      after_call(st, pout.off, cnts[3], "upconv");
+      count(6, st);
+    } else {
+      ups_upconv_plan *plan = NULL;
+      const int create_reads = reads_w && vk == UPS_OK;
+      const size_t offs[2] = {pw.off, pb.off};
+      const size_t cnts[2] = {create_reads ? wne : 0, create_reads ? bne : 0};
+      before_call();
+      expose(2, offs, cnts);
+      st = ups_upconv_plan_create(null_p ? NULL : &q, w, bias, &plan);
+      after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, "upconv plan_create");
+      if (st == UPS_OK) {
+        FZ_ASSERT(plan && ups_upconv_plan_isa(plan) != UPS_ISA_AUTO, "upconv plan");
+        const int scribble = touch && !overlap(pw.off, wne, pin.off, ine) &&
+                             !overlap(pb.off, bne, pin.off, ine) &&
+                             !overlap(pw.off, wne, pout.off, oute) &&
+                             !overlap(pb.off, bne, pout.off, oute);
+        if (scribble) {
+          for (size_t i = 0; i < wne; i++) ((float *)w)[i] = NAN;
+          for (size_t i = 0; i < bne; i++) ((float *)bias)[i] = NAN;
+        }
+        const size_t roffs[2] = {pin.off, pout.off};
+        const size_t rcnts[2] = {touch ? ine : 0, touch ? oute : 0};
+        before_call();
+        expose(2, roffs, rcnts);
+        st = ups_upconv_plan_run(plan, in, out);
+        after_call(st, pout.off, rcnts[1], "upconv plan_run");
+        count(7, st);
+        ups_upconv_plan_destroy(plan);
+        if (scribble) {
+          memcpy((float *)w, wcopy, wne * sizeof(float));
+          if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
+        }
+      } else {
+        count(7, st);
+        FZ_ASSERT(plan == NULL, "failed upconv create left a plan");
+      }
+    }
+    FZ_ASSERT(st == expect,
+              "upconv%s isa=%u layout=%u wl=%u mode=%u n=%zu ic=%zu ih=%zu iw=%zu oc=%zu g=%zu "
+              "f=%zux%zu k=%zux%zu d=%zux%zu pad=%zu,%zu,%zu,%zu: got %d (%s), expected %d",
+              use_plan ? " plan" : "", (unsigned)q.isa, (unsigned)q.layout,
+              (unsigned)q.weight_layout, (unsigned)q.mode, q.n, q.in_c, q.in_h, q.in_w, q.out_c,
+              q.groups, q.factor_h, q.factor_w, q.kernel_h, q.kernel_w, q.dilation_h,
+              q.dilation_w, q.pad_top, q.pad_left, q.pad_bottom, q.pad_right, (int)st,
+              ups_status_string(st), (int)expect);
+    if (st != UPS_OK || (zero_taps && !all_finite(in, ine))) continue;
+    ups_check_result cr;
+    const ups_status cs = ups_check_upconv(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
+    FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
+              "upconv isa=%s: %zu of %zu elements differ from the two-step; first %zu got %g "
+              "want %g",
+              ups_isa_name(q.isa), cr.failures, cr.count, cr.first_bad, (double)cr.first_got,
+              (double)cr.first_want);
+  }
+  free(wcopy);
+  free(bcopy);
+}
+
 /* ------------------------------------------------------------ misc API */
 
 static void fuzz_misc(rd *r) {
@@ -770,6 +998,11 @@ static void fuzz_misc(rd *r) {
   FZ_ASSERT(ups_pool_create_engine(serial_for, &pool_threads[2], 0, &pl) == UPS_ERR_PARAM && !pl,
             "zero threads");
   if (default_pool) FZ_ASSERT(ups_pool_threads(default_pool) == 2, "default pool threads");
+  ups_upconv_params u = {0};
+  FZ_ASSERT(ups_upconv_output_size(&u, NULL, &b) == UPS_ERR_NULL, "null");
+  FZ_ASSERT(ups_upconv_plan_run(NULL, arena, arena + 1) == UPS_ERR_NULL, "null upconv plan");
+  ups_upconv_plan_destroy(NULL);
+  FZ_ASSERT(ups_upconv_plan_isa(NULL) == UPS_ISA_AUTO, "null upconv plan isa");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -781,12 +1014,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pools_init();
   }
   rd r = {data, size, 0};
-  switch (u8(&r) % 6) {
+  switch (u8(&r) % 8) {
     case 0: fuzz_resize(&r, 0); break;
     case 1: fuzz_resize(&r, 1); break;
     case 2: fuzz_deconv(&r, 0); break;
     case 3: fuzz_deconv(&r, 1); break;
     case 4: fuzz_misc(&r); break;
+    case 6: fuzz_upconv(&r, 0); break;
+    case 7: fuzz_upconv(&r, 1); break;
     default: fuzz_resize(&r, (int)(size & 1)); break;
   }
   return 0;

@@ -11,6 +11,8 @@
  * 2. One plan, many threads: a plan of every supported variant is run from 8
  *    threads at once, on shared and on distinct inputs, each with its own
  *    output; every output is bit-identical to the serial run.
+ * 2b. The same for an upconv plan (nearest 2x + 3x3) of every variant, its
+ *    serial output checked against the two-step reference.
  * 3. Resize from many threads: nearest and bilinear calls of every variant
  *    from 8 threads at once agree bit for bit with serial calls.
  * 3b. One resize plan, many threads: a nearest and a bilinear plan of every
@@ -240,6 +242,81 @@ static void test_shared_plan(const ups_isa *isas, int ni) {
                   "plan %s result vs scalar: %zu failures", ups_isa_name(isas[k]), cr.failures);
         ups_deconv_plan_destroy(plan);
       }
+}
+
+/* ------------------------------------------------------------ 2b. upconv plan */
+
+/* Nearest 2x + 3x3 p1 on the deconv problem's input: 12 -> 6 channels,
+ * groups 2, 14 x 18 output (DC_OUT floats), 6 * 6 * 9 conv weights. */
+static void upconv_problem(ups_upconv_params *p, ups_layout layout, ups_isa isa) {
+  memset(p, 0, sizeof *p);
+  p->layout = layout;
+  p->weight_layout = layout == UPS_NHWC ? UPS_CW_HWIO : UPS_CW_OIHW;
+  p->n = 1;
+  p->in_c = 12;
+  p->in_h = 7;
+  p->in_w = 9;
+  p->out_c = 6;
+  p->groups = 2;
+  p->factor_h = p->factor_w = 2;
+  p->kernel_h = p->kernel_w = 3;
+  p->pad_top = p->pad_left = p->pad_bottom = p->pad_right = 1;
+  p->isa = isa;
+}
+
+typedef struct upconv_job {
+  const ups_upconv_plan *plan;
+  const float *in;
+  float out[DC_OUT];
+  ups_status st;
+  int rounds;
+} upconv_job;
+
+static void *upconv_worker(void *arg) {
+  upconv_job *j = arg;
+  pthread_barrier_wait(&barrier);
+  for (int r = 0; r < j->rounds; r++) {
+    tu_fill_nan(j->out, DC_OUT);
+    j->st = ups_upconv_plan_run(j->plan, j->in, j->out);
+    if (j->st != UPS_OK) break;
+  }
+  return NULL;
+}
+
+static void test_shared_upconv_plan(const ups_isa *isas, int ni) {
+  static upconv_job jobs[NTHREADS];
+  static float serial[NTHREADS][DC_OUT];
+  const int rounds = tu_small_scale() ? 3 : 20;
+  for (int k = 0; k < ni; k++)
+    for (int l = 0; l <= 1; l++) {
+      ups_upconv_params p;
+      upconv_problem(&p, (ups_layout)l, isas[k]);
+      ups_upconv_plan *plan = NULL;
+      ups_status st = ups_upconv_plan_create(&p, dc_w, dc_b, &plan);
+      TU_EXPECT(st == UPS_OK, "upconv plan %s: %s", ups_isa_name(isas[k]), ups_status_string(st));
+      if (st != UPS_OK) continue;
+      for (int t = 0; t < NTHREADS; t++) {
+        TU_EXPECT(ups_upconv_plan_run(plan, dc_in[t], serial[t]) == UPS_OK, "serial run");
+        jobs[t].plan = plan;
+        jobs[t].in = dc_in[t];
+        jobs[t].rounds = rounds;
+      }
+      pthread_t th[NTHREADS];
+      pthread_barrier_init(&barrier, NULL, NTHREADS);
+      for (int t = 0; t < NTHREADS; t++) pthread_create(&th[t], NULL, upconv_worker, &jobs[t]);
+      for (int t = 0; t < NTHREADS; t++) pthread_join(th[t], NULL);
+      pthread_barrier_destroy(&barrier);
+      for (int t = 0; t < NTHREADS; t++)
+        TU_EXPECT(jobs[t].st == UPS_OK && memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
+                  "upconv plan %s %s: thread %d differs from the serial run",
+                  ups_isa_name(isas[k]), l ? "nhwc" : "nchw", t);
+      ups_check_result cr;
+      TU_EXPECT(ups_check_upconv(&p, dc_in[0], dc_w, dc_b, jobs[0].out, &cr) == UPS_OK &&
+                    cr.failures == 0,
+                "upconv plan %s result vs two-step: %zu failures", ups_isa_name(isas[k]),
+                cr.failures);
+      ups_upconv_plan_destroy(plan);
+    }
 }
 
 /* ------------------------------------------------------------ 3. resize */
@@ -685,6 +762,7 @@ int main(void) {
   ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
   test_shared_plan(isas, ni);
+  test_shared_upconv_plan(isas, ni);
   test_resize_threads(isas, ni);
   test_shared_resize_plan(isas, ni);
   test_stack_bound(isas, ni);

@@ -1335,6 +1335,192 @@ static void test_deconv_isa(void) {
   if (!unsupported) printf("errors: deconv: every ISA id is supported here: no UPS_ERR_ISA case\n");
 }
 
+/* ------------------------------------------------------------- upconv */
+
+/* Upconv: 1x2x2x2, nearest 2x, 3 out channels, k3 p1 -> 4x4. */
+static ups_upconv_params upconv_base(void) {
+  ups_upconv_params u = {0};
+  u.n = 1;
+  u.in_c = 2;
+  u.out_c = 3;
+  u.in_h = u.in_w = 2;
+  u.factor_h = u.factor_w = 2;
+  u.kernel_h = u.kernel_w = 3;
+  u.pad_top = u.pad_left = u.pad_bottom = u.pad_right = 1;
+  return u;
+}
+enum { U_IN = 8, U_W = 54, U_B = 3, U_OUT = 48 };
+
+typedef ups_status (*upconv_fn)(const ups_upconv_params *p, const float *in, const float *w,
+                                const float *b, float *out);
+
+/* Create + run + destroy (the plan API as a one-shot call), and the same on
+ * the engine pool: every error below must come out of them too. */
+static ups_status upconv_via_plan(const ups_upconv_params *p, const float *in, const float *w,
+                                  const float *b, float *out) {
+  ups_upconv_plan *plan = NULL;
+  ups_status st = ups_upconv_plan_create(p, w, b, &plan);
+  if (st != UPS_OK) return st;
+  st = ups_upconv_plan_run(plan, in, out);
+  ups_upconv_plan_destroy(plan);
+  return st;
+}
+static ups_status upconv_pool(const ups_upconv_params *p, const float *in, const float *w,
+                              const float *b, float *out) {
+  return ups_upconv_f32_pool(p, in, w, b, out, engine_pool);
+}
+
+static void test_upconv_calls(upconv_fn f, const char *nm) {
+  arena_reset();
+  size_t *oh = size_slot(0), *ow = size_slot(1);
+  float *in = DIN, *wt = DW, *b = DB, *out = DOUT;
+  ups_upconv_params u = upconv_base();
+  size_t h = 0, w = 0;
+  TU_EXPECT(ups_upconv_output_size(&u, &h, &w) == UPS_OK && h == 4 && w == 4, "size %zux%zu", h, w);
+  EXPECT_WRITES(f(&u, in, wt, b, out), out, U_OUT, "%s base", nm);
+  EXPECT_WRITES(f(&u, in, wt, NULL, out), out, U_OUT, "%s no bias", nm);
+  /* NULL */
+  EXPECT_ERR(f(NULL, in, wt, b, out), UPS_ERR_NULL, "%s p", nm);
+  EXPECT_ERR(f(&u, NULL, wt, b, out), UPS_ERR_NULL, "%s in", nm);
+  EXPECT_ERR(f(&u, in, NULL, b, out), UPS_ERR_NULL, "%s weights", nm);
+  EXPECT_ERR(f(&u, in, wt, b, NULL), UPS_ERR_NULL, "%s out", nm);
+  EXPECT_ERR(ups_upconv_output_size(NULL, oh, ow), UPS_ERR_NULL, "size p");
+  EXPECT_ERR(ups_upconv_output_size(&u, NULL, ow), UPS_ERR_NULL, "size h");
+  EXPECT_ERR(ups_upconv_output_size(&u, oh, NULL), UPS_ERR_NULL, "size w");
+  /* enums */
+  struct {
+    int field, value;
+  } bad_enums[] = {{0, 2}, {0, -1}, {1, 2}, {1, 99}, {2, UPS_OP_DECONV}, {2, 7}, {3, 99}, {3, -1}};
+  for (size_t i = 0; i < TU_COUNT(bad_enums); i++) {
+    ups_upconv_params q = upconv_base();
+    const int v = bad_enums[i].value;
+    switch (bad_enums[i].field) {
+      case 0: q.layout = (ups_layout)v; break;
+      case 1: q.weight_layout = (ups_conv_weight_layout)v; break;
+      case 2: q.mode = (ups_operator)v; break;
+      default: q.isa = (ups_isa)v; break;
+    }
+    EXPECT_ERR(f(&q, in, wt, b, out), UPS_ERR_PARAM, "%s enum %zu", nm, i);
+    EXPECT_ERR(ups_upconv_output_size(&q, oh, ow), UPS_ERR_PARAM, "size enum %zu", i);
+  }
+  /* zero sizes, groups, no output pixel */
+  size_t *fields[] = {&u.n, &u.in_c, &u.in_h, &u.in_w, &u.out_c, &u.kernel_h, &u.kernel_w};
+  for (size_t i = 0; i < TU_COUNT(fields); i++) {
+    const size_t keep = *fields[i];
+    *fields[i] = 0;
+    EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s zero field %zu", nm, i);
+    EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_SHAPE, "size zero field %zu", i);
+    *fields[i] = keep;
+  }
+  u.groups = 2; /* divides in_c = 2, not out_c = 3 */
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s groups", nm);
+  u.groups = 3; /* divides out_c, not in_c */
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s groups 3", nm);
+  u = upconv_base();
+  u.pad_top = u.pad_bottom = 0;
+  u.kernel_h = 5; /* 4 upsampled rows, span 4: no output row */
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s no output row", nm);
+  EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_SHAPE, "size no output row");
+  u.kernel_h = 3; /* its neighbour: 2 rows */
+  TU_EXPECT(ups_upconv_output_size(&u, &h, &w) == UPS_OK && h == 2 && w == 4, "valid %zux%zu", h, w);
+  u = upconv_base();
+  u.dilation_w = 3; /* span 6 > 4 + 2 */
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s dilated: no output column", nm);
+  /* defaults: factor, dilation and groups 0 mean 1 */
+  u = upconv_base();
+  u.factor_h = u.factor_w = 0;
+  TU_EXPECT(ups_upconv_output_size(&u, &h, &w) == UPS_OK && h == 2 && w == 2, "f0 %zux%zu", h, w);
+  /* overflow */
+  u = upconv_base();
+  u.factor_h = SIZE_MAX;
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_OVERFLOW, "%s in*factor wraps", nm);
+  EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_OVERFLOW, "size in*factor wraps");
+  u = upconv_base();
+  u.dilation_w = SIZE_MAX / 2 + 1;
+  EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_OVERFLOW, "dilation*(k-1) wraps");
+  u = upconv_base();
+  u.pad_top = SIZE_MAX - 2;
+  EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_OVERFLOW, "pads wrap");
+  u = upconv_base();
+  u.out_c = SIZE_MAX / 4;
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_OVERFLOW, "%s weight count", nm);
+  u = upconv_base();
+  u.factor_w = (size_t)PTRDIFF_MAX / 8;
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_OVERFLOW, "%s output count", nm);
+  /* bilinear: validated first, then refused; nothing written */
+  u = upconv_base();
+  u.mode = UPS_OP_BILINEAR;
+  TU_EXPECT(ups_upconv_output_size(&u, &h, &w) == UPS_OK && h == 4, "bilinear size");
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_UNSUPPORTED, "%s bilinear", nm);
+  u.n = 0;
+  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s bilinear n 0", nm);
+  /* aliasing: the output overlaps the input, the weights or the bias */
+  u = upconv_base();
+  EXPECT_ERR(f(&u, in, wt, b, in), UPS_ERR_ALIAS, "%s out == in", nm);
+  EXPECT_ERR(f(&u, in, wt, b, in + U_IN - 1), UPS_ERR_ALIAS, "%s out at in's last float", nm);
+  if (f != upconv_via_plan) { /* a plan run no longer reads the caller's weights */
+    EXPECT_ERR(f(&u, in, wt, b, wt - U_OUT + 1), UPS_ERR_ALIAS, "%s out ends in weights", nm);
+    EXPECT_ERR(f(&u, in, wt, b, b + U_B - 1), UPS_ERR_ALIAS, "%s out at bias", nm);
+  }
+  EXPECT_WRITES(f(&u, in, wt, b, in + U_IN), in + U_IN, U_OUT, "%s out just after in", nm);
+  arena_reset();
+  EXPECT_WRITES(f(&u, in, wt, NULL, b), b, U_OUT, "%s no bias: out at bias", nm);
+  arena_reset();
+  /* forced ISAs */
+  for (int i = UPS_ISA_AUTO; i < ups_isa_count(); i++) {
+    u = upconv_base();
+    u.isa = (ups_isa)i;
+    if (ups_isa_supported(u.isa)) {
+      EXPECT_WRITES(f(&u, in, wt, b, out), out, U_OUT, "%s forced %s", nm, ups_isa_name(u.isa));
+      arena_reset();
+    } else {
+      EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_ISA, "%s forced %s", nm, ups_isa_name(u.isa));
+      EXPECT_ERR(ups_upconv_output_size(&u, oh, ow), UPS_ERR_ISA, "size forced %s",
+                 ups_isa_name(u.isa));
+    }
+  }
+}
+
+/* Plan calls: NULL arguments, the run's overlap check, plan_create's NULL. */
+static void test_upconv_plan_errors(void) {
+  arena_reset();
+  ups_upconv_params u = upconv_base();
+  float *in = DIN, *wt = DW, *b = DB, *out = DOUT;
+  EXPECT_ERR(ups_upconv_plan_create(&u, wt, b, NULL), UPS_ERR_NULL, "create plan ptr");
+  EXPECT_ERR(ups_upconv_plan_run(NULL, in, out), UPS_ERR_NULL, "run NULL plan");
+  EXPECT_ERR(ups_upconv_plan_run_pool(NULL, in, out, engine_pool), UPS_ERR_NULL, "run pool NULL");
+  TU_EXPECT(ups_upconv_plan_isa(NULL) == UPS_ISA_AUTO, "isa of NULL");
+  ups_upconv_plan_destroy(NULL);
+  ups_upconv_plan *plan = NULL;
+  TU_EXPECT(ups_upconv_plan_create(&u, wt, b, &plan) == UPS_OK, "plan");
+  if (plan) {
+    EXPECT_ERR(ups_upconv_plan_run(plan, NULL, out), UPS_ERR_NULL, "run in");
+    EXPECT_ERR(ups_upconv_plan_run(plan, in, NULL), UPS_ERR_NULL, "run out");
+    EXPECT_ERR(ups_upconv_plan_run(plan, in, in + U_IN - 1), UPS_ERR_ALIAS, "run partial");
+    EXPECT_ERR(ups_upconv_plan_run_pool(plan, in, in, engine_pool), UPS_ERR_ALIAS, "pool alias");
+    EXPECT_WRITES(ups_upconv_plan_run(plan, in, wt), wt, U_OUT, "run over the old weights");
+    ups_upconv_plan_destroy(plan);
+  }
+}
+
+#if SIZE_MAX > 0xffffffffu
+/* Valid but too large to transform: pads far beyond the kernel become zero
+ * taps of a kernel 2^55 long. */
+static void test_upconv_nomem(void) {
+  arena_reset();
+  /* the output's declared range (2^55 floats) starts after every input */
+  float *in = at(8000), *bias = at(8004), *wt = at(8006), *out = at(8008);
+  ups_upconv_params u = {0};
+  u.n = u.in_c = u.out_c = u.in_h = u.in_w = u.kernel_h = u.kernel_w = 1;
+  u.pad_bottom = (size_t)1 << 55; /* 2^57 bytes of weights: no allocator gives them */
+  ups_upconv_plan **pl = (ups_upconv_plan **)plan_slot();
+  EXPECT_ERR(ups_upconv_f32(&u, in, wt, bias, out), UPS_ERR_NOMEM, "upconv huge zero taps");
+  EXPECT_ERR(ups_upconv_plan_create(&u, wt, NULL, pl), UPS_ERR_NOMEM, "plan huge zero taps");
+}
+#else
+static void test_upconv_nomem(void) {}
+#endif
+
 int main(void) {
   arena = tu_guarded_alloc(&g_guard, ARENA_BYTES, 1);
   if (!arena) {
@@ -1375,6 +1561,11 @@ int main(void) {
   test_deconv_nomem();
   test_deconv_alias();
   test_deconv_isa();
+  test_upconv_calls(ups_upconv_f32, "one-shot");
+  test_upconv_calls(upconv_via_plan, "plan");
+  test_upconv_calls(upconv_pool, "pool");
+  test_upconv_plan_errors();
+  test_upconv_nomem();
   ups_pool_destroy(engine_pool);
   tu_guarded_free(&g_guard);
   return tu_finish("errors");

@@ -1,12 +1,14 @@
-/* test_golden.c — every variant (and for deconv both the one-shot call and a
- * plan) against the golden vectors of tests/golden/ (PyTorch, TensorFlow and
+/* test_golden.c — every variant (and for deconv and upconv both the one-shot
+ * call and a plan) against the golden vectors of tests/golden/ (PyTorch, TensorFlow and
  * ONNX definitions; format and oracles in tests/golden/gen.py and README.md),
  * plus the named cases of the design (docs/architecture.md) asserted from literal values.
  *
  * Tolerances are the numerical contract, against the oracle instead of the
  * scalar reference: nearest bit-identical; bilinear within
  * 4*FLT_EPSILON*max|the 4 taps| + 4*FLT_TRUE_MIN; deconv within 2*K*FLT_EPSILON*sum|w*x|
- * (K = ic/groups*kh*kw, +1 with a bias). maxtap and sum|w*x| come from the
+ * (K = ic/groups*kh*kw, +1 with a bias; upconv: the same with the unfused
+ * kernel, and its two-step reference (ups_check_upconv) against the oracle
+ * too; bilinear upconv, refused by every variant, through the reference only). maxtap and sum|w*x| come from the
  * files (computed by gen.py in exact/float64 arithmetic). Outputs start as NaN
  * and sit against a guard page. */
 #include <float.h>
@@ -19,11 +21,13 @@
 
 #define GOLDEN_DIR UPSIMD_SOURCE_DIR "/tests/golden/"
 
-enum { OP_NEAREST = 1, OP_BILINEAR = 2, OP_DECONV = 4, OP_RESIZE = 3, OP_ALL = 7 };
+enum { OP_NEAREST = 1, OP_BILINEAR = 2, OP_DECONV = 4, OP_UPCONV = 8, OP_RESIZE = 3, OP_CONV = 12,
+       OP_ALL = 15 };
 
 typedef struct gcase {
-  char name[128], op[16], oracle[16], layout[8], coord[32], round[16], wlayout[8], file[160];
-  size_t n, c, in_h, in_w, out_h, out_w;
+  char name[128], op[16], oracle[16], layout[8], coord[32], round[16], wlayout[8], mode[16],
+      file[160];
+  size_t n, c, in_h, in_w, out_h, out_w, fh, fw;
   size_t in_c, out_c, groups, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, oph, opw, bias;
   float scale_h, scale_w;
   int opbit;
@@ -49,11 +53,12 @@ static const gkey keys[] = {
     KS(name, OP_ALL),     KS(op, OP_ALL),         KS(oracle, OP_ALL),  KS(layout, OP_ALL),
     KS(file, OP_ALL),     KZ(n, OP_ALL),          KZ(c, OP_RESIZE),    KZ(in_h, OP_ALL),
     KZ(in_w, OP_ALL),     KZ(out_h, OP_ALL),      KZ(out_w, OP_ALL),   KF(scale_h, OP_RESIZE),
-    KF(scale_w, OP_RESIZE), KS(coord, OP_RESIZE), KS(round, OP_NEAREST), KZ(in_c, OP_DECONV),
-    KZ(out_c, OP_DECONV), KZ(groups, OP_DECONV),  KZ(kh, OP_DECONV),   KZ(kw, OP_DECONV),
-    KZ(sh, OP_DECONV),    KZ(sw, OP_DECONV),      KZ(dh, OP_DECONV),   KZ(dw, OP_DECONV),
-    KZ(pt, OP_DECONV),    KZ(pl, OP_DECONV),      KZ(pb, OP_DECONV),   KZ(pr, OP_DECONV),
-    KZ(oph, OP_DECONV),   KZ(opw, OP_DECONV),     KS(wlayout, OP_DECONV), KZ(bias, OP_DECONV),
+    KF(scale_w, OP_RESIZE), KS(coord, OP_RESIZE), KS(round, OP_NEAREST), KZ(in_c, OP_CONV),
+    KZ(out_c, OP_CONV),   KZ(groups, OP_CONV),    KZ(kh, OP_CONV),     KZ(kw, OP_CONV),
+    KZ(sh, OP_DECONV),    KZ(sw, OP_DECONV),      KZ(dh, OP_CONV),     KZ(dw, OP_CONV),
+    KZ(pt, OP_CONV),      KZ(pl, OP_CONV),        KZ(pb, OP_CONV),     KZ(pr, OP_CONV),
+    KZ(oph, OP_DECONV),   KZ(opw, OP_DECONV),     KS(wlayout, OP_CONV), KZ(bias, OP_CONV),
+    KZ(fh, OP_UPCONV),    KZ(fw, OP_UPCONV),      KS(mode, OP_UPCONV),
 };
 enum { NKEYS = sizeof keys / sizeof keys[0] };
 
@@ -91,6 +96,7 @@ static int parse_line(char *line, gcase *g) {
   g->opbit = !strcmp(g->op, "nearest")    ? OP_NEAREST
              : !strcmp(g->op, "bilinear") ? OP_BILINEAR
              : !strcmp(g->op, "deconv")   ? OP_DECONV
+             : !strcmp(g->op, "upconv")   ? OP_UPCONV
                                           : 0;
   if (!g->opbit) return 0;
   for (int k = 0; k < NKEYS; k++)
@@ -146,7 +152,8 @@ static int load_case(gcase *g) {
   } else {
     if (!g->groups) return 0;
     g->in_elems = g->n * g->in_c * g->in_h * g->in_w;
-    g->w_elems = g->in_c * (g->out_c / g->groups) * g->kh * g->kw;
+    g->w_elems = g->opbit == OP_UPCONV ? g->out_c * (g->in_c / g->groups) * g->kh * g->kw
+                                       : g->in_c * (g->out_c / g->groups) * g->kh * g->kw;
     g->out_elems = g->n * g->out_c * g->out_h * g->out_w;
     const size_t nb = g->bias ? g->out_c : 0;
     need = g->in_elems + g->w_elems + nb + 2 * g->out_elems;
@@ -166,7 +173,7 @@ static int load_case(gcase *g) {
 /* Compares one run with the oracle; prints a line naming the case when wrong. */
 static void compare(const gcase *g, const char *what, ups_isa isa, const float *got) {
   double kterms = 0.0;
-  if (g->opbit == OP_DECONV)
+  if (g->opbit & OP_CONV)
     kterms = (double)(g->in_c / g->groups * g->kh * g->kw) + (g->bias ? 1.0 : 0.0);
   size_t bad = 0, first = 0;
   double first_bound = 0.0;
@@ -299,6 +306,85 @@ static void run_deconv(const gcase *g, const ups_isa *isas, int ni) {
     }
     tu_guarded_free(&gout);
     ups_deconv_plan_destroy(plan);
+  }
+  tu_guarded_free(&gin);
+  tu_guarded_free(&gw);
+}
+
+static void run_upconv(const gcase *g, const ups_isa *isas, int ni) {
+  ups_upconv_params p = {0};
+  p.n = g->n;
+  p.in_c = g->in_c;
+  p.in_h = g->in_h;
+  p.in_w = g->in_w;
+  p.out_c = g->out_c;
+  p.groups = g->groups;
+  p.factor_h = g->fh;
+  p.factor_w = g->fw;
+  p.kernel_h = g->kh;
+  p.kernel_w = g->kw;
+  p.dilation_h = g->dh;
+  p.dilation_w = g->dw;
+  p.pad_top = g->pt;
+  p.pad_left = g->pl;
+  p.pad_bottom = g->pb;
+  p.pad_right = g->pr;
+  const int wl_ok = !strcmp(g->wlayout, "oihw") || !strcmp(g->wlayout, "hwio");
+  p.weight_layout = !strcmp(g->wlayout, "hwio") ? UPS_CW_HWIO : UPS_CW_OIHW;
+  const int nearest = !strcmp(g->mode, "nearest");
+  p.mode = nearest ? UPS_OP_NEAREST : UPS_OP_BILINEAR;
+  TU_EXPECT(layout_of(g->layout, &p.layout) && wl_ok && (nearest || !strcmp(g->mode, "bilinear")),
+            "case %s: bad layout or mode", g->name);
+
+  size_t oh = 0, ow = 0;
+  TU_EXPECT(ups_upconv_output_size(&p, &oh, &ow) == UPS_OK && oh == g->out_h && ow == g->out_w,
+            "case %s: output size %zux%zu, oracle %zux%zu", g->name, oh, ow, g->out_h, g->out_w);
+  if (oh != g->out_h || ow != g->out_w) return;
+
+  /* The two-step reference the variants are checked against agrees with the
+   * oracle (its own contract: K terms of the unfused convolution). */
+  ups_check_result r;
+  const ups_status cs = ups_check_upconv(&p, g->in, g->w, g->b, g->want, &r);
+  TU_EXPECT(cs == UPS_OK && r.failures == 0, "case %s: reference vs oracle: %zu bad, worst %g",
+            g->name, r.failures, r.worst);
+
+  tu_guarded gin, gw, gout;
+  const float *in = guarded_copy(&gin, g->in, g->in_elems);
+  const float *w = guarded_copy(&gw, g->w, g->w_elems);
+  for (int k = 0; in && w && k < ni; k++) {
+    p.isa = isas[k];
+    float *out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 1);
+    if (!out) break;
+    tu_fill_nan(out, g->out_elems);
+    ups_status st = ups_upconv_f32(&p, in, w, g->b, out);
+    if (!nearest) { /* not fused in this version: refused, nothing written */
+      TU_EXPECT(st == UPS_ERR_UNSUPPORTED && isnan(out[0]), "case %s [%s]: bilinear gives %s",
+                g->name, ups_isa_name(isas[k]), ups_status_string(st));
+      tu_guarded_free(&gout);
+      continue;
+    }
+    TU_EXPECT(st == UPS_OK, "case %s [%s]: %s", g->name, ups_isa_name(isas[k]),
+              ups_status_string(st));
+    if (st == UPS_OK) compare(g, "ups_upconv_f32", isas[k], out);
+    tu_guarded_free(&gout);
+
+    /* Plan: created once, run twice; output against the guard page before it. */
+    ups_upconv_plan *plan = NULL;
+    st = ups_upconv_plan_create(&p, w, g->b, &plan);
+    TU_EXPECT(st == UPS_OK && ups_upconv_plan_isa(plan) == isas[k],
+              "case %s [%s] plan_create: %s", g->name, ups_isa_name(isas[k]),
+              ups_status_string(st));
+    if (st != UPS_OK) continue;
+    out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 0);
+    for (int rep = 0; out && rep < 2; rep++) {
+      tu_fill_nan(out, g->out_elems);
+      st = ups_upconv_plan_run(plan, in, out);
+      TU_EXPECT(st == UPS_OK, "case %s [%s] plan_run: %s", g->name, ups_isa_name(isas[k]),
+                ups_status_string(st));
+      if (st == UPS_OK) compare(g, rep ? "plan run 2" : "plan run 1", isas[k], out);
+    }
+    tu_guarded_free(&gout);
+    ups_upconv_plan_destroy(plan);
   }
   tu_guarded_free(&gin);
   tu_guarded_free(&gw);
@@ -540,13 +626,15 @@ int main(void) {
     line = nl ? nl + 1 : NULL;
   }
   /* A truncated or emptied manifest must not pass quietly. */
-  TU_EXPECT(nc >= 310 && ops_seen == OP_ALL && nhwc_seen >= 150 && non_torch >= 80,
+  TU_EXPECT(nc >= 390 && ops_seen == OP_ALL && nhwc_seen >= 150 && non_torch >= 80,
             "only %zu golden cases (ops %d, %d nhwc, %d non-torch)", nc, ops_seen, nhwc_seen,
             non_torch);
 
   for (size_t i = 0; i < nc; i++) {
     if (cs[i].opbit == OP_DECONV)
       run_deconv(&cs[i], isas, ni);
+    else if (cs[i].opbit == OP_UPCONV)
+      run_upconv(&cs[i], isas, ni);
     else
       run_resize(&cs[i], isas, ni);
   }

@@ -21,8 +21,10 @@
  * Shapes exercise every tail: channel counts 1..17, widths 1..19, factors 1, 2,
  * 3, 4, 8 and non-integer ones (up and down), every coordinate and rounding
  * mode, both layouts; deconvolution with groups, stride > kernel, dilation,
- * pads, output padding, bias / no bias, both weight layouts. Every operator
- * one-shot (guard after) and through a plan (guard before).
+ * pads, output padding, bias / no bias, both weight layouts; upconv with
+ * factors 1-4, kernels 1-5, dilation, pads within and beyond the span, groups,
+ * both weight layouts. Every operator one-shot (guard after) and through a
+ * plan (guard before).
  *
  * UPSIMD_TEST_SCALE=small (sanitizer and qemu runs) keeps every case and both
  * flush placements but rotates the misaligned ones over the cases. */
@@ -433,6 +435,134 @@ static void deconv_sweeps(const ups_isa *isas, int ni) {
                     ni);
 }
 
+/* ------------------------------------------------------------ upconv */
+
+static size_t upconv_cases;
+
+static void run_upconv(const ups_upconv_params *p0, int with_bias, ups_isa isa, tu_rng *rng) {
+  ups_upconv_params p = *p0;
+  p.isa = isa;
+  size_t oh, ow;
+  ups_status st = ups_upconv_output_size(&p, &oh, &ow);
+  TU_EXPECT(st == UPS_OK, "upconv output size: %s", ups_status_string(st));
+  if (st != UPS_OK) return;
+  const size_t g = p.groups ? p.groups : 1;
+  const size_t in_e = p.n * p.in_c * p.in_h * p.in_w, out_e = p.n * p.out_c * oh * ow,
+               w_e = p.out_c * (p.in_c / g) * p.kernel_h * p.kernel_w, b_e = p.out_c;
+  float *src = malloc((in_e + w_e + b_e) * sizeof(float));
+  region rin, rw, rb, rout;
+  rb.map = NULL;
+  if (!src || !region_alloc(&rin, in_e * sizeof(float)) ||
+      !region_alloc(&rw, w_e * sizeof(float)) || !region_alloc(&rb, b_e * sizeof(float)) ||
+      !region_alloc(&rout, out_e * sizeof(float))) {
+    TU_EXPECT(0, "allocation");
+    free(src);
+    return;
+  }
+  float *sw = src + in_e, *sb = sw + w_e;
+  tu_fill(rng, src, in_e, -1.0f, 1.0f);
+  tu_fill(rng, sw, w_e, -1.0f, 1.0f);
+  tu_fill(rng, sb, b_e, -1.0f, 1.0f);
+  placement pl[16];
+  const int np = placements(upconv_cases, out_e * sizeof(float), pl);
+  for (int i = 0; i < np; i++) {
+    region *all[4] = {&rin, &rw, &rb, &rout};
+    for (int j = 0; j < 4; j++) region_place(all[j], pl[i].after, pl[i].off);
+    memcpy(rin.ptr, src, in_e * sizeof(float));
+    memcpy(rw.ptr, sw, w_e * sizeof(float));
+    memcpy(rb.ptr, sb, b_e * sizeof(float));
+    tu_fill_nan(rout.ptr, out_e);
+    for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ);
+    const float *bias = with_bias ? rb.ptr : NULL;
+    const int use_plan = !pl[i].after; /* as deconv: plans on the guard-before runs */
+    snprintf(current, sizeof current,
+             "upconv %s %s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu "
+             "d=%zux%zu pad=%zu,%zu,%zu,%zu out=%zux%zu bias=%d w=%s guard %s off %zu",
+             ups_isa_name(isa), use_plan ? "plan" : "one-shot",
+             p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.in_c, p.out_c, g, p.in_h, p.in_w,
+             p.factor_h, p.factor_w, p.kernel_h, p.kernel_w, p.dilation_h, p.dilation_w,
+             p.pad_top, p.pad_left, p.pad_bottom, p.pad_right, oh, ow, with_bias,
+             p.weight_layout == UPS_CW_HWIO ? "hwio" : "oihw", pl[i].after ? "after" : "before",
+             pl[i].off);
+    if (use_plan) {
+      ups_upconv_plan *plan = NULL;
+      st = ups_upconv_plan_create(&p, rw.ptr, bias, &plan);
+      if (st == UPS_OK) st = ups_upconv_plan_run(plan, rin.ptr, rout.ptr);
+      ups_upconv_plan_destroy(plan);
+    } else {
+      st = ups_upconv_f32(&p, rin.ptr, rw.ptr, bias, rout.ptr);
+    }
+    for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ | PROT_WRITE);
+    runs++;
+    TU_EXPECT(st == UPS_OK, "%s: %s", current, ups_status_string(st));
+    if (st != UPS_OK) continue;
+    ups_check_result r;
+    ups_status cs = ups_check_upconv(&p, rin.ptr, rw.ptr, bias, rout.ptr, &r);
+    TU_EXPECT(check_ok(cs, &r), "%s: %zu/%zu elements wrong, first at %zu: got %g want %g",
+              current, r.failures, r.count, r.first_bad, (double)r.first_got,
+              (double)r.first_want);
+    TU_EXPECT(region_slack_intact(&rout), "%s: wrote outside the output", current);
+    TU_EXPECT(region_slack_intact(&rin) && region_slack_intact(&rw) && region_slack_intact(&rb) &&
+                  memcmp(rin.ptr, src, in_e * sizeof(float)) == 0 &&
+                  memcmp(rw.ptr, sw, w_e * sizeof(float)) == 0 &&
+                  memcmp(rb.ptr, sb, b_e * sizeof(float)) == 0,
+              "%s: an input changed", current);
+  }
+  region_free(&rin);
+  region_free(&rw);
+  region_free(&rb);
+  region_free(&rout);
+  free(src);
+}
+
+/* Pads of one upconv axis (upsampled size up, span d*(k-1)) that keep the
+ * output >= 1, up to 2 beyond the span. */
+static void upconv_pads(tu_rng *rng, size_t up, size_t span, size_t *pb, size_t *pe) {
+  for (;;) {
+    *pb = tu_range(rng, 0, span + 2);
+    *pe = tu_range(rng, 0, span + 2);
+    if (up + *pb + *pe > span) return;
+  }
+}
+
+static void upconv_case(ups_layout layout, size_t oc, size_t iw, tu_rng *rng, const ups_isa *isas,
+                        int ni) {
+  size_t divs[17], nd = 0;
+  for (size_t d = 1; d <= oc; d++)
+    if (oc % d == 0) divs[nd++] = d;
+  const size_t c = upconv_cases, g = divs[c % nd];
+  ups_upconv_params p = {0};
+  p.layout = layout;
+  p.n = 1 + c % 2;
+  p.groups = c % 3 == 0 && g == 1 ? 0 : g;
+  p.in_c = g * (1 + (c / 2) % 4);
+  p.out_c = oc;
+  p.in_h = 1 + c % 3;
+  p.in_w = iw;
+  p.factor_h = c % 5 == 0 ? 0 : 1 + c % 3; /* 0 = default 1 */
+  p.factor_w = 1 + (c / 3) % 4;
+  p.kernel_h = 1 + (c / 2) % 4;
+  p.kernel_w = 1 + (iw + c) % 5;
+  p.dilation_h = 1 + (c / 7) % 2;
+  p.dilation_w = c % 4 == 1 ? 0 : 1 + (c / 5) % 2;
+  const size_t fh = p.factor_h ? p.factor_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
+  upconv_pads(rng, p.in_h * fh, p.dilation_h * (p.kernel_h - 1), &p.pad_top, &p.pad_bottom);
+  upconv_pads(rng, p.in_w * p.factor_w, dw * (p.kernel_w - 1), &p.pad_left, &p.pad_right);
+  p.weight_layout = (ups_conv_weight_layout)((c / 2) % 2);
+  for (int j = 0; j < ni; j++) run_upconv(&p, c % 2 == 0, isas[j], rng);
+  upconv_cases++;
+}
+
+/* Output channels 1..17 x input widths 1..19 (odd ones and 2), both layouts. */
+static void upconv_sweeps(const ups_isa *isas, int ni) {
+  tu_rng rng = {0x3c6ef372fe94f82bull};
+  static const size_t widths[] = {1, 2, 3, 5, 7, 9, 11, 13, 17, 19};
+  for (int l = 0; l <= 1; l++)
+    for (size_t oc = 1; oc <= 17; oc++)
+      for (size_t i = 0; i < TU_COUNT(widths); i++)
+        upconv_case((ups_layout)l, oc, widths[i], &rng, isas, ni);
+}
+
 /* ------------------------------------------------------------ self-test */
 
 /* Proof that the harness itself detects what it claims to: deliberately wrong
@@ -518,7 +648,8 @@ int main(void) {
   harness_self_test();
   resize_sweeps(isas, ni);
   deconv_sweeps(isas, ni);
-  printf("%zu resize cases, %zu deconv cases, %zu guarded runs\n", resize_cases, deconv_cases,
-         runs);
+  upconv_sweeps(isas, ni);
+  printf("%zu resize cases, %zu deconv cases, %zu upconv cases, %zu guarded runs\n",
+         resize_cases, deconv_cases, upconv_cases, runs);
   return tu_finish("guard");
 }

@@ -11,15 +11,15 @@
  * - every split of 2^61 = LIM + 1 over two fields of a product overflows, and
  *   2^a * (2^b - 1) just below it fits;
  * - every OVERFLOW case also goes through the real entry points (nearest,
- *   bilinear, deconv, the plan creates) of every variant with tiny real buffers
+ *   bilinear, deconv, upconv, the plan creates) of every variant with tiny real buffers
  *   flush against guard pages: UPS_ERR_OVERFLOW, no allocation at all (the
  *   library's malloc/calloc/realloc/posix_memalign/aligned_alloc are wrapped
  *   at link time and counted), nothing written;
  * - the resize coordinate tables: a byte count one past SIZE_MAX is
  *   UPS_ERR_OVERFLOW, the one at SIZE_MAX is a (failing) allocation,
  *   UPS_ERR_NOMEM;
- * - successful calls free whatever they allocate; plan runs (deconv, resize)
- *   allocate nothing, with and without a pool: nearest and bilinear plans in
+ * - successful calls free whatever they allocate; plan runs (deconv, resize,
+ *   upconv) allocate nothing, with and without a pool: nearest and bilinear plans in
  *   both layouts and deconv plans of the GEMM and PHASES paths, run alone,
  *   with a NULL pool, on an engine pool (whose parallel-for must be asked
  *   for several tasks) and on the default pool when the build has one;
@@ -480,6 +480,81 @@ static void test_index_width(void) {
 
 /* ------------------------------------------------------------ no leaks */
 
+/* ------------------------------------------------------------ upconv */
+
+static void upconv_overflows(const ups_upconv_params *u0, const char *what) {
+  size_t h, w;
+  ups_upconv_params u = *u0;
+  long a0 = attempts;
+  ups_status st = ups_upconv_output_size(&u, &h, &w);
+  TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
+  for (int k = 0; k < ni; k++) {
+    u.isa = isas[k];
+    for (int bias = 0; bias <= 1; bias++) {
+      st = ups_upconv_f32(&u, t_in, t_w, bias ? t_b : NULL, t_out);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: upconv %s gives %s", what, ups_isa_name(isas[k]),
+                ups_status_string(st));
+      ups_upconv_plan *plan = NULL;
+      st = ups_upconv_plan_create(&u, t_w, bias ? t_b : NULL, &plan);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
+                ups_isa_name(isas[k]), ups_status_string(st));
+    }
+  }
+  rejected_untouched(a0, what);
+}
+
+static void upconv_fits(const ups_upconv_params *u, const char *what) {
+  size_t h, w;
+  const ups_status st = ups_upconv_output_size(u, &h, &w);
+  TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+}
+
+/* The upsampled size factor*in, the output pads and the transposed kernel
+ * they make (factor + pads beyond the span) at their float-count limit. */
+static void test_upconv_limits(void) {
+  ups_upconv_params one = {0}, u;
+  one.n = one.in_c = one.out_c = one.in_h = one.in_w = one.kernel_h = one.kernel_w = 1;
+  char what[160];
+  for (int axis = 0; axis < 2; axis++) {
+    const char *ax = axis ? "w" : "h";
+    size_t *in = axis ? &u.in_w : &u.in_h, *f = axis ? &u.factor_w : &u.factor_h;
+    size_t *pe = axis ? &u.pad_right : &u.pad_bottom;
+    u = one;
+    *in = 2;
+    *f = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
+    snprintf(what, sizeof what, "in_%s 2 * factor 2^60 - 1", ax);
+    upconv_fits(&u, what);
+    *f = LIM / 2 + 1;
+    snprintf(what, sizeof what, "in_%s 2 * factor 2^60", ax);
+    upconv_overflows(&u, what);
+    u = one;
+    *pe = LIM - 1; /* output LIM, kernel LIM taps */
+    snprintf(what, sizeof what, "pad end %s LIM - 1", ax);
+    upconv_fits(&u, what);
+    *pe = LIM;
+    snprintf(what, sizeof what, "pad end %s LIM", ax);
+    upconv_overflows(&u, what);
+  }
+  /* 2^61 output floats split over the two factors; 2^a * (2^b - 1) fits. */
+  for (int a = 1; a < 61; a += 6) {
+    u = one;
+    u.factor_h = (size_t)1 << a;
+    u.factor_w = (size_t)1 << (61 - a);
+    snprintf(what, sizeof what, "factors 2^%d * 2^%d", a, 61 - a);
+    upconv_overflows(&u, what);
+    u.factor_w -= 1;
+    snprintf(what, sizeof what, "factors 2^%d * (2^%d - 1)", a, 61 - a);
+    upconv_fits(&u, what);
+  }
+  /* conv weights out_c * in_c/groups * kh * kw */
+  u = one;
+  u.out_c = (size_t)1 << 31;
+  u.in_c = (size_t)1 << 30;
+  u.pad_bottom = u.pad_right = 1;
+  u.kernel_h = 2;
+  upconv_overflows(&u, "conv weights 2^31 * 2^30 * 2");
+}
+
 static void test_balanced(void) {
   for (int k = 0; k < ni; k++) {
     ups_resize_params p = {0};
@@ -536,6 +611,26 @@ static void test_balanced(void) {
     TU_EXPECT(attempts == tried, "plan_run allocates (%ld)", attempts - tried);
     ups_deconv_plan_destroy(plan);
     TU_EXPECT(allocs - a0 == frees - f0, "deconv %s: %ld allocations, %ld frees",
+              ups_isa_name(isas[k]), allocs - a0, frees - f0);
+    /* Upconv: transform and pack at create, nothing at run. */
+    ups_upconv_params u = {0};
+    u.n = u.in_h = u.in_w = 1;
+    u.in_c = u.out_c = 2;
+    u.factor_h = u.factor_w = 2;
+    u.kernel_h = u.kernel_w = 2; /* 16 weights: TINY */
+    u.pad_top = u.pad_left = 1;
+    u.isa = isas[k];
+    a0 = allocs;
+    f0 = frees;
+    TU_EXPECT(ups_upconv_f32(&u, t_in, t_w, t_b, out) == UPS_OK, "small upconv");
+    ups_upconv_plan *uplan = NULL;
+    TU_EXPECT(ups_upconv_plan_create(&u, t_w, t_b, &uplan) == UPS_OK, "upconv plan");
+    const long utried = attempts;
+    TU_EXPECT(ups_upconv_plan_run(uplan, t_in, out) == UPS_OK, "upconv plan run");
+    TU_EXPECT(ups_upconv_plan_run_pool(uplan, t_in, out, NULL) == UPS_OK, "upconv run_pool");
+    TU_EXPECT(attempts == utried, "upconv plan_run allocates (%ld)", attempts - utried);
+    ups_upconv_plan_destroy(uplan);
+    TU_EXPECT(allocs - a0 == frees - f0, "upconv %s: %ld allocations, %ld frees",
               ups_isa_name(isas[k]), allocs - a0, frees - f0);
   }
 }
@@ -649,6 +744,7 @@ int main(void) {
   ups_deconv_plan_destroy(plan);
   test_resize_limits();
   test_deconv_limits();
+  test_upconv_limits();
   test_balanced();
   test_pool_runs();
   test_index_width();

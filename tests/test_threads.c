@@ -7,7 +7,8 @@
  * runs odd indices then even ones backwards, and one that starts real
  * threads (pthreads) pulling tasks from a shared counter. Each with 1, 2, 3
  * and 7 threads. Problems: nearest and bilinear (one-shot and plan) and
- * deconvolution (one-shot and plan: the PHASES path and the GEMM path), both
+ * deconvolution (one-shot and plan: the PHASES path and the GEMM path) and
+ * upconv (one-shot and plan), both
  * layouts, shapes whose task boundaries fall inside a channel's rows, across
  * channels and across images, every supported variant (AUTO only at
  * UPSIMD_TEST_SCALE=small). Outputs are NaN-filled first and compared with
@@ -288,6 +289,71 @@ done:
   free(got);
 }
 
+/* Upconv (its plan owns a deconvolution plan): one-shot and plan on every
+ * pool give the serial bits. */
+typedef struct upconv_case {
+  ups_layout layout;
+  size_t n, in_c, out_c, groups, in_h, in_w, f, k, pad;
+} upconv_case;
+
+static const upconv_case upconv_cases[] = {
+    {UPS_NCHW, 2, 16, 16, 1, 19, 21, 2, 3, 1}, /* SD-VAE-like block */
+    {UPS_NHWC, 2, 16, 16, 1, 19, 21, 2, 3, 1},
+    {UPS_NHWC, 1, 12, 18, 3, 13, 11, 3, 5, 2}, /* groups, factor 3 */
+};
+
+static void upconv_run(const upconv_case *uc, ups_isa isa) {
+  ups_upconv_params u = {0};
+  u.layout = uc->layout;
+  u.weight_layout = uc->layout == UPS_NHWC ? UPS_CW_HWIO : UPS_CW_OIHW;
+  u.n = uc->n, u.in_c = uc->in_c, u.out_c = uc->out_c, u.groups = uc->groups;
+  u.in_h = uc->in_h, u.in_w = uc->in_w;
+  u.factor_h = u.factor_w = uc->f;
+  u.kernel_h = u.kernel_w = uc->k;
+  u.pad_top = u.pad_left = u.pad_bottom = u.pad_right = uc->pad;
+  u.isa = isa;
+  size_t oh, ow;
+  TU_EXPECT(ups_upconv_output_size(&u, &oh, &ow) == UPS_OK, "upconv size");
+  const size_t in_e = u.n * u.in_c * u.in_h * u.in_w, out_e = u.n * u.out_c * oh * ow;
+  const size_t w_e = u.out_c * (u.in_c / u.groups) * u.kernel_h * u.kernel_w;
+  float *in = malloc(in_e * sizeof *in), *w = malloc(w_e * sizeof *w),
+        *bias = malloc(u.out_c * sizeof *bias), *want = malloc(out_e * sizeof *want),
+        *got = malloc(out_e * sizeof *got);
+  TU_EXPECT(in && w && bias && want && got, "alloc");
+  ups_upconv_plan *plan = NULL;
+  if (!in || !w || !bias || !want || !got) goto done;
+  tu_rng r = {in_e + w_e + 1};
+  tu_fill(&r, in, in_e, -1.0f, 1.0f);
+  tu_fill(&r, w, w_e, -1.0f, 1.0f);
+  tu_fill(&r, bias, u.out_c, -1.0f, 1.0f);
+  tu_fill_nan(want, out_e);
+  ups_status st = ups_upconv_f32(&u, in, w, bias, want);
+  ups_check_result cr;
+  TU_EXPECT(st == UPS_OK && ups_check_upconv(&u, in, w, bias, want, &cr) == UPS_OK &&
+                cr.failures == 0,
+            "upconv %s serial vs reference", ups_isa_name(isa));
+  TU_EXPECT(ups_upconv_plan_create(&u, w, bias, &plan) == UPS_OK, "upconv plan");
+  for (int i = 0; i < NPOOLS; i++) {
+    if (!pools[i]) continue;
+    for (int via_plan = 0; via_plan <= 1; via_plan++) {
+      tu_fill_nan(got, out_e);
+      st = via_plan ? ups_upconv_plan_run_pool(plan, in, got, pools[i])
+                    : ups_upconv_f32_pool(&u, in, w, bias, got, pools[i]);
+      TU_EXPECT(st == UPS_OK && memcmp(got, want, out_e * sizeof *got) == 0,
+                "upconv%s %s %s n%zu ic%zu oc%zu f%zu k%zu on pool %s: not the serial bits (%s)",
+                via_plan ? " plan" : "", ups_isa_name(isa), u.layout == UPS_NHWC ? "nhwc" : "nchw",
+                u.n, u.in_c, u.out_c, uc->f, uc->k, pool_names[i], ups_status_string(st));
+    }
+  }
+done:
+  ups_upconv_plan_destroy(plan);
+  free(in);
+  free(w);
+  free(bias);
+  free(want);
+  free(got);
+}
+
 int main(void) {
   pools_create();
   ups_isa isas[UPS_ISA_MAX];
@@ -296,6 +362,7 @@ int main(void) {
   for (int k = 0; k < ni; k++) {
     for (size_t c = 0; c < TU_COUNT(resize_cases); c++) resize_run(&resize_cases[c], isas[k]);
     for (size_t c = 0; c < TU_COUNT(deconv_cases); c++) deconv_run(&deconv_cases[c], isas[k]);
+    for (size_t c = 0; c < TU_COUNT(upconv_cases); c++) upconv_run(&upconv_cases[c], isas[k]);
   }
   TU_EXPECT(atomic_load(&most_tasks) == 7, "the most tasks of a call: %zu, not 7 (one per thread)",
             atomic_load(&most_tasks));

@@ -2,7 +2,7 @@
 """Writes the seed corpus of upsimd-fuzz-params (tests/fuzz_params.c) into
 tests/fuzz/corpus/: a handful of well-formed problems, one per operator and
 path, that the fuzzer mutates. Byte format (see fuzz_params.c):
-  op: 0 nearest, 1 bilinear, 2 deconv, 3 deconv plan, 4 misc
+  op: 0 nearest, 1 bilinear, 2 deconv, 3 deconv plan, 4 misc, 6 upconv, 7 upconv plan
   size tag: < 0xe0 the value; 0xe0.. boundaries (SIZE_MAX, PTRDIFF_MAX/4, ...);
             0xfe u16 follows; 0xff u64 follows
   float tag: < 0xc0 tag/16; 0xc0.. specials (NaN, inf, -1, denormal, ...); 0xff raw
@@ -40,6 +40,12 @@ def deconv(op, layout, n, ic, ih, iw, oc, g, kh, kw, sh, sw, dh, dw, pt, pl, pb,
         b.append(pool)
     return bytes(b)
 
+def upconv(op, layout, n, ic, ih, iw, oc, g, fh, fw, mode, kh, kw, dh, dw, pt, pl, pb, pr, wl, isa,
+           bias=True, seed=5):
+    b = [op, layout, n, ic, ih, iw, oc, g, fh, fw, mode, kh, kw, dh, dw, pt, pl, pb, pr, wl, isa,
+         1, 1, 0 if bias else 1, 1, 1, 0, seed, 0, 0]
+    return bytes(b)
+
 SEEDS = {
     # YOLO-neck style nearest 2x, NCHW, scale given (out = 0), asymmetric floor
     "nearest_2x_nchw": resize(0, 0, 1, 3, 5, 7, 0, 0, f16(2), f16(2), 3, 2, 0),
@@ -72,6 +78,13 @@ SEEDS = {
     # the same through a plan, 4 threads
     "deconv_plan_gemm_pool4": deconv(3, 0, 1, 16, 3, 5, 20, 0, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0,
                                      0, 0, pool=2),
+    # SD-VAE decoder block shape: nearest 2x + 3x3 pad 1, NCHW, OIHW, bias
+    "upconv_f2k3p1": upconv(6, 0, 1, 4, 3, 5, 3, 0, 2, 2, 0, 3, 3, 0, 0, 1, 1, 1, 1, 0, 0),
+    # via a plan: factor 3x2, groups 2, Keras same 5x3 (pads 2/2, 1/1), NHWC, HWIO, no bias
+    "upconv_plan_f3x2_g2": upconv(7, 1, 2, 4, 3, 3, 6, 2, 3, 2, 0, 5, 3, 1, 1, 2, 1, 2, 1, 1, 0,
+                                  bias=False),
+    # bilinear: validated, then UPS_ERR_UNSUPPORTED
+    "upconv_bilinear": upconv(6, 0, 1, 2, 3, 3, 2, 0, 2, 2, 1, 3, 3, 0, 0, 1, 1, 1, 1, 0, 0),
 }
 
 def main():

@@ -12,7 +12,7 @@ Format
 cases.txt is text. Lines starting with '#' are comments. Every other line is one
 case: space-separated key=value fields (no spaces inside values).
 
-  common   name=<unique id> op=nearest|bilinear|deconv oracle=<see below>
+  common   name=<unique id> op=nearest|bilinear|deconv|upconv oracle=<see below>
            layout=nchw|nhwc n=<batch> file=<path of the .bin, relative to
            tests/golden/>
   resize   c in_h in_w out_h out_w scale_h scale_w (float32 values printed with
@@ -24,6 +24,10 @@ case: space-separated key=value fields (no spaces inside values).
            out_h out_w wlayout=iohw|hwoi bias=0|1
            (pt/pl/pb/pr = pad top/left/bottom/right, oph/opw = output padding,
            as in ups_deconv_params)
+  upconv   in_c in_h in_w out_c groups fh fw mode=nearest|bilinear kh kw dh dw
+           pt pl pb pr out_h out_w wlayout=oihw|hwio bias=0|1
+           (fh/fw = integer upsampling factors, pads of the upsampled image, as
+           in ups_upconv_params)
 
 The .bin file is little-endian float32, the arrays back to back, no header:
   nearest   input, expected output
@@ -35,14 +39,19 @@ The .bin file is little-endian float32, the arrays back to back, no header:
   deconv    input, weights (in wlayout), bias (out_c values, only when bias=1),
             expected output, absbound (one per output element: sum|w*x| over the
             output's terms + |bias|, computed in float64 with |x|, |w|, |b|)
+  upconv    input, weights (in wlayout), bias (only when bias=1), expected
+            output, absbound (sum|w*u| + |bias| over the convolution's terms,
+            u = the upsampled |x|, in float64)
 Tensors are dense in their layout: nchw [n][c][h][w], nhwc [n][h][w][c];
 weights iohw [in_c][out_c/groups][kh][kw] (PyTorch), hwoi [kh][kw][out_c/groups]
-[in_c] (Keras). The C test checks each file's length against these sizes.
+[in_c] (Keras); upconv oihw [out_c][in_c/groups][kh][kw] (PyTorch Conv2d), hwio
+[kh][kw][in_c/groups][out_c] (Keras Conv2D). The C test checks each file's length against these sizes.
 
 Oracles (the `oracle` field)
 ----------------------------
   torch      PyTorch: F.interpolate (nearest, nearest-exact, bilinear with
-             align_corners False/True) and F.conv_transpose2d, float32, CPU.
+             align_corners False/True), F.conv_transpose2d and, for upconv,
+             F.conv2d(F.pad(F.interpolate(x, scale_factor, mode))), float32, CPU.
   tf1, tf2   an independent float32 numpy implementation of TensorFlow's
              resize_nearest_neighbor (tf1: align_corners=True -> roundf of
              x*((in-1)/(out-1)); tf2: half_pixel_centers -> floorf((x+0.5)*in/out)),
@@ -405,6 +414,54 @@ def deconv_case(tag, n, in_c, out_c, ih, iw, k, s=1, d=1, groups=1, pads=(0, 0, 
     return y
 
 
+def upconv_case(tag, n, in_c, out_c, ih, iw, f, k, d=1, groups=1, pads=(0, 0, 0, 0),
+                mode="nearest", bias=True, layouts=("nchw", "nhwc"), wlayouts=("oihw", "hwio")):
+    """conv2d(interpolate(x, scale_factor=f, mode), w, b, dilation, groups) with
+    pads = (top, left, bottom, right) of the upsampled image (F.pad first, so
+    pads may be asymmetric); f/k/d ints or (h, w) pairs."""
+    fh, fw = (f, f) if isinstance(f, int) else f
+    kh, kw = (k, k) if isinstance(k, int) else k
+    dh, dw = (d, d) if isinstance(d, int) else d
+    pt, pl, pb, pr = pads
+    r = rng()
+    x = rand((n, in_c, ih, iw), r)
+    w = rand((out_c, in_c // groups, kh, kw), r)
+    b = rand((out_c,), r) if bias else None
+    kw_up = {"mode": mode} if mode == "nearest" else {"mode": mode, "align_corners": False}
+
+    def run(xx, ww, bb):
+        u = F.interpolate(xx, scale_factor=(fh, fw), **kw_up)
+        assert u.shape[2:] == (ih * fh, iw * fw)
+        return F.conv2d(F.pad(u, (pl, pr, pt, pb)), ww, bb, dilation=(dh, dw), groups=groups)
+
+    tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+    tb = torch.from_numpy(b) if bias else None
+    y = run(tx, tw, tb).numpy()
+    oh, ow = y.shape[2:]
+    assert oh == ih * fh + pt + pb - dh * (kh - 1) and oh >= 1
+    assert ow == iw * fw + pl + pr - dw * (kw - 1) and ow >= 1
+    ab = run(tx.double().abs(), tw.double().abs(), tb.double().abs() if bias else None).numpy()
+    y64 = run(tx.double(), tw.double(), tb.double() if bias else None).numpy()
+    kterms = in_c // groups * kh * kw + (1 if bias else 0)
+    assert (np.abs(y - y64) <= kterms * EPS * ab).all(), "torch upconv far from float64"
+    if mode == "nearest":  # nearest by an integer factor repeats each pixel
+        u = F.interpolate(tx, scale_factor=(fh, fw), mode="nearest").numpy()
+        assert np.array_equal(u, np.repeat(np.repeat(x, fh, axis=2), fw, axis=3))
+    for lay in layouts:
+        conv = (lambda t: np.ascontiguousarray(t)) if lay == "nchw" else nhwc
+        for wl in wlayouts:
+            wa = w if wl == "oihw" else np.ascontiguousarray(np.transpose(w, (2, 3, 1, 0)))
+            fields = {"name": "upconv_%s_%s_%s" % (tag, lay, wl), "op": "upconv",
+                      "oracle": "torch", "layout": lay, "n": n, "in_c": in_c, "in_h": ih,
+                      "in_w": iw, "out_c": out_c, "groups": groups, "fh": fh, "fw": fw,
+                      "mode": mode, "kh": kh, "kw": kw, "dh": dh, "dw": dw, "pt": pt,
+                      "pl": pl, "pb": pb, "pr": pr, "out_h": oh, "out_w": ow, "wlayout": wl,
+                      "bias": 1 if bias else 0}
+            arrays = [conv(x), wa] + ([b] if bias else []) + [conv(y), conv(ab.astype(np.float32))]
+            emit(fields, arrays)
+    return y
+
+
 def keras_same_pads(k, s, d=1):
     """upsimd's rule for Keras Conv2DTranspose(padding='same'), output = in*s:
     P = max(0, K-s), K = d*(k-1)+1, pads P//2 (begin) and P-P//2 (end), and
@@ -594,6 +651,33 @@ def main():
                                      ("ceil_5x9_s0.3x0.15", 5, 9, 0.3, 0.15, "ceil")):
         resize_case("nearest", "onnx", "onnx_php_" + tag, 2, 3, ih, iw, out_size(ih, sh),
                     out_size(iw, sw), sh, sw, "pytorch_half_pixel", rnd)
+
+    # Added later: fused upsample + convolution (PyTorch Upsample + Conv2d,
+    # Keras UpSampling2D + Conv2D: 'same' = pads (d*(k-1))//2 begin and the
+    # rest at the end, 'valid' = none).
+    upconv_case("named_f2k3p1", 1, 4, 3, 4, 5, 2, 3, pads=(1, 1, 1, 1))   # SD-VAE block shape
+    upconv_case("f2k3p1_odd", 2, 3, 5, 5, 3, 2, 3, pads=(1, 1, 1, 1), bias=False)
+    upconv_case("f3k3p1", 1, 3, 4, 3, 4, 3, 3, pads=(1, 1, 1, 1))
+    upconv_case("f4k3p1", 1, 2, 3, 3, 2, 4, 3, pads=(1, 1, 1, 1), bias=False)
+    upconv_case("f2k5p2", 1, 3, 2, 4, 3, 2, 5, pads=(2, 2, 2, 2))
+    upconv_case("f2k1", 2, 5, 3, 3, 4, 2, 1)
+    upconv_case("f3k1_nobias", 1, 3, 4, 2, 3, 3, 1, bias=False)
+    upconv_case("keras_same_f2k4", 1, 3, 3, 3, 4, 2, 4, pads=(1, 1, 2, 2))
+    upconv_case("keras_valid_f2k3", 1, 3, 4, 4, 3, 2, 3)
+    upconv_case("asym_pads_f2k3", 1, 3, 3, 4, 3, 2, 3, pads=(2, 0, 0, 1))
+    upconv_case("pads_beyond_span_f2k1p1", 1, 2, 3, 3, 3, 2, 1, pads=(1, 0, 2, 1))
+    upconv_case("f2k3d2p2", 1, 3, 3, 4, 4, 2, 3, d=2, pads=(2, 2, 2, 2))
+    upconv_case("f2k3d3p3", 1, 2, 3, 3, 3, 2, 3, d=3, pads=(3, 3, 3, 3), bias=False)
+    upconv_case("f2k3g2", 1, 4, 6, 3, 4, 2, 3, groups=2, pads=(1, 1, 1, 1))
+    upconv_case("f2k3dw", 1, 3, 3, 4, 3, 2, 3, groups=3, pads=(1, 1, 1, 1), bias=False)
+    upconv_case("rect_f2x3_k3x1", 1, 3, 2, 3, 3, (2, 3), (3, 1), pads=(1, 0, 1, 0))
+    upconv_case("in1x1_f4k3p1", 2, 3, 2, 1, 1, 4, 3, pads=(1, 1, 1, 1))
+    upconv_case("bilinear_f2k3p1", 1, 3, 4, 4, 5, 2, 3, pads=(1, 1, 1, 1), mode="bilinear")
+    upconv_case("bilinear_f3k3p1", 1, 2, 3, 3, 4, 3, 3, pads=(1, 1, 1, 1), mode="bilinear",
+                bias=False)
+    upconv_case("bilinear_f4k1", 1, 3, 2, 3, 2, 4, 1, mode="bilinear")
+    upconv_case("bilinear_f2k5g2", 1, 4, 2, 3, 4, 2, 5, groups=2, pads=(2, 1, 2, 3),
+                mode="bilinear")
 
     with open(os.path.join(HERE, "cases.txt"), "w") as f:
         f.write("# upsimd golden vectors, written by tests/golden/gen.py (format: see\n"
