@@ -102,4 +102,5 @@ static inline __m256 bl_set_lane0(__m256 v, __m256 e) { return _mm256_blend_ps(v
  * registers); 5 blocks (40 inputs) spilled and measured 1.4x slower than the
  * cached passes. */
 #define UPS_BL_SHORT_NB 3
+#define UPS_BL_NREG 16
 #include "../kernels/bilinear_tpl.h"
