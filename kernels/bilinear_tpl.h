@@ -544,6 +544,33 @@ UPS_BL_INLINE void hp2x_2v_at(const ups_linear_axis *ax, const float *row, size_
   }
 }
 
+/* hp2x_2v_at for rows of 4-float pixels (NHWC with 4 channels; rw = 4*iw
+ * >= V floats, j a float offset as there): the same operations per lane, the
+ * vectors interleaved by 4-float blocks (bl_zip4) and the neighbours one
+ * pixel away (bl_prev_px4, bl_next_px4, bl_set_px0). */
+UPS_BL_INLINE void hp2x_2v_at4(const ups_linear_axis *ax, const float *row, size_t rw, size_t j,
+                               vf *lo, vf *hi) {
+  const vf q1 = vf_set1(0.25f), q3 = vf_set1(0.75f);
+  vf a, b, c;
+  if (j == 0) {
+    b = vf_loadu(row);
+    c = rw > UPS_V ? vf_loadu(row + 4) : bl_next_px4(b);
+    a = bl_prev_px4(b);
+  } else {
+    a = vf_loadu(row + j - 4);
+    b = vf_loadu(row + j);
+    c = j + UPS_V >= rw ? bl_next_px4(b) : vf_loadu(row + j + 4);
+  }
+  const vf m = vf_mul(b, q3);
+  const vf ev = vf_add_ordered(vf_mul(a, q1), m);
+  const vf od = vf_add_ordered(m, vf_mul(c, q1));
+  bl_zip4(ev, od, lo, hi);
+  if (j == 0) {
+    const vf e0 = vf_add_ordered(vf_mul(b, vf_bcast(ax->w0)), vf_mul(c, vf_bcast(ax->w1)));
+    *lo = bl_set_px0(*lo, e0);
+  }
+}
+
 /* The edge blocks of a half-pixel 2x row pass: outputs [0, 2V) and
  * [ow-2V, ow). */
 UPS_BL_INLINE void hp2x_edges(const ups_linear_axis *ax, const float *row, float *hn) {
@@ -788,6 +815,17 @@ UPS_AI void hp2x_pass_regs(const ups_linear_axis *ax, const float *row, const si
   for (size_t b = 0; b < nb; b++) hp2x_2v_at(ax, row, jb[b], &h[2 * b], &h[2 * b + 1]);
 }
 
+/* hp2x_pass_regs for pixels of px floats (1 or 4; rw floats a row). */
+UPS_AI void hp2x_pass_regs_px(const ups_linear_axis *ax, const float *row, size_t rw,
+                              const size_t *jb, size_t nb, size_t px, vf *h) {
+  for (size_t b = 0; b < nb; b++) {
+    if (px == 1)
+      hp2x_2v_at(ax, row, jb[b], &h[2 * b], &h[2 * b + 1]);
+    else
+      hp2x_2v_at4(ax, row, rw, jb[b], &h[2 * b], &h[2 * b + 1]);
+  }
+}
+
 UPS_AI void hp2x_short_rows(const ups_bilinear_job *job, const ups_range *rg, const size_t nb) {
   const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
@@ -875,14 +913,14 @@ UPS_AI void hp2x_carry_set(hp2x_carry *cr, const vf *h, size_t nb) {
  * carry of row k and the pass of row rn = k+1 (rows written one at a time,
  * in order); the carry becomes row k+1's. Output vector vd (< 2nb) is not
  * made: see hp2x_short_pairs. */
-UPS_AI void hp2x_pair_step(const ups_linear_axis *ax, const float *rn, const size_t *jb,
-                           size_t nb, size_t vd, hp2x_carry *cr, float *d1, size_t ow,
-                           int which) {
+UPS_AI void hp2x_pair_step(const ups_linear_axis *ax, const float *rn, size_t rw,
+                           const size_t *jb, size_t nb, size_t px, size_t vd, hp2x_carry *cr,
+                           float *d1, size_t ow, int which) {
   const vf q1 = vf_set1(0.25f), q3 = vf_set1(0.75f);
   float *d2 = d1 + ow;
   if (HP2X_SHARE(nb)) {
     vf h[2 * PAIRS_NB];
-    hp2x_pass_regs(ax, rn, jb, nb, h);
+    hp2x_pass_regs_px(ax, rn, rw, jb, nb, px, h);
     vf n1[2 * PAIRS_NB], n3[2 * PAIRS_NB];
     for (size_t v = 0; v < 2 * nb; v++) n1[v] = vf_mul(h[v], q1), n3[v] = vf_mul(h[v], q3);
     for (size_t v = 0; v < 2 * nb && (which & 1); v++)
@@ -897,7 +935,10 @@ UPS_AI void hp2x_pair_step(const ups_linear_axis *ax, const float *rn, const siz
      * blocks): block by block, the two rows' stores interleaved. */
     for (size_t b = 0; b < nb; b++) {
       vf g[2];
-      hp2x_2v_at(ax, rn, jb[b], &g[0], &g[1]);
+      if (px == 1)
+        hp2x_2v_at(ax, rn, jb[b], &g[0], &g[1]);
+      else
+        hp2x_2v_at4(ax, rn, rw, jb[b], &g[0], &g[1]);
       for (size_t i = 0; i < 2; i++) {
         const size_t v = 2 * b + i, o = 2 * jb[b] + i * UPS_V;
         if ((which & 1) && v != vd) vf_storeu(d1 + o, lerp(cr->p[v], g[i], q3, q1));
@@ -907,7 +948,7 @@ UPS_AI void hp2x_pair_step(const ups_linear_axis *ax, const float *rn, const siz
     }
   } else {
     vf h[2 * PAIRS_NB];
-    hp2x_pass_regs(ax, rn, jb, nb, h);
+    hp2x_pass_regs_px(ax, rn, rw, jb, nb, px, h);
     for (size_t v = 0; v < 2 * nb && (which & 1); v++)
       if (v != vd) vf_storeu(d1 + 2 * jb[v / 2] + (v % 2) * UPS_V, lerp(cr->p[v], h[v], q3, q1));
     for (size_t v = 0; v < 2 * nb && (which & 2); v++)
@@ -926,12 +967,15 @@ UPS_AI void hp2x_short_row(const vf *h, const vf *g, const size_t *jb, size_t nb
   }
 }
 
-UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, const size_t nb) {
+UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, const size_t nb,
+                             const size_t px) {
   const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
-  const size_t ih = ay->in, iw = ax->in, oh = ay->out, ow = ax->out;
+  const size_t ih = ay->in, oh = ay->out;
+  const size_t iw = ax->in * px, ow = ax->out * px; /* floats a row */
+  const size_t cpl = px == 1 ? job->c : 1;           /* planes an image */
   const size_t y0 = rng.y0, y1 = rng.y1;
-  size_t jb[PAIRS_NB]; /* block b's first input: min(bV, iw-V) */
+  size_t jb[PAIRS_NB]; /* block b's first input float: min(bV, iw-V) */
   for (size_t b = 0; b < nb; b++) jb[b] = b * UPS_V + UPS_V <= iw ? b * UPS_V : iw - UPS_V;
   /* A last block at most half past the one before it (iw <= (nb-1/2)V, as 20
    * inputs for V = 16 and 8, 40 for 16): its first vector repeats outputs
@@ -947,7 +991,7 @@ UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, c
   if (kb > ih - 1) kb = ih - 1;
   for (size_t n = rng.n0; n < rng.n1; n++)
     for (size_t ch = rng.c0; ch < rng.c1; ch++) {
-      const size_t p = n * job->c + ch;
+      const size_t p = n * cpl + ch;
       const float *src = job->in + p * ih * iw;
       float *out = job->out + p * oh * ow;
       vf h[2 * PAIRS_NB], g[2 * PAIRS_NB];
@@ -955,28 +999,28 @@ UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, c
       for (size_t k = 0; k < 2 * nb; k++) h[k] = g[k] = vf_zero(); /* (for the compiler) */
       size_t hr = (size_t)-1; /* the input row whose pass h holds */
       if (y0 == 0) {
-        hp2x_pass_regs(ax, src, jb, nb, h);
-        hp2x_pass_regs(ax, src + ay->i1[0] * iw, jb, nb, g);
+        hp2x_pass_regs_px(ax, src, iw, jb, nb, px, h);
+        hp2x_pass_regs_px(ax, src + ay->i1[0] * iw, iw, jb, nb, px, g);
         hp2x_short_row(h, g, jb, nb, ay->w0, ay->w1, out);
         hr = 0;
       }
       if (ka < kb) {
-        if (hr != ka) hp2x_pass_regs(ax, src + ka * iw, jb, nb, h);
+        if (hr != ka) hp2x_pass_regs_px(ax, src + ka * iw, iw, jb, nb, px, h);
         hr = ka;
         hp2x_carry_set(&cr, h, nb);
         size_t k = ka;
         if (y0 == 2 * k + 2) { /* the range starts inside pair k: row 2k+2 alone */
-          hp2x_pair_step(ax, src + (k + 1) * iw, jb, nb, vd, &cr, out + (2 * k + 1) * ow, ow, 2);
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 2);
           k++;
         }
         const size_t kf = 2 * kb < y1 ? kb : kb - 1; /* whole pairs end */
         for (; k < kf; k++)
-          hp2x_pair_step(ax, src + (k + 1) * iw, jb, nb, vd, &cr, out + (2 * k + 1) * ow, ow, 3);
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 3);
         if (k < kb) /* the range ends inside pair k: row 2k+1 alone */
-          hp2x_pair_step(ax, src + (k + 1) * iw, jb, nb, vd, &cr, out + (2 * k + 1) * ow, ow, 1);
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 1);
       }
       if (y1 == oh) { /* row oh-1 = 2(ih-1)+1 reads input row ih-1 twice */
-        if (hr != ih - 1) hp2x_pass_regs(ax, src + (ih - 1) * iw, jb, nb, h);
+        if (hr != ih - 1) hp2x_pass_regs_px(ax, src + (ih - 1) * iw, iw, jb, nb, px, h);
         hp2x_short_row(h, h, jb, nb, ay->w0 + oh - 1, ay->w1 + oh - 1, out + (oh - 1) * ow);
       }
     }
@@ -985,12 +1029,12 @@ UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, c
 static void bilinear_nchw_hp2x_short(const ups_bilinear_job *job, const ups_range *rg) {
   if (job->y.half_pixel_2x) {
     switch ((job->x.in + UPS_V - 1) / UPS_V) {
-      case 1: hp2x_short_pairs(job, rg, 1); return;
-      case 2: hp2x_short_pairs(job, rg, 2); return;
-      case 3: hp2x_short_pairs(job, rg, 3); return;
-      case 4: hp2x_short_pairs(job, rg, 4); return;
-      case 5: hp2x_short_pairs(job, rg, 5); return;
-      case 6: hp2x_short_pairs(job, rg, 6); return;
+      case 1: hp2x_short_pairs(job, rg, 1, 1); return;
+      case 2: hp2x_short_pairs(job, rg, 2, 1); return;
+      case 3: hp2x_short_pairs(job, rg, 3, 1); return;
+      case 4: hp2x_short_pairs(job, rg, 4, 1); return;
+      case 5: hp2x_short_pairs(job, rg, 5, 1); return;
+      case 6: hp2x_short_pairs(job, rg, 6, 1); return;
       default: return; /* prepare chose this path for at most PAIRS_NB blocks */
     }
   }
@@ -1152,6 +1196,25 @@ void UPS_ISA_FN(ups_bilinear_nchw)(const ups_bilinear_job *job, const void *prep
   }
 }
 
+/* NHWC with 4 channels, half-pixel 2x on both axes, rows of V to PAIRS_NB*V
+ * floats: the pair loop of NCHW on rows of 4-float pixels (one plane an
+ * image). Returns 0 (nothing done) for other jobs. */
+static int bilinear_nhwc4_hp2x(const ups_bilinear_job *job, const ups_range *rg) {
+  const size_t rw = job->x.in * 4;
+  if (job->c != 4 || !job->x.half_pixel_2x || !job->y.half_pixel_2x || rw < UPS_V ||
+      rw > (size_t)PAIRS_NB * UPS_V)
+    return 0;
+  switch ((rw + UPS_V - 1) / UPS_V) {
+    case 1: hp2x_short_pairs(job, rg, 1, 4); break;
+    case 2: hp2x_short_pairs(job, rg, 2, 4); break;
+    case 3: hp2x_short_pairs(job, rg, 3, 4); break;
+    case 4: hp2x_short_pairs(job, rg, 4, 4); break;
+    case 5: hp2x_short_pairs(job, rg, 5, 4); break;
+    default: hp2x_short_pairs(job, rg, 6, 4); break;
+  }
+  return 1;
+}
+
 void UPS_ISA_FN(ups_bilinear_nhwc_prepare)(const ups_bilinear_job *job, void *prep) {
   if (job->c == 1) UPS_ISA_FN(ups_bilinear_nchw_prepare)(job, prep); /* the others need none */
 }
@@ -1164,6 +1227,8 @@ void UPS_ISA_FN(ups_bilinear_nhwc)(const ups_bilinear_job *job, const void *prep
   }
   if (job->c >= UPS_V && job->x.half_pixel_2x && job->y.half_pixel_2x)
     bilinear_nhwc_hp2x(job, rg);
+  else if (bilinear_nhwc4_hp2x(job, rg))
+    return;
   else if (job->c >= UPS_V)
     bilinear_nhwc_direct(job, rg);
   else
