@@ -46,7 +46,11 @@
  *   bilinear_nchw_hp2x_rows, the cached passes with a plain driver (three
  *   rotating buffers) and a pass of 3 multiplies per 2V outputs, made inside
  *   the blends; rows of V to 2V inputs: bilinear_nchw_hp2x_narrow, two
- *   output rows at a time from passes made in registers (no cache).
+ *   output rows at a time from passes made in registers (no cache). Rows of
+ *   V to PAIRS_NB*V inputs take hp2x_short_pairs before either (prepare):
+ *   each input row's pass made once into registers and carried to the next
+ *   row pair (with its products by 0.25 and 0.75 where no FMA fuses them);
+ *   NHWC with 4 channels runs the same loop on rows of 4-float pixels.
  * NHWC with V or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
  * - blocks of two runs of output rows that share an input row (rows reading
