@@ -101,4 +101,20 @@ UPS_AI __m512 bl_set_lane0(__m512 v, __m512 e) { return _mm512_mask_mov_ps(v, 1,
 /* The blends fuse one product (the contract's bound allows it): one
  * operation of three fewer per output. */
 #define UPS_BL_FMA 1
+/* The half-pixel 2x edge blocks for 4-float pixels (NHWC, 4 channels). */
+UPS_AI void bl_zip4(__m512 a, __m512 b, __m512 *lo, __m512 *hi) {
+  *lo = _mm512_permutex2var_ps(
+      a, _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23), b);
+  *hi = _mm512_permutex2var_ps(
+      a, _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31), b);
+}
+UPS_AI __m512 bl_prev_px4(__m512 b) { /* block 0 is never used */
+  return _mm512_permutexvar_ps(
+      _mm512_setr_epi32(0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), b);
+}
+UPS_AI __m512 bl_next_px4(__m512 b) {
+  return _mm512_permutexvar_ps(
+      _mm512_setr_epi32(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 12, 13, 14, 15), b);
+}
+UPS_AI __m512 bl_set_px0(__m512 v, __m512 e) { return _mm512_mask_mov_ps(v, 0xf, e); }
 #include "../kernels/bilinear_tpl.h"

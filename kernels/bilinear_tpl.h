@@ -46,7 +46,11 @@
  *   bilinear_nchw_hp2x_rows, the cached passes with a plain driver (three
  *   rotating buffers) and a pass of 3 multiplies per 2V outputs, made inside
  *   the blends; rows of V to 2V inputs: bilinear_nchw_hp2x_narrow, two
- *   output rows at a time from passes made in registers (no cache).
+ *   output rows at a time from passes made in registers (no cache). Rows of
+ *   V to PAIRS_NB*V inputs take hp2x_short_pairs before either (prepare):
+ *   each input row's pass made once into registers and carried to the next
+ *   row pair (with its products by 0.25 and 0.75 where no FMA fuses them);
+ *   NHWC with 4 channels runs the same loop on rows of 4-float pixels.
  * NHWC with V or more channels, direct, in registers (the last channel vector
  * of a pixel overlaps; pixels written in order with all their channels):
  * - blocks of two runs of output rows that share an input row (rows reading
@@ -544,6 +548,33 @@ UPS_BL_INLINE void hp2x_2v_at(const ups_linear_axis *ax, const float *row, size_
   }
 }
 
+/* hp2x_2v_at for rows of 4-float pixels (NHWC with 4 channels; rw = 4*iw
+ * >= V floats, j a float offset as there): the same operations per lane, the
+ * vectors interleaved by 4-float blocks (bl_zip4) and the neighbours one
+ * pixel away (bl_prev_px4, bl_next_px4, bl_set_px0). */
+UPS_BL_INLINE void hp2x_2v_at4(const ups_linear_axis *ax, const float *row, size_t rw, size_t j,
+                               vf *lo, vf *hi) {
+  const vf q1 = vf_set1(0.25f), q3 = vf_set1(0.75f);
+  vf a, b, c;
+  if (j == 0) {
+    b = vf_loadu(row);
+    c = rw > UPS_V ? vf_loadu(row + 4) : bl_next_px4(b);
+    a = bl_prev_px4(b);
+  } else {
+    a = vf_loadu(row + j - 4);
+    b = vf_loadu(row + j);
+    c = j + UPS_V >= rw ? bl_next_px4(b) : vf_loadu(row + j + 4);
+  }
+  const vf m = vf_mul(b, q3);
+  const vf ev = vf_add_ordered(vf_mul(a, q1), m);
+  const vf od = vf_add_ordered(m, vf_mul(c, q1));
+  bl_zip4(ev, od, lo, hi);
+  if (j == 0) {
+    const vf e0 = vf_add_ordered(vf_mul(b, vf_bcast(ax->w0)), vf_mul(c, vf_bcast(ax->w1)));
+    *lo = bl_set_px0(*lo, e0);
+  }
+}
+
 /* The edge blocks of a half-pixel 2x row pass: outputs [0, 2V) and
  * [ow-2V, ow). */
 UPS_BL_INLINE void hp2x_edges(const ups_linear_axis *ax, const float *row, float *hn) {
@@ -788,6 +819,17 @@ UPS_AI void hp2x_pass_regs(const ups_linear_axis *ax, const float *row, const si
   for (size_t b = 0; b < nb; b++) hp2x_2v_at(ax, row, jb[b], &h[2 * b], &h[2 * b + 1]);
 }
 
+/* hp2x_pass_regs for pixels of px floats (1 or 4; rw floats a row). */
+UPS_AI void hp2x_pass_regs_px(const ups_linear_axis *ax, const float *row, size_t rw,
+                              const size_t *jb, size_t nb, size_t px, vf *h) {
+  for (size_t b = 0; b < nb; b++) {
+    if (px == 1)
+      hp2x_2v_at(ax, row, jb[b], &h[2 * b], &h[2 * b + 1]);
+    else
+      hp2x_2v_at4(ax, row, rw, jb[b], &h[2 * b], &h[2 * b + 1]);
+  }
+}
+
 UPS_AI void hp2x_short_rows(const ups_bilinear_job *job, const ups_range *rg, const size_t nb) {
   const ups_range rng = *rg; /* a local: output stores may alias *rg */
   const ups_linear_axis *ay = &job->y, *ax = &job->x;
@@ -828,7 +870,178 @@ UPS_AI void hp2x_short_rows(const ups_bilinear_job *job, const ups_range *rg, co
     }
 }
 
+/* The same rows when the rows are half-pixel 2x too: rows 2k+1 and 2k+2
+ * (k+1 < ih) are h[k]*0.75 + h[k+1]*0.25 and h[k]*0.25 + h[k+1]*0.75 (the
+ * tables' weights, see ups_linear_axis), so an input row's products are
+ * shared by the pairs on both sides of it: each pass is made once, its two
+ * products h*0.25 and h*0.75 once, then every output vector is one add (2
+ * multiplies + 2 adds per pair and vector instead of 4 + 2). With
+ * UPS_BL_FMA the blend is h[k]*w0 fused into the product h[k+1]*w1, already
+ * one multiply and one fused add per output vector: the loop keeps the pass
+ * h[k] instead of its products. Rows 0 and oh-1 (weights 1/0 and the last
+ * row read twice) by the table weights, as hp2x_short_rows; the same
+ * operations in the same order as it, so the same bits. A range cuts a pair
+ * by dropping one row's stores (which, a constant after inlining). */
+#ifndef UPS_BL_NREG
+#define UPS_BL_NREG 32 /* vector registers */
+#endif
+enum { PAIRS_NB = 6 }; /* blocks of 2V outputs: rows of up to 6V inputs */
+typedef struct hp2x_carry {
+  vf p[2 * PAIRS_NB];                    /* the pass of input row k */
+  vf m1[2 * PAIRS_NB], m3[2 * PAIRS_NB]; /* or its products by 0.25 and 0.75 */
+} hp2x_carry;
+
+/* Whether the products are carried (not with UPS_BL_FMA, whose blend
+ * multiplies the pass of row k itself): 4nb carried vectors and the 2nb of
+ * the next pass must fit the registers, else (AVX2 from 3 blocks) the pass
+ * is carried and the products made per pair, as hp2x_short_rows does. */
+#ifdef UPS_BL_FMA
+#define HP2X_SHARE(nb) 0
+#else
+#define HP2X_SHARE(nb) (6 * (nb) <= UPS_BL_NREG)
+#endif
+
+UPS_AI void hp2x_carry_set(hp2x_carry *cr, const vf *h, size_t nb) {
+  const vf q1 = vf_set1(0.25f), q3 = vf_set1(0.75f);
+  for (size_t k = 0; k < 2 * nb; k++) {
+    if (HP2X_SHARE(nb)) {
+      cr->m1[k] = vf_mul(h[k], q1);
+      cr->m3[k] = vf_mul(h[k], q3);
+    } else {
+      cr->p[k] = h[k];
+    }
+  }
+}
+
+/* Pair k: rows 2k+1 (d1, which & 1) and 2k+2 (d1 + ow, which & 2) from the
+ * carry of row k and the pass of row rn = k+1 (rows written one at a time,
+ * in order); the carry becomes row k+1's. Output vector vd (< 2nb) is not
+ * made: see hp2x_short_pairs. */
+UPS_AI void hp2x_pair_step(const ups_linear_axis *ax, const float *rn, size_t rw,
+                           const size_t *jb, size_t nb, size_t px, size_t vd, hp2x_carry *cr,
+                           float *d1, size_t ow, int which) {
+  const vf q1 = vf_set1(0.25f), q3 = vf_set1(0.75f);
+  float *d2 = d1 + ow;
+  if (HP2X_SHARE(nb)) {
+    vf h[2 * PAIRS_NB];
+    hp2x_pass_regs_px(ax, rn, rw, jb, nb, px, h);
+    vf n1[2 * PAIRS_NB], n3[2 * PAIRS_NB];
+    for (size_t v = 0; v < 2 * nb; v++) n1[v] = vf_mul(h[v], q1), n3[v] = vf_mul(h[v], q3);
+    for (size_t v = 0; v < 2 * nb && (which & 1); v++)
+      if (v != vd)
+        vf_storeu(d1 + 2 * jb[v / 2] + (v % 2) * UPS_V, vf_add_ordered(cr->m3[v], n1[v]));
+    for (size_t v = 0; v < 2 * nb && (which & 2); v++)
+      if (v != vd)
+        vf_storeu(d2 + 2 * jb[v / 2] + (v % 2) * UPS_V, vf_add_ordered(cr->m1[v], n3[v]));
+    for (size_t v = 0; v < 2 * nb; v++) cr->m1[v] = n1[v], cr->m3[v] = n3[v];
+  } else if (4 * nb + 4 > UPS_BL_NREG) {
+    /* The carried pass and the next one do not both fit (AVX2 from 4
+     * blocks): block by block, the two rows' stores interleaved. */
+    for (size_t b = 0; b < nb; b++) {
+      vf g[2];
+      if (px == 1)
+        hp2x_2v_at(ax, rn, jb[b], &g[0], &g[1]);
+      else
+        hp2x_2v_at4(ax, rn, rw, jb[b], &g[0], &g[1]);
+      for (size_t i = 0; i < 2; i++) {
+        const size_t v = 2 * b + i, o = 2 * jb[b] + i * UPS_V;
+        if ((which & 1) && v != vd) vf_storeu(d1 + o, lerp(cr->p[v], g[i], q3, q1));
+        if ((which & 2) && v != vd) vf_storeu(d2 + o, lerp(cr->p[v], g[i], q1, q3));
+        cr->p[v] = g[i];
+      }
+    }
+  } else {
+    vf h[2 * PAIRS_NB];
+    hp2x_pass_regs_px(ax, rn, rw, jb, nb, px, h);
+    for (size_t v = 0; v < 2 * nb && (which & 1); v++)
+      if (v != vd) vf_storeu(d1 + 2 * jb[v / 2] + (v % 2) * UPS_V, lerp(cr->p[v], h[v], q3, q1));
+    for (size_t v = 0; v < 2 * nb && (which & 2); v++)
+      if (v != vd) vf_storeu(d2 + 2 * jb[v / 2] + (v % 2) * UPS_V, lerp(cr->p[v], h[v], q1, q3));
+    for (size_t v = 0; v < 2 * nb; v++) cr->p[v] = h[v];
+  }
+}
+
+/* Output row dst = h*w0 + g*w1 (the table weights of one row). */
+UPS_AI void hp2x_short_row(const vf *h, const vf *g, const size_t *jb, size_t nb,
+                           const float *wy0, const float *wy1, float *dst) {
+  const vf w0 = vf_bcast(wy0), w1 = vf_bcast(wy1);
+  for (size_t k = 0; k < nb; k++) {
+    vf_storeu(dst + 2 * jb[k], lerp(h[2 * k], g[2 * k], w0, w1));
+    vf_storeu(dst + 2 * jb[k] + UPS_V, lerp(h[2 * k + 1], g[2 * k + 1], w0, w1));
+  }
+}
+
+UPS_AI void hp2x_short_pairs(const ups_bilinear_job *job, const ups_range *rg, const size_t nb,
+                             const size_t px) {
+  const ups_range rng = *rg; /* a local: output stores may alias *rg */
+  const ups_linear_axis *ay = &job->y, *ax = &job->x;
+  const size_t ih = ay->in, oh = ay->out;
+  const size_t iw = ax->in * px, ow = ax->out * px; /* floats a row */
+  const size_t cpl = px == 1 ? job->c : 1;           /* planes an image */
+  const size_t y0 = rng.y0, y1 = rng.y1;
+  size_t jb[PAIRS_NB]; /* block b's first input float: min(bV, iw-V) */
+  for (size_t b = 0; b < nb; b++) jb[b] = b * UPS_V + UPS_V <= iw ? b * UPS_V : iw - UPS_V;
+  /* A last block at most half past the one before it (iw <= (nb-1/2)V, as 20
+   * inputs for V = 16 and 8, 40 for 16): its first vector repeats outputs
+   * the block before made (the same taps, operations and bits), so the
+   * pairs do not make it: a quarter of the blends and stores at 20 inputs
+   * (AVX-512). 2nb: none dropped. */
+  const size_t vd = nb >= 2 && 2 * iw <= (2 * nb - 1) * UPS_V ? 2 * nb - 2 : 2 * nb;
+  /* Pairs k in [ka, kb): ka the first pair with a row in the range, kb past
+   * the last; ka's row 2k+1 is out of it when y0 = 2ka+2, kb-1's row 2k+2
+   * when y1 = 2kb. */
+  const size_t ka = y0 == 0 ? 0 : (y0 - 1) / 2;
+  size_t kb = y1 / 2; /* pairs with 2k+1 < y1 */
+  if (kb > ih - 1) kb = ih - 1;
+  for (size_t n = rng.n0; n < rng.n1; n++)
+    for (size_t ch = rng.c0; ch < rng.c1; ch++) {
+      const size_t p = n * cpl + ch;
+      const float *src = job->in + p * ih * iw;
+      float *out = job->out + p * oh * ow;
+      vf h[2 * PAIRS_NB], g[2 * PAIRS_NB];
+      hp2x_carry cr;
+      for (size_t k = 0; k < 2 * nb; k++) h[k] = g[k] = vf_zero(); /* (for the compiler) */
+      size_t hr = (size_t)-1; /* the input row whose pass h holds */
+      if (y0 == 0) {
+        hp2x_pass_regs_px(ax, src, iw, jb, nb, px, h);
+        hp2x_pass_regs_px(ax, src + ay->i1[0] * iw, iw, jb, nb, px, g);
+        hp2x_short_row(h, g, jb, nb, ay->w0, ay->w1, out);
+        hr = 0;
+      }
+      if (ka < kb) {
+        if (hr != ka) hp2x_pass_regs_px(ax, src + ka * iw, iw, jb, nb, px, h);
+        hr = ka;
+        hp2x_carry_set(&cr, h, nb);
+        size_t k = ka;
+        if (y0 == 2 * k + 2) { /* the range starts inside pair k: row 2k+2 alone */
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 2);
+          k++;
+        }
+        const size_t kf = 2 * kb < y1 ? kb : kb - 1; /* whole pairs end */
+        for (; k < kf; k++)
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 3);
+        if (k < kb) /* the range ends inside pair k: row 2k+1 alone */
+          hp2x_pair_step(ax, src + (k + 1) * iw, iw, jb, nb, px, vd, &cr, out + (2 * k + 1) * ow, ow, 1);
+      }
+      if (y1 == oh) { /* row oh-1 = 2(ih-1)+1 reads input row ih-1 twice */
+        if (hr != ih - 1) hp2x_pass_regs_px(ax, src + (ih - 1) * iw, iw, jb, nb, px, h);
+        hp2x_short_row(h, h, jb, nb, ay->w0 + oh - 1, ay->w1 + oh - 1, out + (oh - 1) * ow);
+      }
+    }
+}
+
 static void bilinear_nchw_hp2x_short(const ups_bilinear_job *job, const ups_range *rg) {
+  if (job->y.half_pixel_2x) {
+    switch ((job->x.in + UPS_V - 1) / UPS_V) {
+      case 1: hp2x_short_pairs(job, rg, 1, 1); return;
+      case 2: hp2x_short_pairs(job, rg, 2, 1); return;
+      case 3: hp2x_short_pairs(job, rg, 3, 1); return;
+      case 4: hp2x_short_pairs(job, rg, 4, 1); return;
+      case 5: hp2x_short_pairs(job, rg, 5, 1); return;
+      case 6: hp2x_short_pairs(job, rg, 6, 1); return;
+      default: return; /* prepare chose this path for at most PAIRS_NB blocks */
+    }
+  }
   switch ((job->x.in + UPS_V - 1) / UPS_V) {
     case 1: hp2x_short_rows(job, rg, 1); break;
     case 2: hp2x_short_rows(job, rg, 2); break;
@@ -946,7 +1159,9 @@ void UPS_ISA_FN(ups_bilinear_nchw_prepare)(const ups_bilinear_job *job, void *pr
    * loop measured faster than gathered passes there. */
   if (!ax->i0_32 || ax->in > 2 * ax->out) {
     pp->path = BILINEAR_SCALAR;
-  } else if (ax->half_pixel_2x && ax->in >= UPS_V && ax->in <= (size_t)SHORT_NB * UPS_V) {
+  } else if (ax->half_pixel_2x && ax->in >= UPS_V &&
+             (ax->in <= (size_t)SHORT_NB * UPS_V ||
+              (job->y.half_pixel_2x && ax->in <= (size_t)PAIRS_NB * UPS_V))) {
     pp->path = BILINEAR_HP2X_SHORT; /* see bilinear_nchw_hp2x_short */
   } else if (ax->half_pixel_2x && job->y.half_pixel_2x && ax->in >= UPS_V &&
              ax->out <= BUF) {
@@ -985,6 +1200,25 @@ void UPS_ISA_FN(ups_bilinear_nchw)(const ups_bilinear_job *job, const void *prep
   }
 }
 
+/* NHWC with 4 channels, half-pixel 2x on both axes, rows of V to PAIRS_NB*V
+ * floats: the pair loop of NCHW on rows of 4-float pixels (one plane an
+ * image). Returns 0 (nothing done) for other jobs. */
+static int bilinear_nhwc4_hp2x(const ups_bilinear_job *job, const ups_range *rg) {
+  const size_t rw = job->x.in * 4;
+  if (job->c != 4 || !job->x.half_pixel_2x || !job->y.half_pixel_2x || rw < UPS_V ||
+      rw > (size_t)PAIRS_NB * UPS_V)
+    return 0;
+  switch ((rw + UPS_V - 1) / UPS_V) {
+    case 1: hp2x_short_pairs(job, rg, 1, 4); break;
+    case 2: hp2x_short_pairs(job, rg, 2, 4); break;
+    case 3: hp2x_short_pairs(job, rg, 3, 4); break;
+    case 4: hp2x_short_pairs(job, rg, 4, 4); break;
+    case 5: hp2x_short_pairs(job, rg, 5, 4); break;
+    default: hp2x_short_pairs(job, rg, 6, 4); break;
+  }
+  return 1;
+}
+
 void UPS_ISA_FN(ups_bilinear_nhwc_prepare)(const ups_bilinear_job *job, void *prep) {
   if (job->c == 1) UPS_ISA_FN(ups_bilinear_nchw_prepare)(job, prep); /* the others need none */
 }
@@ -997,6 +1231,8 @@ void UPS_ISA_FN(ups_bilinear_nhwc)(const ups_bilinear_job *job, const void *prep
   }
   if (job->c >= UPS_V && job->x.half_pixel_2x && job->y.half_pixel_2x)
     bilinear_nhwc_hp2x(job, rg);
+  else if (bilinear_nhwc4_hp2x(job, rg))
+    return;
   else if (job->c >= UPS_V)
     bilinear_nhwc_direct(job, rg);
   else

@@ -85,4 +85,16 @@ UPS_AI float32x4_t bl_set_lane0(float32x4_t v, float32x4_t e) {
   return vcopyq_laneq_f32(v, 0, e, 0);
 }
 
+/* The half-pixel 2x edge blocks for 4-float pixels (NHWC, 4 channels): a
+ * vector is one pixel. */
+UPS_AI void bl_zip4(float32x4_t a, float32x4_t b, float32x4_t *lo, float32x4_t *hi) {
+  *lo = a;
+  *hi = b;
+}
+UPS_AI float32x4_t bl_prev_px4(float32x4_t b) { return b; } /* never used */
+UPS_AI float32x4_t bl_next_px4(float32x4_t b) { return b; } /* the last pixel, clamped */
+UPS_AI float32x4_t bl_set_px0(float32x4_t v, float32x4_t e) {
+  (void)v;
+  return e;
+}
 #include "../kernels/bilinear_tpl.h"

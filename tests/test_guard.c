@@ -277,14 +277,15 @@ static void resize_sweeps(const ups_isa *isas, int ni) {
     /* The half-pixel 2x fast paths (both axes 2x, which the shapes above
      * never give): rows of 9 to 26 inputs (every 16-output tail), 1 to 4
      * input rows (first, interior and last row pairs), channels that take
-     * the NCHW-like (1, 3) and the NHWC register (8, 13) paths. */
+     * the NCHW-like (1, 3), 4-float pixel (4) and NHWC register (8, 13)
+     * paths. */
     if (bilinear)
       for (int l = 0; l <= 1; l++)
         for (size_t iw = 9; iw <= 26; iw++)
           for (size_t ih = 1; ih <= 4; ih++, k++) {
-            static const size_t cs[4] = {1, 3, 8, 13};
+            static const size_t cs[5] = {1, 3, 4, 8, 13};
             /* channels and n vary with iw too, so every row count meets each */
-            resize_case(bilinear, (ups_layout)l, 1 + iw % 2, cs[(ih + iw) % 4], ih, iw, 2.0f, 2.0f,
+            resize_case(bilinear, (ups_layout)l, 1 + iw % 2, cs[(ih + iw) % 5], ih, iw, 2.0f, 2.0f,
                         (int)(k % 3), UPS_COORD_HALF_PIXEL, UPS_ROUND_FLOOR, &rng, isas, ni);
           }
   }

@@ -16,7 +16,7 @@
  * Problems: nearest and bilinear in both layouts with odd sizes (1..40),
  * n 1..3, c 1..20 (1, 2, 4, >= 8 included), every coordinate and rounding
  * mode, integer factors 2, 3, 4, the half-pixel 2x pattern (widths 9..16 and
- * >= 17), downscaling; deconvolution as a one-shot call and as a plan run,
+ * 17..100), downscaling; deconvolution as a one-shot call and as a plan run,
  * with groups, stride > kernel, dilation, pads, output padding, both layouts
  * and weight layouts, and shapes for each path of kernels/deconv_plan.c
  * (GEMM, GEMM_TAPS, PHASES: NHWC tiles, NHWC dot products, NCHW tiles, NCHW
@@ -244,10 +244,11 @@ static int gen_resize(tu_rng *r, int bilinear, int kind, ups_layout layout,
       if (tu_range(r, 0, 1)) p->scale_h = p->scale_w = (float)k;
       break;
     }
-    case 2: /* the half-pixel 2x pattern: widths 9..16 and >= 17 */
+    case 2: /* the half-pixel 2x pattern: widths 9..16 and 17..100 (every
+               short-row block count of AVX2 and AVX-512, and past them) */
       p->coord = UPS_COORD_HALF_PIXEL;
       p->in_h = tu_range(r, 1, 24);
-      p->in_w = tu_range(r, 0, 1) ? tu_range(r, 9, 16) : tu_range(r, 17, 40);
+      p->in_w = tu_range(r, 0, 1) ? tu_range(r, 9, 16) : tu_range(r, 17, 100);
       p->out_h = 2 * p->in_h;
       p->out_w = 2 * p->in_w;
       if (tu_range(r, 0, 1)) p->scale_h = p->scale_w = 2.0f;

@@ -265,6 +265,21 @@ static void sweep(tu_rng *r, int bilinear, size_t cases) {
     p.round = bilinear ? UPS_ROUND_PREFER_FLOOR : UPS_ROUND_FLOOR;
     run_case(r, bilinear, &p, iw % 4 == 0, &st);
   }
+  /* NHWC with 4 channels, half-pixel 2x on both axes: the pair loop on rows
+   * of 4-float pixels, every row width 1..30 (1..6 blocks of every vector
+   * width, the last overlapping or half-used, and past them), 1..7 rows. */
+  for (size_t iw = 1; bilinear && iw <= 30; iw++) {
+    ups_resize_params p = {0};
+    p.layout = UPS_NHWC;
+    p.n = 1 + iw % 2;
+    p.c = 4;
+    p.in_h = 1 + iw % 7;
+    p.in_w = iw;
+    p.out_h = 2 * p.in_h;
+    p.out_w = 2 * iw;
+    p.coord = iw % 2 ? UPS_COORD_PYTORCH_HALF_PIXEL : UPS_COORD_HALF_PIXEL;
+    run_case(r, bilinear, &p, iw % 4 == 1, &st);
+  }
   /* NCHW half-pixel 2x above 2^20 outputs with rows wider than 64: the AVX2
    * path with rotating row buffers (bilinear_nchw_hp2x_rows), which the
    * random shapes above never reach (they stay under 600k outputs). Widths

@@ -114,6 +114,10 @@ static const resize_case resize_cases[] = {
     {UPS_NHWC, 2, 9, 31, 29, 61, 250},
     {UPS_NCHW, 1, 16, 64, 64, 128, 128},
     {UPS_NHWC, 1, 16, 64, 64, 128, 128},
+    /* NCHW half-pixel 2x short rows (the pair loop): 20 inputs (AVX-512 2
+     * blocks, AVX2 3), 40 (AVX-512 3, AVX2 5 interleaved); odd row counts */
+    {UPS_NCHW, 3, 61, 21, 20, 42, 40},
+    {UPS_NCHW, 2, 29, 23, 40, 46, 80},
 };
 
 typedef struct deconv_case {
