@@ -269,10 +269,101 @@ static ups_status twostep_create(const bench_problem *prob, ups_isa isa, twostep
   return st;
 }
 
-static ups_status twostep_run(const twostep *t) {
-  ups_status st = ups_resize_plan_run_pool(t->resize, g_tensors.in, g_tensors.mid, g_pool);
-  if (st == UPS_OK) st = ups_upconv_plan_run_pool(t->conv, g_tensors.mid, g_tensors.out, g_pool);
+static ups_status twostep_run(const twostep *t, const float *in, float *mid, float *out) {
+  ups_status st = ups_resize_plan_run_pool(t->resize, in, mid, g_pool);
+  if (st == UPS_OK) st = ups_upconv_plan_run_pool(t->conv, mid, out, g_pool);
   return st;
+}
+
+/* The two-step reference (ups_check_upconv) is a scalar direct convolution
+ * of the upsampled image, run twice (values and magnitudes): ~80 GMAC and
+ * minutes for the SD-VAE block, per variant checked. Above this many
+ * two-step MACs an upconv row is checked on a proxy instead: the same
+ * problem (channels, kernel, factors, pads, layouts, weights, bias, path)
+ * on an input of at most BENCH_UPCONV_PROXY_PX x BENCH_UPCONV_PROXY_PX; the
+ * label says so. */
+#define BENCH_UPCONV_CHECK_MAX_MACS 4e9
+enum { BENCH_UPCONV_PROXY_PX = 8 };
+
+/* Runs the upconv variant (fused plan, or upsimd's two-step) on `prob` with
+ * the instance's weights and bias and fresh inputs, and checks it. */
+static ups_status upconv_check_run(const bench_instance *inst, const bench_problem *prob,
+                                   ups_isa isa, int path, const float *in, float *mid, float *out,
+                                   size_t out_elems, ups_check_result *r, int *checked) {
+  ups_status st;
+  *checked = 0;
+  bench_fill_nan(out, out_elems);
+  if (path == PATH_TWOSTEP) {
+    twostep t;
+    st = twostep_create(prob, isa, &t);
+    if (st == UPS_OK) st = twostep_run(&t, in, mid, out);
+    twostep_destroy(&t);
+  } else {
+    ups_upconv_params p = prob->upconv;
+    p.isa = isa;
+    ups_upconv_plan *plan = NULL;
+    st = ups_upconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
+    if (st == UPS_OK) st = ups_upconv_plan_run_pool(plan, in, out, g_pool);
+    ups_upconv_plan_destroy(plan);
+  }
+  (void)inst;
+  if (st != UPS_OK) return st;
+  const ups_upconv_params p = prob->upconv;
+  *checked = 1;
+  return ups_check_upconv(&p, in, g_tensors.weights, g_tensors.bias, out, r);
+}
+
+static int upconv_uses_proxy(const bench_instance *inst) {
+  return inst->twostep_macs > BENCH_UPCONV_CHECK_MAX_MACS;
+}
+
+/* The verdict of an upconv row: on the instance's own tensors, or on the
+ * proxy (upconv_uses_proxy). Returns 1 right, -1 wrong (msg set). */
+static int upconv_verdict(const bench_instance *inst, ups_isa isa, int path, char *msg) {
+  const char *who = path == PATH_TWOSTEP ? "upsimd's two-step" : ups_isa_name(isa);
+  ups_check_result r;
+  int checked = 0;
+  ups_status st;
+  if (!upconv_uses_proxy(inst)) {
+    st = upconv_check_run(inst, &inst->prob, isa, path, g_tensors.in, g_tensors.mid,
+                          g_tensors.out, g_tensors.out_elems, &r, &checked);
+  } else {
+    bench_problem proxy = inst->prob;
+    ups_upconv_params *u = &proxy.upconv;
+    if (u->in_h > BENCH_UPCONV_PROXY_PX) u->in_h = BENCH_UPCONV_PROXY_PX;
+    if (u->in_w > BENCH_UPCONV_PROXY_PX) u->in_w = BENCH_UPCONV_PROXY_PX;
+    size_t oh = 0, ow = 0;
+    st = ups_upconv_output_size(u, &oh, &ow);
+    const size_t fh = u->factor_h ? u->factor_h : 1, fw = u->factor_w ? u->factor_w : 1;
+    const size_t in_n = u->n * u->in_c * u->in_h * u->in_w, out_n = u->n * u->out_c * oh * ow;
+    const size_t mid_n = in_n * fh * fw;
+    float *in = NULL, *mid = NULL, *out = NULL;
+    if (st == UPS_OK) {
+      in = bench_alloc(in_n * sizeof(float));
+      mid = bench_alloc(mid_n * sizeof(float));
+      out = bench_alloc(out_n * sizeof(float));
+      if (!in || !mid || !out) st = UPS_ERR_NOMEM;
+    }
+    if (st == UPS_OK) {
+      bench_fill_uniform(seed_of(inst, 3), in, in_n, -1.f, 1.f);
+      st = upconv_check_run(inst, &proxy, isa, path, in, mid, out, out_n, &r, &checked);
+    }
+    bench_free(in);
+    bench_free(mid);
+    bench_free(out);
+  }
+  if (st != UPS_OK) {
+    if (checked)
+      snprintf(msg, MSG, "the reference check could not run: %s", ups_status_string(st));
+    else
+      snprintf(msg, MSG, "%s returned \"%s\" on a valid problem", who, ups_status_string(st));
+    return -1;
+  }
+  if (r.failures) {
+    describe_check(msg, MSG, who, &r);
+    return -1;
+  }
+  return 1;
 }
 
 /* Runs an upsimd variant once on the path its rows time (a plan's run, or
@@ -283,6 +374,7 @@ static int verdict_for(bench_instance *inst, ups_isa isa, int path) {
   char *msg = inst->verdict_msg[path][isa];
   const bench_problem *prob = &inst->prob;
   ups_status st;
+  if (prob->op == BENCH_UPCONV) return inst->verdict[path][isa] = upconv_verdict(inst, isa, path, msg);
   bench_fill_nan(g_tensors.out, g_tensors.out_elems);
   if (prob->op == BENCH_DECONV) {
     ups_deconv_params p = prob->deconv;
@@ -291,18 +383,6 @@ static int verdict_for(bench_instance *inst, ups_isa isa, int path) {
     st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
     if (st == UPS_OK) st = ups_deconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
     ups_deconv_plan_destroy(plan);
-  } else if (prob->op == BENCH_UPCONV && path == PATH_TWOSTEP) {
-    twostep t;
-    st = twostep_create(prob, isa, &t);
-    if (st == UPS_OK) st = twostep_run(&t);
-    twostep_destroy(&t);
-  } else if (prob->op == BENCH_UPCONV) {
-    ups_upconv_params p = prob->upconv;
-    p.isa = isa;
-    ups_upconv_plan *plan = NULL;
-    st = ups_upconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
-    if (st == UPS_OK) st = ups_upconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
-    ups_upconv_plan_destroy(plan);
   } else if (path == PATH_PLAN) {
     ups_resize_params p = prob->resize;
     p.isa = isa;
@@ -322,8 +402,7 @@ static int verdict_for(bench_instance *inst, ups_isa isa, int path) {
              ups_status_string(st));
     return inst->verdict[path][isa] = -1;
   }
-  const char *who = path == PATH_TWOSTEP ? "upsimd's two-step" : ups_isa_name(isa);
-  return inst->verdict[path][isa] = check_output(inst, who, msg, MSG) ? 1 : -1;
+  return inst->verdict[path][isa] = check_output(inst, ups_isa_name(isa), msg, MSG) ? 1 : -1;
 }
 
 /* ------------------------------------------------------------ limits */
@@ -372,8 +451,9 @@ static void set_upconv_counters(gbench_state *s, const bench_instance *inst, cha
   gbench_counter(s, "GFLOPS_twostep", 2.0 * two * 1e-9, GBENCH_COUNTER_PER_SECOND);
   gbench_counter(s, "MACs_fused", fused, GBENCH_COUNTER_PLAIN);
   gbench_counter(s, "MACs_twostep", two, GBENCH_COUNTER_PLAIN);
-  snprintf(tail, cap, "; fused %.0f MACs vs two-step %.0f MACs (%.2fx fewer)", fused, two,
-           fused > 0 ? two / fused : 0.0);
+  snprintf(tail, cap, "; fused %.0f MACs vs two-step %.0f MACs (%.2fx fewer)%s", fused, two,
+           fused > 0 ? two / fused : 0.0,
+           upconv_uses_proxy(inst) ? "; checked on an input of at most 8x8 (reference cost)" : "");
 }
 
 /* Skips the benchmark (returns 1) when this ISA's variant cannot run here. */
@@ -431,9 +511,9 @@ static void run_upsimd(gbench_state *s, void *user) {
       gbench_fail(s, "two-step plan creation failed after passing the check");
       return;
     }
-    twostep_run(&t); /* warm */
+    twostep_run(&t, g_tensors.in, g_tensors.mid, g_tensors.out); /* warm */
     while (gbench_keep_running(s)) {
-      const ups_status st = twostep_run(&t);
+      const ups_status st = twostep_run(&t, g_tensors.in, g_tensors.mid, g_tensors.out);
       if (st != UPS_OK) bad = st;
     }
     twostep_destroy(&t);
