@@ -714,14 +714,65 @@ static bench_peer_op *peer_create(const bench_peer *peer, const bench_instance *
     if (!peer->deconv_create) return NULL;
     return peer->deconv_create(&prob->deconv, g_tensors.weights, g_tensors.bias, why);
   }
+  if (prob->op == BENCH_UPCONV) {
+    if (!peer->upconv_create) return NULL;
+    return peer->upconv_create(&prob->upconv, g_tensors.weights, g_tensors.bias, why);
+  }
   if (!peer->resize_create) return NULL;
   return peer->resize_create(&prob->resize, prob->op == BENCH_BILINEAR, why);
+}
+
+/* A peer's upconv two-step on the proxy of upconv_verdict (the instance's
+ * weights and bias, the input cropped): 1 right, -1 wrong or failed (msg). */
+static int peer_upconv_proxy_verdict(const bench_peer *peer, const bench_instance *inst,
+                                     char *msg, size_t cap) {
+  bench_problem proxy = inst->prob;
+  ups_upconv_params *u = &proxy.upconv;
+  if (u->in_h > BENCH_UPCONV_PROXY_PX) u->in_h = BENCH_UPCONV_PROXY_PX;
+  if (u->in_w > BENCH_UPCONV_PROXY_PX) u->in_w = BENCH_UPCONV_PROXY_PX;
+  size_t oh = 0, ow = 0;
+  if (ups_upconv_output_size(u, &oh, &ow) != UPS_OK) {
+    snprintf(msg, cap, "peer-error: the proxy problem is invalid; not timed");
+    return -1;
+  }
+  const char *why = NULL;
+  bench_peer_op *op = peer->upconv_create(u, g_tensors.weights, g_tensors.bias, &why);
+  if (!op) {
+    snprintf(msg, cap, "peer-error: %s could not build the proxy: %s; not timed", peer->name,
+             why ? why : "no reason given");
+    return -1;
+  }
+  const size_t in_n = u->n * u->in_c * u->in_h * u->in_w, out_n = u->n * u->out_c * oh * ow;
+  float *in = bench_alloc(in_n * sizeof(float)), *out = bench_alloc(out_n * sizeof(float));
+  int verdict = -1;
+  if (!in || !out) {
+    snprintf(msg, cap, "peer-error: out of memory; not timed");
+  } else {
+    bench_fill_uniform(seed_of(inst, 3), in, in_n, -1.f, 1.f);
+    bench_fill_nan(out, out_n);
+    ups_check_result r;
+    if (peer->run(op, in, out) != 0) {
+      snprintf(msg, cap, "peer-error: %s failed to run; not timed", peer->name);
+    } else if (ups_check_upconv(u, in, g_tensors.weights, g_tensors.bias, out, &r) != UPS_OK) {
+      snprintf(msg, cap, "peer-error: the reference check could not run; not timed");
+    } else if (r.failures) {
+      char detail[MSG];
+      describe_check(detail, sizeof detail, peer->name, &r);
+      snprintf(msg, cap, "peer-mismatch: %s; not timed", detail);
+    } else {
+      verdict = 1;
+    }
+  }
+  bench_free(in);
+  bench_free(out);
+  peer->destroy(op);
+  return verdict;
 }
 
 static void run_peer(gbench_state *s, void *user) {
   bench_case *c = user;
   bench_instance *inst = c->inst;
-  char buf[MSG + 128];
+  char buf[MSG + 512];
   const double limit = limit_for(c);
   if (!tensors_ready(s, inst)) return;
   const char *why = NULL;
@@ -732,6 +783,8 @@ static void run_peer(gbench_state *s, void *user) {
     gbench_error(s, buf);
     return;
   }
+  if (!c->peer_verdict && inst->prob.op == BENCH_UPCONV && upconv_uses_proxy(inst))
+    c->peer_verdict = peer_upconv_proxy_verdict(c->peer, inst, c->peer_msg, sizeof c->peer_msg);
   if (!c->peer_verdict) {
     bench_fill_nan(g_tensors.out, g_tensors.out_elems);
     if (c->peer->run(op, g_tensors.in, g_tensors.out) != 0) {
@@ -765,6 +818,12 @@ static void run_peer(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
+  if (inst->prob.op == BENCH_UPCONV) {
+    char tail[160];
+    set_upconv_counters(s, inst, tail, sizeof tail);
+    const size_t len = strlen(buf);
+    snprintf(buf + len, sizeof buf - len, "%s", tail);
+  }
   gbench_label(s, buf);
 }
 
@@ -1001,6 +1060,29 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
     c->fma = bench_fma_probe_for(UPS_ISA_AUTO);
     snprintf(name, sizeof name, "upconv-twostep/%s/%s/upsimd", lay, inst->name);
     register_run(name, run_upsimd, c);
+    /* The peers' own two-steps (resampling, then convolution). */
+    if (n_peers && tensors_for(inst)) return 1; /* weights, for the adapters */
+    for (size_t pi = 0; pi < n_peers; pi++) {
+      const bench_peer *peer = bench_peer_get(pi);
+      if (!peer->upconv_create) continue;
+      const char *why = NULL;
+      bench_peer_op *probe_op = peer_create(peer, inst, &why);
+      if (!probe_op) {
+        if (peer_notes)
+          fprintf(stderr, "upsimd-bench: upconv-twostep/%s/%s: no %s: %s\n", lay, inst->name,
+                  peer->name, why ? why : "cannot express it");
+        continue;
+      }
+      peer->destroy(probe_op);
+      bench_case *pc = &cases[(*n_case)++];
+      pc->inst = inst;
+      pc->kind = CASE_TWOSTEP;
+      pc->peer = peer;
+      pc->fma = bench_fma_probe_widest();
+      snprintf(name, sizeof name, "upconv-twostep/%s/%s/%s", lay, inst->name, peer->name);
+      register_run(name, run_peer, pc);
+    }
+    if (n_peers) tensors_release();
   }
   if (inst->prob.op != BENCH_DECONV && inst->prob.op != BENCH_UPCONV) {
     /* Plan creation, as deconv-pack; and for the in-L1 sets, where building
