@@ -283,6 +283,8 @@ static ups_status twostep_run(const twostep *t, const float *in, float *mid, flo
  * on an input of at most BENCH_UPCONV_PROXY_PX x BENCH_UPCONV_PROXY_PX; the
  * label says so. */
 #define BENCH_UPCONV_CHECK_MAX_MACS 4e9
+/* The scalar variant's upconv rows stop here (FLOPs per call). */
+#define BENCH_SCALAR_MAX_FLOPS 1e10
 enum { BENCH_UPCONV_PROXY_PX = 8 };
 
 /* Runs the upconv variant (fused plan, or upsimd's two-step) on `prob` with
@@ -499,6 +501,11 @@ static void run_upsimd(gbench_state *s, void *user) {
   const bench_problem *prob = &inst->prob;
   if (prob->op == BENCH_UPCONV && path == PATH_PLAN && prob->upconv.mode != UPS_OP_NEAREST) {
     gbench_skip(s, "bilinear upconv: UPS_ERR_UNSUPPORTED in this version (two-step rows only)");
+    return;
+  }
+  if (prob->op == BENCH_UPCONV && c->isa == UPS_ISA_SCALAR && inst->work.flops > BENCH_SCALAR_MAX_FLOPS) {
+    /* ~20 s per call (the SD-VAE block): scripts/bench's time budget. */
+    gbench_skip(s, "scalar upconv above 1e10 FLOPs per call: not timed (tens of seconds a call)");
     return;
   }
   if (!tensors_checked(s, inst, c->isa, path)) return;
