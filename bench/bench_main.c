@@ -59,21 +59,24 @@ typedef struct bench_instance {
   bench_work work;
   int copy_known;
   double copy_seconds;    /* the streaming copy of the same bytes */
+  double twostep_macs;     /* upconv: the unfused two-step's multiply-adds */
   /* Per timed path (PATH_*) and variant: 0 not checked, 1 right, -1 wrong. */
-  int verdict[2][N_ISA];
-  char verdict_msg[2][N_ISA][MSG];
+  int verdict[3][N_ISA];
+  char verdict_msg[3][N_ISA][MSG];
 } bench_instance;
 
-/* The two paths a row can time: a plan's run (deconv and resize rows, and
- * the plan-making rows, whose plans are these) or the one-shot resize call. */
-enum { PATH_PLAN = 0, PATH_ONESHOT = 1 };
+/* The paths a row can time: a plan's run (deconv, upconv and resize rows,
+ * and the plan-making rows, whose plans are these), the one-shot resize call
+ * or upsimd's own upconv two-step (a resize plan, then a factor-1 upconv). */
+enum { PATH_PLAN = 0, PATH_ONESHOT = 1, PATH_TWOSTEP = 2 };
 
 /* What a registered benchmark times. */
 typedef enum bench_case_kind {
   CASE_RUN = 0, /* op/...: a plan's run (upsimd) or the peer's primitive */
   CASE_PACK,    /* deconv-pack/...: deconv plan create + destroy */
   CASE_PLAN,    /* nearest-plan/..., bilinear-plan/...: resize plan create + destroy */
-  CASE_ONESHOT  /* nearest-oneshot/..., bilinear-oneshot/...: the one-shot call */
+  CASE_ONESHOT, /* nearest-oneshot/..., bilinear-oneshot/...: the one-shot call */
+  CASE_TWOSTEP  /* upconv-twostep/.../upsimd: resize plan run, then a factor-1 upconv */
 } bench_case_kind;
 
 /* --threads=N: upsimd's runs use the library's default pool of N threads
@@ -104,7 +107,8 @@ typedef struct bench_case {
 typedef struct bench_tensors {
   const bench_instance *owner;
   float *in, *weights, *bias, *out;
-  size_t in_elems, w_elems, out_elems;
+  float *mid; /* upconv: the upsampled image of the two-step rows */
+  size_t in_elems, w_elems, out_elems, mid_elems;
 } bench_tensors;
 
 static bench_tensors g_tensors; /* of the instance whose benchmarks run now */
@@ -114,6 +118,7 @@ static void tensors_release(void) {
   bench_free(g_tensors.weights);
   bench_free(g_tensors.bias);
   bench_free(g_tensors.out);
+  bench_free(g_tensors.mid);
   memset(&g_tensors, 0, sizeof g_tensors);
 }
 
@@ -138,6 +143,21 @@ static int tensors_for(const bench_instance *inst) {
     g_tensors.weights = bench_alloc(g_tensors.w_elems * sizeof(float));
     g_tensors.bias = prob->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
     if (!g_tensors.weights || (prob->bias && !g_tensors.bias)) goto nomem;
+    bench_fill_uniform(seed_of(inst, 1), g_tensors.weights, g_tensors.w_elems, -0.5f, 0.5f);
+    if (g_tensors.bias) bench_fill_uniform(seed_of(inst, 2), g_tensors.bias, p.out_c, -1.f, 1.f);
+  } else if (prob->op == BENCH_UPCONV) {
+    const ups_upconv_params p = prob->upconv;
+    size_t oh, ow;
+    if (ups_upconv_output_size(&p, &oh, &ow) != UPS_OK) return 1;
+    const size_t fh = p.factor_h ? p.factor_h : 1, fw = p.factor_w ? p.factor_w : 1;
+    g_tensors.in_elems = p.n * p.in_c * p.in_h * p.in_w;
+    g_tensors.w_elems = bench_upconv_weight_elems(&p);
+    g_tensors.out_elems = p.n * p.out_c * oh * ow;
+    g_tensors.mid_elems = p.n * p.in_c * fh * p.in_h * fw * p.in_w;
+    g_tensors.weights = bench_alloc(g_tensors.w_elems * sizeof(float));
+    g_tensors.bias = prob->bias ? bench_alloc(p.out_c * sizeof(float)) : NULL;
+    g_tensors.mid = bench_alloc(g_tensors.mid_elems * sizeof(float));
+    if (!g_tensors.weights || !g_tensors.mid || (prob->bias && !g_tensors.bias)) goto nomem;
     bench_fill_uniform(seed_of(inst, 1), g_tensors.weights, g_tensors.w_elems, -0.5f, 0.5f);
     if (g_tensors.bias) bench_fill_uniform(seed_of(inst, 2), g_tensors.bias, p.out_c, -1.f, 1.f);
   } else {
@@ -178,6 +198,10 @@ static int check_output(const bench_instance *inst, const char *who, char *msg, 
   if (prob->op == BENCH_DECONV) {
     const ups_deconv_params p = prob->deconv;
     st = ups_check_deconv(&p, g_tensors.in, g_tensors.weights, g_tensors.bias, g_tensors.out, &r);
+  } else if (prob->op == BENCH_UPCONV) {
+    /* Against the literal two-step (resize, then a direct convolution). */
+    const ups_upconv_params p = prob->upconv;
+    st = ups_check_upconv(&p, g_tensors.in, g_tensors.weights, g_tensors.bias, g_tensors.out, &r);
   } else {
     const ups_resize_params p = prob->resize;
     st = prob->op == BENCH_NEAREST ? ups_check_nearest(&p, g_tensors.in, g_tensors.out, &r)
@@ -198,6 +222,152 @@ static ups_operator resize_op(const bench_problem *prob) {
   return prob->op == BENCH_NEAREST ? UPS_OP_NEAREST : UPS_OP_BILINEAR;
 }
 
+/* upsimd's own upconv two-step: a resize plan (nearest: PyTorch's asymmetric
+ * floor; bilinear: half-pixel, align_corners=False) into g_tensors.mid, then
+ * the convolution as an upconv plan of factor 1 (a plain convolution on the
+ * same engine). Both plans are made outside the timed loop. */
+typedef struct twostep {
+  ups_resize_plan *resize;
+  ups_upconv_plan *conv;
+} twostep;
+
+static void twostep_destroy(twostep *t) {
+  ups_resize_plan_destroy(t->resize);
+  ups_upconv_plan_destroy(t->conv);
+  t->resize = NULL;
+  t->conv = NULL;
+}
+
+static ups_status twostep_create(const bench_problem *prob, ups_isa isa, twostep *t) {
+  const ups_upconv_params u = prob->upconv;
+  const size_t fh = u.factor_h ? u.factor_h : 1, fw = u.factor_w ? u.factor_w : 1;
+  const int nearest = u.mode == UPS_OP_NEAREST;
+  ups_resize_params r = {0};
+  r.layout = u.layout;
+  r.n = u.n;
+  r.c = u.in_c;
+  r.in_h = u.in_h;
+  r.in_w = u.in_w;
+  r.out_h = fh * u.in_h;
+  r.out_w = fw * u.in_w;
+  r.scale_h = (float)fh;
+  r.scale_w = (float)fw;
+  r.coord = nearest ? UPS_COORD_ASYMMETRIC : UPS_COORD_HALF_PIXEL;
+  r.round = UPS_ROUND_FLOOR;
+  r.isa = isa;
+  ups_upconv_params c = u;
+  c.in_h = r.out_h;
+  c.in_w = r.out_w;
+  c.factor_h = c.factor_w = 1;
+  c.mode = UPS_OP_NEAREST; /* factor 1: the identity */
+  c.isa = isa;
+  t->resize = NULL;
+  t->conv = NULL;
+  ups_status st = ups_resize_plan_create(&r, nearest ? UPS_OP_NEAREST : UPS_OP_BILINEAR, &t->resize);
+  if (st == UPS_OK) st = ups_upconv_plan_create(&c, g_tensors.weights, g_tensors.bias, &t->conv);
+  if (st != UPS_OK) twostep_destroy(t);
+  return st;
+}
+
+static ups_status twostep_run(const twostep *t, const float *in, float *mid, float *out) {
+  ups_status st = ups_resize_plan_run_pool(t->resize, in, mid, g_pool);
+  if (st == UPS_OK) st = ups_upconv_plan_run_pool(t->conv, mid, out, g_pool);
+  return st;
+}
+
+/* The two-step reference (ups_check_upconv) is a scalar direct convolution
+ * of the upsampled image, run twice (values and magnitudes): ~80 GMAC and
+ * minutes for the SD-VAE block, per variant checked. Above this many
+ * two-step MACs an upconv row is checked on a proxy instead: the same
+ * problem (channels, kernel, factors, pads, layouts, weights, bias, path)
+ * on an input of at most BENCH_UPCONV_PROXY_PX x BENCH_UPCONV_PROXY_PX; the
+ * label says so. */
+#define BENCH_UPCONV_CHECK_MAX_MACS 4e9
+/* The scalar variant's upconv rows stop here (FLOPs per call). */
+#define BENCH_SCALAR_MAX_FLOPS 1e10
+enum { BENCH_UPCONV_PROXY_PX = 8 };
+
+/* Runs the upconv variant (fused plan, or upsimd's two-step) on `prob` with
+ * the instance's weights and bias and fresh inputs, and checks it. */
+static ups_status upconv_check_run(const bench_instance *inst, const bench_problem *prob,
+                                   ups_isa isa, int path, const float *in, float *mid, float *out,
+                                   size_t out_elems, ups_check_result *r, int *checked) {
+  ups_status st;
+  *checked = 0;
+  bench_fill_nan(out, out_elems);
+  if (path == PATH_TWOSTEP) {
+    twostep t;
+    st = twostep_create(prob, isa, &t);
+    if (st == UPS_OK) st = twostep_run(&t, in, mid, out);
+    twostep_destroy(&t);
+  } else {
+    ups_upconv_params p = prob->upconv;
+    p.isa = isa;
+    ups_upconv_plan *plan = NULL;
+    st = ups_upconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
+    if (st == UPS_OK) st = ups_upconv_plan_run_pool(plan, in, out, g_pool);
+    ups_upconv_plan_destroy(plan);
+  }
+  (void)inst;
+  if (st != UPS_OK) return st;
+  const ups_upconv_params p = prob->upconv;
+  *checked = 1;
+  return ups_check_upconv(&p, in, g_tensors.weights, g_tensors.bias, out, r);
+}
+
+static int upconv_uses_proxy(const bench_instance *inst) {
+  return inst->twostep_macs > BENCH_UPCONV_CHECK_MAX_MACS;
+}
+
+/* The verdict of an upconv row: on the instance's own tensors, or on the
+ * proxy (upconv_uses_proxy). Returns 1 right, -1 wrong (msg set). */
+static int upconv_verdict(const bench_instance *inst, ups_isa isa, int path, char *msg) {
+  const char *who = path == PATH_TWOSTEP ? "upsimd's two-step" : ups_isa_name(isa);
+  ups_check_result r;
+  int checked = 0;
+  ups_status st;
+  if (!upconv_uses_proxy(inst)) {
+    st = upconv_check_run(inst, &inst->prob, isa, path, g_tensors.in, g_tensors.mid,
+                          g_tensors.out, g_tensors.out_elems, &r, &checked);
+  } else {
+    bench_problem proxy = inst->prob;
+    ups_upconv_params *u = &proxy.upconv;
+    if (u->in_h > BENCH_UPCONV_PROXY_PX) u->in_h = BENCH_UPCONV_PROXY_PX;
+    if (u->in_w > BENCH_UPCONV_PROXY_PX) u->in_w = BENCH_UPCONV_PROXY_PX;
+    size_t oh = 0, ow = 0;
+    st = ups_upconv_output_size(u, &oh, &ow);
+    const size_t fh = u->factor_h ? u->factor_h : 1, fw = u->factor_w ? u->factor_w : 1;
+    const size_t in_n = u->n * u->in_c * u->in_h * u->in_w, out_n = u->n * u->out_c * oh * ow;
+    const size_t mid_n = in_n * fh * fw;
+    float *in = NULL, *mid = NULL, *out = NULL;
+    if (st == UPS_OK) {
+      in = bench_alloc(in_n * sizeof(float));
+      mid = bench_alloc(mid_n * sizeof(float));
+      out = bench_alloc(out_n * sizeof(float));
+      if (!in || !mid || !out) st = UPS_ERR_NOMEM;
+    }
+    if (st == UPS_OK) {
+      bench_fill_uniform(seed_of(inst, 3), in, in_n, -1.f, 1.f);
+      st = upconv_check_run(inst, &proxy, isa, path, in, mid, out, out_n, &r, &checked);
+    }
+    bench_free(in);
+    bench_free(mid);
+    bench_free(out);
+  }
+  if (st != UPS_OK) {
+    if (checked)
+      snprintf(msg, MSG, "the reference check could not run: %s", ups_status_string(st));
+    else
+      snprintf(msg, MSG, "%s returned \"%s\" on a valid problem", who, ups_status_string(st));
+    return -1;
+  }
+  if (r.failures) {
+    describe_check(msg, MSG, who, &r);
+    return -1;
+  }
+  return 1;
+}
+
 /* Runs an upsimd variant once on the path its rows time (a plan's run, or
  * the one-shot resize call), on the --threads pool as timed, and records the
  * verdict. */
@@ -206,6 +376,7 @@ static int verdict_for(bench_instance *inst, ups_isa isa, int path) {
   char *msg = inst->verdict_msg[path][isa];
   const bench_problem *prob = &inst->prob;
   ups_status st;
+  if (prob->op == BENCH_UPCONV) return inst->verdict[path][isa] = upconv_verdict(inst, isa, path, msg);
   bench_fill_nan(g_tensors.out, g_tensors.out_elems);
   if (prob->op == BENCH_DECONV) {
     ups_deconv_params p = prob->deconv;
@@ -272,6 +443,21 @@ static void set_work_counters(gbench_state *s, const bench_work *work, double li
   if (limit_seconds > 0) gbench_counter(s, "roof", limit_seconds, GBENCH_COUNTER_PER_SECOND);
 }
 
+/* Upconv rows (fused and two-step alike): GFLOPS above counts the fused
+ * multiply-adds; GFLOPS_twostep the same time on the two-step's (what a
+ * framework's profiler would credit the unfused pair with), and both MAC
+ * counts plainly, for the report's "MACs saved". The label's tail. */
+static void set_upconv_counters(gbench_state *s, const bench_instance *inst, char *tail,
+                                size_t cap) {
+  const double fused = inst->work.flops / 2.0, two = inst->twostep_macs;
+  gbench_counter(s, "GFLOPS_twostep", 2.0 * two * 1e-9, GBENCH_COUNTER_PER_SECOND);
+  gbench_counter(s, "MACs_fused", fused, GBENCH_COUNTER_PLAIN);
+  gbench_counter(s, "MACs_twostep", two, GBENCH_COUNTER_PLAIN);
+  snprintf(tail, cap, "; fused %.0f MACs vs two-step %.0f MACs (%.2fx fewer)%s", fused, two,
+           fused > 0 ? two / fused : 0.0,
+           upconv_uses_proxy(inst) ? "; checked on an input of at most 8x8 (reference cost)" : "");
+}
+
 /* Skips the benchmark (returns 1) when this ISA's variant cannot run here. */
 static int skip_unsupported(gbench_state *s, ups_isa isa) {
   if (ups_isa_supported(isa)) return 0;
@@ -309,12 +495,50 @@ static void run_upsimd(gbench_state *s, void *user) {
   if (skip_unsupported(s, c->isa)) return;
   const double limit = limit_for(c); /* before the check: the probe's own buffers
                                         must not be what is left in cache */
-  const int path = c->kind == CASE_ONESHOT ? PATH_ONESHOT : PATH_PLAN;
-  if (!tensors_checked(s, inst, c->isa, path)) return;
+  const int path = c->kind == CASE_ONESHOT   ? PATH_ONESHOT
+                   : c->kind == CASE_TWOSTEP ? PATH_TWOSTEP
+                                             : PATH_PLAN;
   const bench_problem *prob = &inst->prob;
+  if (prob->op == BENCH_UPCONV && path == PATH_PLAN && prob->upconv.mode != UPS_OP_NEAREST) {
+    gbench_skip(s, "bilinear upconv: UPS_ERR_UNSUPPORTED in this version (two-step rows only)");
+    return;
+  }
+  if (prob->op == BENCH_UPCONV && c->isa == UPS_ISA_SCALAR && inst->work.flops > BENCH_SCALAR_MAX_FLOPS) {
+    /* ~20 s per call (the SD-VAE block): scripts/bench's time budget. */
+    gbench_skip(s, "scalar upconv above 1e10 FLOPs per call: not timed (tens of seconds a call)");
+    return;
+  }
+  if (!tensors_checked(s, inst, c->isa, path)) return;
   ups_status bad = UPS_OK;
+  char tail[160] = "";
   /* Plans are made outside the timed loop: the rows time their runs. */
-  if (prob->op == BENCH_DECONV) {
+  if (prob->op == BENCH_UPCONV && path == PATH_TWOSTEP) {
+    twostep t;
+    if (twostep_create(prob, c->isa, &t) != UPS_OK) {
+      gbench_fail(s, "two-step plan creation failed after passing the check");
+      return;
+    }
+    twostep_run(&t, g_tensors.in, g_tensors.mid, g_tensors.out); /* warm */
+    while (gbench_keep_running(s)) {
+      const ups_status st = twostep_run(&t, g_tensors.in, g_tensors.mid, g_tensors.out);
+      if (st != UPS_OK) bad = st;
+    }
+    twostep_destroy(&t);
+  } else if (prob->op == BENCH_UPCONV) {
+    ups_upconv_params p = prob->upconv;
+    p.isa = c->isa;
+    ups_upconv_plan *plan = NULL;
+    if (ups_upconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) {
+      gbench_fail(s, "plan creation failed after passing the check");
+      return;
+    }
+    ups_upconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool); /* warm */
+    while (gbench_keep_running(s)) {
+      const ups_status st = ups_upconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
+      if (st != UPS_OK) bad = st;
+    }
+    ups_upconv_plan_destroy(plan);
+  } else if (prob->op == BENCH_DECONV) {
     ups_deconv_params p = prob->deconv;
     p.isa = c->isa;
     ups_deconv_plan *plan = NULL;
@@ -360,16 +584,36 @@ static void run_upsimd(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
-  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s; %d thread%s%s", inst->about, c->limit_kind,
+  if (prob->op == BENCH_UPCONV) set_upconv_counters(s, inst, tail, sizeof tail);
+  snprintf(buf, sizeof buf, "%s; roof vs %s%s%s; %d thread%s%s%s%s", inst->about, c->limit_kind,
            c->isa == UPS_ISA_AUTO ? "; auto=" : "",
            c->isa == UPS_ISA_AUTO ? ups_isa_name(ups_isa_selected()) : "", g_threads,
-           g_threads > 1 ? "s" : "", path == PATH_ONESHOT ? "; one-shot call" : "");
+           g_threads > 1 ? "s" : "", path == PATH_ONESHOT ? "; one-shot call" : "",
+           path == PATH_TWOSTEP ? "; upsimd resize plan then factor-1 upconv plan" : "", tail);
   gbench_label(s, buf);
 }
 
 /* Bytes a plan of this variant packs into (the library's own accounting). */
 static double packed_bytes_of(const bench_instance *inst, ups_isa isa) {
   ups_deconv_params p = inst->prob.deconv;
+  if (inst->prob.op == BENCH_UPCONV) {
+    /* An upconv plan owns a deconvolution plan of the transformed weights
+     * (ups_upconv_validate's dp): its packing is that plan's. */
+    ups_upconv_shape sh;
+    if (ups_upconv_validate(&inst->prob.upconv, &sh) != UPS_OK) return 0.0;
+    p = sh.dp;
+    float *w = bench_alloc(bench_deconv_weight_elems(&p) * sizeof(float));
+    if (!w) return 0.0;
+    bench_fill_uniform(1, w, bench_deconv_weight_elems(&p), -0.5f, 0.5f);
+    p.isa = isa;
+    ups_deconv_plan *plan = NULL;
+    double bytes = 0.0;
+    if (ups_deconv_plan_create(&p, w, g_tensors.bias, &plan) == UPS_OK)
+      bytes = (double)ups_deconv_plan_packed_bytes(plan);
+    ups_deconv_plan_destroy(plan);
+    bench_free(w);
+    return bytes;
+  }
   p.isa = isa;
   ups_deconv_plan *plan = NULL;
   if (ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan) != UPS_OK) return 0.0;
@@ -383,10 +627,18 @@ static void run_pack(gbench_state *s, void *user) {
   bench_instance *inst = c->inst;
   char buf[MSG + 128];
   if (skip_unsupported(s, c->isa)) return;
+  const int is_upconv = inst->prob.op == BENCH_UPCONV;
+  if (is_upconv && inst->prob.upconv.mode != UPS_OP_NEAREST) {
+    gbench_skip(s, "bilinear upconv: UPS_ERR_UNSUPPORTED in this version");
+    return;
+  }
   const ups_deconv_params base = inst->prob.deconv;
+  const ups_upconv_params ubase = inst->prob.upconv;
   const double weight_bytes =
-      ((double)bench_deconv_weight_elems(&base) + (inst->prob.bias ? (double)base.out_c : 0.0)) *
-      sizeof(float);
+      is_upconv ? ((double)bench_upconv_weight_elems(&ubase) +
+                   (inst->prob.bias ? (double)ubase.out_c : 0.0)) * sizeof(float)
+                : ((double)bench_deconv_weight_elems(&base) +
+                   (inst->prob.bias ? (double)base.out_c : 0.0)) * sizeof(float);
   /* The plans this benchmark makes are the ones the run benchmark checks. */
   if (!tensors_checked(s, inst, c->isa, PATH_PLAN)) return;
   if (!c->pack_limit_known) {
@@ -396,12 +648,24 @@ static void run_pack(gbench_state *s, void *user) {
   }
   ups_deconv_params p = base;
   p.isa = c->isa;
+  ups_upconv_params up = ubase;
+  up.isa = c->isa;
   ups_status bad = UPS_OK;
-  while (gbench_keep_running(s)) {
-    ups_deconv_plan *plan = NULL;
-    const ups_status st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
-    if (st != UPS_OK) bad = st;
-    ups_deconv_plan_destroy(plan);
+  if (is_upconv) {
+    /* Upconv plans transform the weights (per-phase sums), then pack. */
+    while (gbench_keep_running(s)) {
+      ups_upconv_plan *plan = NULL;
+      const ups_status st = ups_upconv_plan_create(&up, g_tensors.weights, g_tensors.bias, &plan);
+      if (st != UPS_OK) bad = st;
+      ups_upconv_plan_destroy(plan);
+    }
+  } else {
+    while (gbench_keep_running(s)) {
+      ups_deconv_plan *plan = NULL;
+      const ups_status st = ups_deconv_plan_create(&p, g_tensors.weights, g_tensors.bias, &plan);
+      if (st != UPS_OK) bad = st;
+      ups_deconv_plan_destroy(plan);
+    }
   }
   if (bad != UPS_OK) {
     snprintf(buf, sizeof buf, "plan_create returned \"%s\" while timed", ups_status_string(bad));
@@ -457,14 +721,65 @@ static bench_peer_op *peer_create(const bench_peer *peer, const bench_instance *
     if (!peer->deconv_create) return NULL;
     return peer->deconv_create(&prob->deconv, g_tensors.weights, g_tensors.bias, why);
   }
+  if (prob->op == BENCH_UPCONV) {
+    if (!peer->upconv_create) return NULL;
+    return peer->upconv_create(&prob->upconv, g_tensors.weights, g_tensors.bias, why);
+  }
   if (!peer->resize_create) return NULL;
   return peer->resize_create(&prob->resize, prob->op == BENCH_BILINEAR, why);
+}
+
+/* A peer's upconv two-step on the proxy of upconv_verdict (the instance's
+ * weights and bias, the input cropped): 1 right, -1 wrong or failed (msg). */
+static int peer_upconv_proxy_verdict(const bench_peer *peer, const bench_instance *inst,
+                                     char *msg, size_t cap) {
+  bench_problem proxy = inst->prob;
+  ups_upconv_params *u = &proxy.upconv;
+  if (u->in_h > BENCH_UPCONV_PROXY_PX) u->in_h = BENCH_UPCONV_PROXY_PX;
+  if (u->in_w > BENCH_UPCONV_PROXY_PX) u->in_w = BENCH_UPCONV_PROXY_PX;
+  size_t oh = 0, ow = 0;
+  if (ups_upconv_output_size(u, &oh, &ow) != UPS_OK) {
+    snprintf(msg, cap, "peer-error: the proxy problem is invalid; not timed");
+    return -1;
+  }
+  const char *why = NULL;
+  bench_peer_op *op = peer->upconv_create(u, g_tensors.weights, g_tensors.bias, &why);
+  if (!op) {
+    snprintf(msg, cap, "peer-error: %s could not build the proxy: %s; not timed", peer->name,
+             why ? why : "no reason given");
+    return -1;
+  }
+  const size_t in_n = u->n * u->in_c * u->in_h * u->in_w, out_n = u->n * u->out_c * oh * ow;
+  float *in = bench_alloc(in_n * sizeof(float)), *out = bench_alloc(out_n * sizeof(float));
+  int verdict = -1;
+  if (!in || !out) {
+    snprintf(msg, cap, "peer-error: out of memory; not timed");
+  } else {
+    bench_fill_uniform(seed_of(inst, 3), in, in_n, -1.f, 1.f);
+    bench_fill_nan(out, out_n);
+    ups_check_result r;
+    if (peer->run(op, in, out) != 0) {
+      snprintf(msg, cap, "peer-error: %s failed to run; not timed", peer->name);
+    } else if (ups_check_upconv(u, in, g_tensors.weights, g_tensors.bias, out, &r) != UPS_OK) {
+      snprintf(msg, cap, "peer-error: the reference check could not run; not timed");
+    } else if (r.failures) {
+      char detail[MSG];
+      describe_check(detail, sizeof detail, peer->name, &r);
+      snprintf(msg, cap, "peer-mismatch: %s; not timed", detail);
+    } else {
+      verdict = 1;
+    }
+  }
+  bench_free(in);
+  bench_free(out);
+  peer->destroy(op);
+  return verdict;
 }
 
 static void run_peer(gbench_state *s, void *user) {
   bench_case *c = user;
   bench_instance *inst = c->inst;
-  char buf[MSG + 128];
+  char buf[MSG + 512];
   const double limit = limit_for(c);
   if (!tensors_ready(s, inst)) return;
   const char *why = NULL;
@@ -475,6 +790,8 @@ static void run_peer(gbench_state *s, void *user) {
     gbench_error(s, buf);
     return;
   }
+  if (!c->peer_verdict && inst->prob.op == BENCH_UPCONV && upconv_uses_proxy(inst))
+    c->peer_verdict = peer_upconv_proxy_verdict(c->peer, inst, c->peer_msg, sizeof c->peer_msg);
   if (!c->peer_verdict) {
     bench_fill_nan(g_tensors.out, g_tensors.out_elems);
     if (c->peer->run(op, g_tensors.in, g_tensors.out) != 0) {
@@ -508,6 +825,12 @@ static void run_peer(gbench_state *s, void *user) {
     return;
   }
   set_work_counters(s, &inst->work, limit);
+  if (inst->prob.op == BENCH_UPCONV) {
+    char tail[160];
+    set_upconv_counters(s, inst, tail, sizeof tail);
+    const size_t len = strlen(buf);
+    snprintf(buf + len, sizeof buf - len, "%s", tail);
+  }
   gbench_label(s, buf);
 }
 
@@ -676,8 +999,15 @@ static int instance_init(bench_instance *inst, size_t index, const char *name, c
   inst->prob = *prob;
   inst->layout = bench_problem_layout(prob);
   inst->index = index;
-  const int bad = prob->op == BENCH_DECONV ? bench_deconv_work(&prob->deconv, prob->bias, &inst->work)
-                                           : bench_resize_work(&prob->resize, &inst->work);
+  int bad;
+  if (prob->op == BENCH_DECONV) {
+    bad = bench_deconv_work(&prob->deconv, prob->bias, &inst->work);
+  } else if (prob->op == BENCH_UPCONV) {
+    bad = bench_upconv_work(&prob->upconv, prob->bias, &inst->work);
+    inst->twostep_macs = bench_upconv_twostep_macs(&prob->upconv);
+  } else {
+    bad = bench_resize_work(&prob->resize, &inst->work);
+  }
   if (bad) fprintf(stderr, "upsimd-bench: workload %s is invalid\n", name);
   return bad;
 }
@@ -697,7 +1027,7 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
     snprintf(name, sizeof name, "%s/%s/%s/%s", op, lay, inst->name, ups_isa_name(order[k]));
     register_run(name, run_upsimd, c);
   }
-  if (n_peers) {
+  if (n_peers && inst->prob.op != BENCH_UPCONV) {
     if (tensors_for(inst)) return 1; /* weights, for the deconv adapters */
     for (size_t pi = 0; pi < n_peers; pi++) {
       const bench_peer *peer = bench_peer_get(pi);
@@ -719,16 +1049,49 @@ static int register_instance(bench_instance *inst, const ups_isa *order, int n_o
     }
     tensors_release();
   }
-  if (inst->prob.op == BENCH_DECONV)
+  if (inst->prob.op == BENCH_DECONV || inst->prob.op == BENCH_UPCONV)
     for (int k = 0; k < n_order; k++) {
       bench_case *c = &cases[(*n_case)++];
       c->inst = inst;
       c->kind = CASE_PACK;
       c->isa = order[k];
-      snprintf(name, sizeof name, "deconv-pack/%s/%s/%s", lay, inst->name, ups_isa_name(order[k]));
+      snprintf(name, sizeof name, "%s-pack/%s/%s/%s", op, lay, inst->name, ups_isa_name(order[k]));
       gbench_register(name, run_pack, c, &g_options);
     }
-  if (inst->prob.op != BENCH_DECONV) {
+  if (inst->prob.op == BENCH_UPCONV) {
+    /* The unfused baseline on upsimd's own engine, at AUTO's pick. */
+    bench_case *c = &cases[(*n_case)++];
+    c->inst = inst;
+    c->kind = CASE_TWOSTEP;
+    c->isa = UPS_ISA_AUTO;
+    c->fma = bench_fma_probe_for(UPS_ISA_AUTO);
+    snprintf(name, sizeof name, "upconv-twostep/%s/%s/upsimd", lay, inst->name);
+    register_run(name, run_upsimd, c);
+    /* The peers' own two-steps (resampling, then convolution). */
+    if (n_peers && tensors_for(inst)) return 1; /* weights, for the adapters */
+    for (size_t pi = 0; pi < n_peers; pi++) {
+      const bench_peer *peer = bench_peer_get(pi);
+      if (!peer->upconv_create) continue;
+      const char *why = NULL;
+      bench_peer_op *probe_op = peer_create(peer, inst, &why);
+      if (!probe_op) {
+        if (peer_notes)
+          fprintf(stderr, "upsimd-bench: upconv-twostep/%s/%s: no %s: %s\n", lay, inst->name,
+                  peer->name, why ? why : "cannot express it");
+        continue;
+      }
+      peer->destroy(probe_op);
+      bench_case *pc = &cases[(*n_case)++];
+      pc->inst = inst;
+      pc->kind = CASE_TWOSTEP;
+      pc->peer = peer;
+      pc->fma = bench_fma_probe_widest();
+      snprintf(name, sizeof name, "upconv-twostep/%s/%s/%s", lay, inst->name, peer->name);
+      register_run(name, run_peer, pc);
+    }
+    if (n_peers) tensors_release();
+  }
+  if (inst->prob.op != BENCH_DECONV && inst->prob.op != BENCH_UPCONV) {
     /* Plan creation, as deconv-pack; and for the in-L1 sets, where building
      * the tables weighs most, the one-shot call in the same run. */
     for (int k = 0; k < n_order; k++) {

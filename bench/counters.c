@@ -1,6 +1,8 @@
 /* counters.c — work accounting of a benchmark (see counters.h). */
 #include "counters.h"
 
+#include "internal.h" /* ups_upconv_validate: the fused deconvolution */
+
 static size_t or_one(size_t v) { return v ? v : 1; }
 
 size_t bench_deconv_weight_elems(const ups_deconv_params *p) {
@@ -56,5 +58,40 @@ int bench_deconv_work(const ups_deconv_params *p, int has_bias, bench_work *w) {
   w->read_bytes = (in_elems + w_elems + (has_bias ? (double)p->out_c : 0.0)) * sizeof(float);
   w->write_bytes = w->items * sizeof(float);
   w->flops = 2.0 * bench_deconv_useful_macs(p);
+  return 0;
+}
+
+double bench_upconv_fused_macs(const ups_upconv_params *p) {
+  ups_upconv_shape s;
+  if (ups_upconv_validate(p, &s) != UPS_OK) return 0.0;
+  return bench_deconv_useful_macs(&s.dp);
+}
+
+double bench_upconv_twostep_macs(const ups_upconv_params *p) {
+  size_t oh, ow;
+  if (ups_upconv_output_size(p, &oh, &ow) != UPS_OK) return 0.0;
+  /* Conv tap k at output y reads u[y - pad + k*d]: the same count as a
+   * stride-1 transposed tap of an "input" of oh rows into f*in rows. */
+  const double th = bench_deconv_axis_taps(oh, p->kernel_h, 1, or_one(p->dilation_h), p->pad_top,
+                                           or_one(p->factor_h) * p->in_h);
+  const double tw = bench_deconv_axis_taps(ow, p->kernel_w, 1, or_one(p->dilation_w),
+                                           p->pad_left, or_one(p->factor_w) * p->in_w);
+  const double channel_pairs = (double)p->out_c * (double)(p->in_c / or_one(p->groups));
+  return (double)p->n * channel_pairs * th * tw;
+}
+
+size_t bench_upconv_weight_elems(const ups_upconv_params *p) {
+  return p->out_c * (p->in_c / or_one(p->groups)) * p->kernel_h * p->kernel_w;
+}
+
+int bench_upconv_work(const ups_upconv_params *p, int has_bias, bench_work *w) {
+  size_t oh, ow;
+  if (ups_upconv_output_size(p, &oh, &ow) != UPS_OK) return 1;
+  const double in_elems = (double)p->n * (double)p->in_c * (double)p->in_h * (double)p->in_w;
+  const double w_elems = (double)bench_upconv_weight_elems(p);
+  w->items = (double)p->n * (double)p->out_c * (double)oh * (double)ow;
+  w->read_bytes = (in_elems + w_elems + (has_bias ? (double)p->out_c : 0.0)) * sizeof(float);
+  w->write_bytes = w->items * sizeof(float);
+  w->flops = 2.0 * bench_upconv_fused_macs(p);
   return 0;
 }

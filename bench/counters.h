@@ -32,4 +32,15 @@ double bench_deconv_axis_taps(size_t in, size_t kernel, size_t stride, size_t di
 /* Multiply-adds the reference performs (taps inside the output only). */
 double bench_deconv_useful_macs(const ups_deconv_params *p);
 
+/* Upconv (fused nearest upsample + convolution): the multiply-adds of the
+ * fused transposed convolution the library runs (its useful taps, as
+ * bench_deconv_useful_macs counts them on the plan's deconvolution), and of
+ * the two-step it replaces (the convolution's taps that land inside the
+ * upsampled image; the upsample itself does no arithmetic). 0 when invalid. */
+double bench_upconv_fused_macs(const ups_upconv_params *p);
+double bench_upconv_twostep_macs(const ups_upconv_params *p);
+size_t bench_upconv_weight_elems(const ups_upconv_params *p); /* out_c x in_c/groups x kernel */
+/* flops = 2 x fused MACs; bytes: input, conv weights (+ bias), output. */
+int bench_upconv_work(const ups_upconv_params *p, int has_bias, bench_work *w);
+
 #endif

@@ -20,6 +20,10 @@
 // - deconvolution: dst[oh = ih*S - PL + kh*(D+1)] += src*w (no flip, as
 //   upsimd), dilation D = d-1, padding_r = pad_end - output_padding (may be
 //   negative), weights {G, OC/G, IC/G, KH, KW} described with the user's strides.
+// - upconv two-step: resampling (nearest or linear, the mappings above: at
+//   integer factors oneDNN's nearest picks PyTorch's floor(x/f)) into an
+//   intermediate the op owns, then convolution_forward (direct, format_tag::any
+//   weights reordered once) with the upsampled image's zero padding.
 //
 // Caveat: oneDNN 2.6's jit resampling needs a 64-byte aligned dst (large
 // outputs are written with non-temporal zmm stores); run() returns -1 for a
@@ -45,6 +49,10 @@ namespace {
 // different definitions would break the one-definition rule).
 struct onednn_op {
   bool needs_aligned_dst;
+  bool two_step = false;             // upconv: prim (resampling), then prim2 (convolution)
+  dnnl::primitive prim2;
+  dnnl::memory mid;                  // the upsampled image
+  std::unordered_map<int, dnnl::memory> args2;
   dnnl::primitive prim;
   dnnl::memory src, dst, wei, bias;
   std::unordered_map<int, dnnl::memory> args;
@@ -131,6 +139,14 @@ int run(bench_peer_op *handle_, const float *in, float *out) {
     single_thread();
     op->src.set_data_handle(const_cast<float *>(in));
     op->dst.set_data_handle(out);
+    if (op->two_step) {
+      op->src.set_data_handle(const_cast<float *>(in));
+      op->prim.execute(cpu_stream(), op->args);  // in -> mid
+      op->dst.set_data_handle(out);
+      op->prim2.execute(cpu_stream(), op->args2);  // mid -> out
+      cpu_stream().wait();
+      return 0;
+    }
     op->prim.execute(cpu_stream(), op->args);
     cpu_stream().wait();
     return 0;
@@ -264,10 +280,109 @@ bench_peer_op *deconv_create(const ups_deconv_params *p, const float *weights,
   return nullptr;
 }
 
+bench_peer_op *upconv_create(const ups_upconv_params *p, const float *weights, const float *bias,
+                             const char **why) {
+  size_t oh = 0, ow = 0;
+  if (ups_upconv_output_size(p, &oh, &ow) != UPS_OK) {
+    *why = "invalid upconv";
+    return nullptr;
+  }
+  const memory::dim FH = (memory::dim)(p->factor_h ? p->factor_h : 1),
+                    FW = (memory::dim)(p->factor_w ? p->factor_w : 1);
+  try {
+    single_thread();
+    const memory::dim G = (memory::dim)(p->groups ? p->groups : 1);
+    const memory::dim N = (memory::dim)p->n, IC = (memory::dim)p->in_c,
+                      OC = (memory::dim)p->out_c;
+    const memory::dim Cig = IC / G, Cog = OC / G;
+    const memory::dim KH = (memory::dim)p->kernel_h, KW = (memory::dim)p->kernel_w;
+    const memory::dim DH = (memory::dim)(p->dilation_h ? p->dilation_h : 1),
+                      DW = (memory::dim)(p->dilation_w ? p->dilation_w : 1);
+    const memory::dim IH = (memory::dim)p->in_h, IW = (memory::dim)p->in_w;
+    const tag t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
+    memory::desc smd({N, IC, IH, IW}, dt::f32, t);
+    memory::desc mmd({N, IC, IH * FH, IW * FW}, dt::f32, t);
+    memory::desc dmd({N, OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, t);
+    const bool nearest = p->mode == UPS_OP_NEAREST;
+    dnnl::resampling_forward::desc rd(
+        dnnl::prop_kind::forward_inference,
+        nearest ? dnnl::algorithm::resampling_nearest : dnnl::algorithm::resampling_linear, smd,
+        mmd);
+    dnnl::resampling_forward::primitive_desc rpd(rd, cpu_engine());
+
+    // The user's convolution weights with strides: logical {G, OC/G, IC/G,
+    // KH, KW} (or {OC, IC, KH, KW}); OIHW [OC][Cig][KH][KW], HWIO
+    // [KH][KW][Cig][OC].
+    memory::dim sg, so, si, sy, sx;
+    if (p->weight_layout == UPS_CW_OIHW) {
+      sx = 1;
+      sy = KW;
+      si = KH * KW;
+      so = Cig * KH * KW;
+      sg = Cog * so;
+    } else {
+      so = 1;
+      sg = Cog;
+      si = OC;
+      sx = Cig * OC;
+      sy = KW * sx;
+    }
+    memory::dims wdims, wstrides;
+    if (G > 1) {
+      wdims = {G, Cog, Cig, KH, KW};
+      wstrides = {sg, so, si, sy, sx};
+    } else {
+      wdims = {OC, IC, KH, KW};
+      wstrides = {so, si, sy, sx};
+    }
+    memory::desc user_wmd(wdims, dt::f32, wstrides);
+    memory::desc any_wmd(wdims, dt::f32, tag::any);
+    memory::desc bmd({OC}, dt::f32, tag::a);
+    const memory::dims strides = {1, 1}, dil = {DH - 1, DW - 1};
+    const memory::dims pad_l = {(memory::dim)p->pad_top, (memory::dim)p->pad_left};
+    const memory::dims pad_r = {(memory::dim)p->pad_bottom, (memory::dim)p->pad_right};
+    const auto prop = dnnl::prop_kind::forward_inference;
+    const auto alg = dnnl::algorithm::convolution_direct;
+    dnnl::convolution_forward::desc cd =
+        bias ? dnnl::convolution_forward::desc(prop, alg, mmd, any_wmd, bmd, dmd, strides, dil,
+                                               pad_l, pad_r)
+             : dnnl::convolution_forward::desc(prop, alg, mmd, any_wmd, dmd, strides, dil, pad_l,
+                                               pad_r);
+    dnnl::convolution_forward::primitive_desc cpd(cd, cpu_engine());
+
+    onednn_op *op = new onednn_op();
+    op->two_step = true;
+    op->needs_aligned_dst = false;  // the resampling writes the op's own (aligned) buffer
+    op->prim = dnnl::resampling_forward(rpd);
+    op->prim2 = dnnl::convolution_forward(cpd);
+    op->src = memory(smd, cpu_engine(), nullptr);
+    op->mid = memory(mmd, cpu_engine());  // oneDNN allocates it (aligned)
+    op->dst = memory(dmd, cpu_engine(), nullptr);
+    op->wei = memory(cpd.weights_desc(), cpu_engine());
+    memory user_w(user_wmd, cpu_engine(), const_cast<float *>(weights));
+    dnnl::reorder(user_w, op->wei).execute(cpu_stream(), user_w, op->wei);
+    cpu_stream().wait();
+    op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_DST, op->mid}};
+    op->args2 = {{DNNL_ARG_SRC, op->mid}, {DNNL_ARG_WEIGHTS, op->wei}, {DNNL_ARG_DST, op->dst}};
+    if (bias) {
+      op->bias = memory(cpd.bias_desc(), cpu_engine());
+      std::memcpy(op->bias.get_data_handle(), bias, (size_t)OC * sizeof(float));
+      op->args2.insert({DNNL_ARG_BIAS, op->bias});
+    }
+    op->impl = std::string(rpd.impl_info_str()) + " + " + cpd.impl_info_str();
+    return handle(op);
+  } catch (const std::bad_alloc &) {
+    *why = "out of memory";
+  } catch (const std::exception &e) {
+    *why = dnnl_why("resampling + convolution", e);
+  }
+  return nullptr;
+}
+
 char version_buf[128];
 
 const bench_peer onednn_peer = {"onednn", version_buf, resize_create, deconv_create,
-                                run, destroy, impl};
+                                run, destroy, impl, upconv_create};
 
 }  // namespace
 

@@ -167,7 +167,7 @@ bench_peer_op *deconv_create(const ups_deconv_params *, const float *, const flo
 char version_buf[192];
 
 const bench_peer opencv_peer = {"opencv", version_buf, resize_create, deconv_create,
-                                run, destroy, impl};
+                                run, destroy, impl, nullptr};
 
 }  // namespace
 

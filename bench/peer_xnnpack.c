@@ -313,7 +313,7 @@ static const char *impl(const bench_peer_op *op) { return op->impl; }
 
 static bench_peer xnnpack_peer = {
     "xnnpack", UPSIMD_XNNPACK_VERSION " (1 thread)", resize_create, deconv_create, run,
-    destroy, impl};
+    destroy, impl, NULL};
 
 /* Every peer runs at its own ISA choice (oneDNN included); the version says
  * XNNPACK's, so the tables name it per peer as well as per row (impl). */

@@ -32,6 +32,12 @@ typedef struct bench_peer {
    * chose for this op, e.g. "jit:avx512_core" (oneDNN's impl_info_str), for
    * the benchmark label. Owned by op; valid until destroy. */
   const char *(*impl)(const bench_peer_op *op);
+  /* Optional (NULL: none): the unfused upconv, the peer's own resampling then
+   * its own convolution (weights in p->weight_layout, prepacked at create;
+   * the intermediate owned by the op), for the upconv-twostep rows. run()
+   * then takes the original input and writes the convolution's output. */
+  bench_peer_op *(*upconv_create)(const ups_upconv_params *p, const float *weights,
+                                  const float *bias, const char **why);
 } bench_peer;
 
 /* upsimd-bench --threads=N: the thread count the adapters give their

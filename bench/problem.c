@@ -22,6 +22,7 @@ const char *bench_op_name(bench_op op) {
     case BENCH_NEAREST: return "nearest";
     case BENCH_BILINEAR: return "bilinear";
     case BENCH_DECONV: return "deconv";
+    case BENCH_UPCONV: return "upconv";
   }
   return "unknown";
 }
@@ -108,8 +109,37 @@ static const key_def g_deconv_keys[] = {
 static const pair_def g_deconv_pairs[] = {
     {D_IH, D_IW}, {D_KH, D_KW}, {D_SH, D_SW}, {D_DH, D_DW}, {D_OPH, D_OPW}};
 
+#define US(f) offsetof(ups_upconv_params, f)
+enum {
+  U_N, U_IC, U_OC, U_IH, U_IW, U_FH, U_FW, U_KH, U_KW, U_DH, U_DW,
+  U_PT, U_PL, U_PB, U_PR, U_G, U_COUNT
+};
+static const slot_def g_upconv_slots[U_COUNT] = {
+    {"n", US(n), 0},           {"ic", US(in_c), 0},       {"oc", US(out_c), 0},
+    {"ih", US(in_h), 0},       {"iw", US(in_w), 0},       {"fh", US(factor_h), 0},
+    {"fw", US(factor_w), 0},   {"kh", US(kernel_h), 0},   {"kw", US(kernel_w), 0},
+    {"dh", US(dilation_h), 0}, {"dw", US(dilation_w), 0}, {"pt", US(pad_top), 0},
+    {"pl", US(pad_left), 0},   {"pb", US(pad_bottom), 0}, {"pr", US(pad_right), 0},
+    {"g", US(groups), 0},
+};
+static const key_def g_upconv_keys[] = {
+    {"n", {U_N, -1}},          {"ic", {U_IC, -1}},        {"oc", {U_OC, -1}},
+    {"ih", {U_IH, -1}},        {"iw", {U_IW, -1}},        {"f", {U_FH, U_FW, -1}},
+    {"fh", {U_FH, -1}},        {"fw", {U_FW, -1}},        {"k", {U_KH, U_KW, -1}},
+    {"kh", {U_KH, -1}},        {"kw", {U_KW, -1}},        {"d", {U_DH, U_DW, -1}},
+    {"dh", {U_DH, -1}},        {"dw", {U_DW, -1}},        {"p", {U_PT, U_PL, U_PB, U_PR, -1}},
+    {"ph", {U_PT, U_PB, -1}},  {"pw", {U_PL, U_PR, -1}},  {"pt", {U_PT, -1}},
+    {"pl", {U_PL, -1}},        {"pb", {U_PB, -1}},        {"pr", {U_PR, -1}},
+    {"g", {U_G, -1}},          {NULL, {-1}},
+};
+static const pair_def g_upconv_pairs[] = {{U_IH, U_IW}, {U_FH, U_FW}, {U_KH, U_KW}, {U_DH, U_DW}};
+
 static const word_def g_layouts[] = {{"nchw", UPS_NCHW}, {"nhwc", UPS_NHWC}, {NULL, 0}};
 static const word_def g_weight_layouts[] = {{"iohw", UPS_W_IOHW}, {"hwoi", UPS_W_HWOI}, {NULL, 0}};
+static const word_def g_conv_weight_layouts[] = {
+    {"oihw", UPS_CW_OIHW}, {"hwio", UPS_CW_HWIO}, {NULL, 0}};
+static const word_def g_modes[] = {
+    {"nearest", UPS_OP_NEAREST}, {"bilinear", UPS_OP_BILINEAR}, {NULL, 0}};
 static const word_def g_bias[] = {{"nobias", 0}, {"bias", 1}, {NULL, 0}};
 /* ONNX Resize names, as in ups_coord and ups_round. */
 static const word_def g_coords[] = {
@@ -163,12 +193,16 @@ static void put(text *t, const char *fmt, ...) {
 
 /* The accepted tokens of an operator, for "unknown token" messages. */
 static void put_vocabulary(text *t, bench_op op) {
-  const key_def *keys = op == BENCH_DECONV ? g_deconv_keys : g_resize_keys;
+  const key_def *keys = op == BENCH_DECONV   ? g_deconv_keys
+                        : op == BENCH_UPCONV ? g_upconv_keys
+                                             : g_resize_keys;
   put(t, "%s takes", bench_op_name(op));
   for (const key_def *k = keys; k->key; k++) put(t, " %s<N>", k->key);
   put(t, ", nchw|nhwc");
   if (op == BENCH_DECONV) {
     put(t, ", iohw|hwoi, bias|nobias");
+  } else if (op == BENCH_UPCONV) {
+    put(t, ", oihw|hwio, nearest|bilinear, bias|nobias");
   } else {
     put(t, ", a coordinate mode (");
     for (const word_def *w = g_coords; w->word; w++)
@@ -204,6 +238,21 @@ static ups_weight_layout default_weight_layout(ups_layout layout) {
   return layout == UPS_NHWC ? UPS_W_HWOI : UPS_W_IOHW;
 }
 
+static ups_conv_weight_layout default_conv_weight_layout(ups_layout layout) {
+  return layout == UPS_NHWC ? UPS_CW_HWIO : UPS_CW_OIHW;
+}
+
+/* Pads: "p1" when all four agree, "ph1 pw2" per axis, else all four. */
+static void put_pads(text *t, size_t pt, size_t pl, size_t pb, size_t pr) {
+  if (pt == pl && pt == pb && pt == pr) {
+    if (pt) put(t, " p%zu", pt);
+  } else if (pt == pb && pl == pr) {
+    put(t, " ph%zu pw%zu", pt, pl);
+  } else {
+    put(t, " pt%zu pl%zu pb%zu pr%zu", pt, pl, pb, pr);
+  }
+}
+
 size_t bench_problem_format(const bench_problem *p, char *buf, size_t cap) {
   text t = {buf, cap, 0};
   if (cap) buf[0] = 0;
@@ -227,6 +276,18 @@ size_t bench_problem_format(const bench_problem *p, char *buf, size_t cap) {
     if (d->weight_layout != default_weight_layout(d->layout))
       put(&t, " %s", word_of(g_weight_layouts, (int)d->weight_layout));
     put(&t, " %s", p->bias ? "bias" : "nobias");
+  } else if (p->op == BENCH_UPCONV) {
+    const ups_upconv_params *u = &p->upconv;
+    put(&t, " n%zu ic%zu oc%zu ih%zu iw%zu", u->n, u->in_c, u->out_c, u->in_h, u->in_w);
+    put_pair(&t, "f", "fh", "fw", u->factor_h, u->factor_w);
+    put_pair(&t, "k", "kh", "kw", u->kernel_h, u->kernel_w);
+    if (u->dilation_h != 1 || u->dilation_w != 1)
+      put_pair(&t, "d", "dh", "dw", u->dilation_h, u->dilation_w);
+    put_pads(&t, u->pad_top, u->pad_left, u->pad_bottom, u->pad_right);
+    if (u->groups != 1) put(&t, " g%zu", u->groups);
+    if (u->weight_layout != default_conv_weight_layout(u->layout))
+      put(&t, " %s", word_of(g_conv_weight_layouts, (int)u->weight_layout));
+    put(&t, " %s %s", word_of(g_modes, (int)u->mode), p->bias ? "bias" : "nobias");
   } else {
     const ups_resize_params *r = &p->resize;
     put(&t, " n%zu c%zu ih%zu iw%zu", r->n, r->c, r->in_h, r->in_w);
@@ -264,19 +325,30 @@ size_t bench_problem_slug(const bench_problem *p, char *buf, size_t cap) {
 }
 
 ups_layout bench_problem_layout(const bench_problem *p) {
-  return p->op == BENCH_DECONV ? p->deconv.layout : p->resize.layout;
+  return p->op == BENCH_DECONV   ? p->deconv.layout
+         : p->op == BENCH_UPCONV ? p->upconv.layout
+                                 : p->resize.layout;
 }
 
 void bench_problem_set_layout(bench_problem *p, ups_layout layout) {
   p->resize.layout = layout;
   p->deconv.layout = layout;
   p->deconv.weight_layout = default_weight_layout(layout);
+  p->upconv.layout = layout;
+  p->upconv.weight_layout = default_conv_weight_layout(layout);
 }
 
 ups_status bench_problem_validate(const bench_problem *p) {
   if (p->op == BENCH_DECONV) {
     ups_deconv_shape s;
     return ups_deconv_validate(&p->deconv, &s);
+  }
+  if (p->op == BENCH_UPCONV) {
+    /* The mode's support too: a bilinear upconv is refused by every call. */
+    ups_upconv_shape s;
+    const ups_status st = ups_upconv_validate(&p->upconv, &s);
+    if (st != UPS_OK) return st;
+    return s.nearest ? UPS_OK : UPS_ERR_UNSUPPORTED;
   }
   ups_resize_shape s;
   return ups_resize_validate(&p->resize,
@@ -349,19 +421,26 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
   char tok[TOKEN_MAX];
   const char *s = src ? src : "";
   int got = next_token(&s, tok);
-  if (got == 0) return fail(err, cap, "empty descriptor (expected nearest, bilinear or deconv)");
+  if (got == 0)
+    return fail(err, cap, "empty descriptor (expected nearest, bilinear, deconv or upconv)");
   if (strcmp(tok, "nearest") == 0) p->op = BENCH_NEAREST;
   else if (strcmp(tok, "bilinear") == 0) p->op = BENCH_BILINEAR;
   else if (strcmp(tok, "deconv") == 0) p->op = BENCH_DECONV;
-  else return fail(err, cap, "'%s': unknown operator (expected nearest, bilinear or deconv)", tok);
+  else if (strcmp(tok, "upconv") == 0) p->op = BENCH_UPCONV;
+  else
+    return fail(err, cap,
+                "'%s': unknown operator (expected nearest, bilinear, deconv or upconv)", tok);
   const bench_op op = p->op;
-  const int is_deconv = op == BENCH_DECONV;
+  const int is_deconv = op == BENCH_DECONV, is_upconv = op == BENCH_UPCONV;
+  const int is_conv = is_deconv || is_upconv; /* has weights and a bias */
 
-  const slot_def *slots = is_deconv ? g_deconv_slots : g_resize_slots;
-  const key_def *keys = is_deconv ? g_deconv_keys : g_resize_keys;
-  unsigned char *base = is_deconv ? (unsigned char *)&p->deconv : (unsigned char *)&p->resize;
+  const slot_def *slots = is_deconv ? g_deconv_slots : is_upconv ? g_upconv_slots : g_resize_slots;
+  const key_def *keys = is_deconv ? g_deconv_keys : is_upconv ? g_upconv_keys : g_resize_keys;
+  unsigned char *base = is_deconv   ? (unsigned char *)&p->deconv
+                        : is_upconv ? (unsigned char *)&p->upconv
+                                    : (unsigned char *)&p->resize;
   unsigned set = 0; /* bit per slot */
-  int layout = -1, weight_layout = -1, bias = -1, coord = -1, round = -1;
+  int layout = -1, weight_layout = -1, bias = -1, coord = -1, round = -1, mode = -1;
 
   while ((got = next_token(&s, tok)) != 0) {
     if (got < 0) return fail(err, cap, "'%s...': token too long", tok);
@@ -374,10 +453,16 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
     } else if (is_deconv && word_find(g_weight_layouts, tok, &value)) {
       dst = &weight_layout;
       what = "the weight layout";
-    } else if (is_deconv && word_find(g_bias, tok, &value)) {
+    } else if (is_upconv && word_find(g_conv_weight_layouts, tok, &value)) {
+      dst = &weight_layout;
+      what = "the weight layout";
+    } else if (is_upconv && word_find(g_modes, tok, &value)) {
+      dst = &mode;
+      what = "the upsampling mode";
+    } else if (is_conv && word_find(g_bias, tok, &value)) {
       dst = &bias;
       what = "the bias";
-    } else if (!is_deconv && word_find(g_coords, tok, &value)) {
+    } else if (!is_conv && word_find(g_coords, tok, &value)) {
       dst = &coord;
       what = "the coordinate mode";
     } else if (op == BENCH_NEAREST && word_find(g_rounds, tok, &value)) {
@@ -423,9 +508,10 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
   }
 
   /* An axis given alone sets both; then what must be there. */
-  const pair_def *pairs = is_deconv ? g_deconv_pairs : g_resize_pairs;
-  const size_t n_pairs = is_deconv ? sizeof g_deconv_pairs / sizeof g_deconv_pairs[0]
-                                   : sizeof g_resize_pairs / sizeof g_resize_pairs[0];
+  const pair_def *pairs = is_deconv ? g_deconv_pairs : is_upconv ? g_upconv_pairs : g_resize_pairs;
+  const size_t n_pairs = is_deconv   ? sizeof g_deconv_pairs / sizeof g_deconv_pairs[0]
+                         : is_upconv ? sizeof g_upconv_pairs / sizeof g_upconv_pairs[0]
+                                     : sizeof g_resize_pairs / sizeof g_resize_pairs[0];
   for (size_t i = 0; i < n_pairs; i++) {
     const int h = pairs[i].h, w = pairs[i].w;
     const int has_h = (set >> h) & 1, has_w = (set >> w) & 1;
@@ -438,24 +524,32 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
   static const char *const need_resize[] = {"c (e.g. c64)", "ih (e.g. ih32)"};
   static const char *const need_deconv[] = {"ic (e.g. ic64)", "oc (e.g. oc64)", "ih (e.g. ih32)",
                                             "k (e.g. k4)"};
+  static const char *const need_upconv[] = {"ic (e.g. ic64)", "oc (e.g. oc64)", "ih (e.g. ih32)",
+                                            "f (e.g. f2)", "k (e.g. k3)"};
   static const int need_resize_slots[] = {R_C, R_IH};
   static const int need_deconv_slots[] = {D_IC, D_OC, D_IH, D_KH};
-  const int n_need = is_deconv ? 4 : 2;
+  static const int need_upconv_slots[] = {U_IC, U_OC, U_IH, U_FH, U_KH};
+  const int n_need = is_deconv ? 4 : is_upconv ? 5 : 2;
   for (int i = 0; i < n_need; i++) {
-    const int sl = is_deconv ? need_deconv_slots[i] : need_resize_slots[i];
+    const int sl = is_deconv   ? need_deconv_slots[i]
+                   : is_upconv ? need_upconv_slots[i]
+                               : need_resize_slots[i];
     if (!((set >> sl) & 1))
       return fail(err, cap, "%s: missing %s", bench_op_name(op),
-                  is_deconv ? need_deconv[i] : need_resize[i]);
+                  is_deconv   ? need_deconv[i]
+                  : is_upconv ? need_upconv[i]
+                              : need_resize[i]);
   }
-  if (!is_deconv && !((set >> R_OH) & 1) && !((set >> R_SH) & 1))
+  if (!is_conv && !((set >> R_OH) & 1) && !((set >> R_SH) & 1))
     return fail(err, cap, "%s: missing the output: a size (oh, ow) or a scale (s, sh, sw)",
                 bench_op_name(op));
 
   /* Defaults: batch 1; deconv stride, dilation and groups 1 (pads and output
    * padding stay 0), a bias, weights as the layout's framework stores them. */
-  if (!(set & (1u << (is_deconv ? D_N : R_N)))) {
+  const int n_slot = is_deconv ? D_N : is_upconv ? U_N : R_N;
+  if (!(set & (1u << n_slot))) {
     const size_t one = 1;
-    memcpy(base + slots[is_deconv ? D_N : R_N].offset, &one, sizeof one);
+    memcpy(base + slots[n_slot].offset, &one, sizeof one);
   }
   if (is_deconv) {
     ups_deconv_params *d = &p->deconv;
@@ -465,6 +559,17 @@ int bench_problem_parse(const char *src, bench_problem *p, char *err, size_t cap
     d->layout = layout >= 0 ? (ups_layout)layout : UPS_NCHW;
     d->weight_layout = weight_layout >= 0 ? (ups_weight_layout)weight_layout
                                           : default_weight_layout(d->layout);
+    p->bias = bias >= 0 ? bias : 1;
+  } else if (is_upconv) {
+    /* Upconv: dilation and groups 1, nearest, a bias, weights as the
+     * layout's framework stores them (PyTorch Conv2d OIHW, Keras HWIO). */
+    ups_upconv_params *u = &p->upconv;
+    if (!((set >> U_DH) & 1)) u->dilation_h = u->dilation_w = 1;
+    if (!((set >> U_G) & 1)) u->groups = 1;
+    u->mode = mode >= 0 ? (ups_operator)mode : UPS_OP_NEAREST;
+    u->layout = layout >= 0 ? (ups_layout)layout : UPS_NCHW;
+    u->weight_layout = weight_layout >= 0 ? (ups_conv_weight_layout)weight_layout
+                                          : default_conv_weight_layout(u->layout);
     p->bias = bias >= 0 ? bias : 1;
   } else {
     ups_resize_params *r = &p->resize;

@@ -3,6 +3,7 @@
  *
  *   deconv nhwc n1 ic64 oc64 ih64 iw64 k4 s2 p1 bias
  *   nearest nchw n1 c256 ih20 iw20 s2 asymmetric floor
+ *   upconv nchw n1 ic512 oc512 ih64 iw64 f2 k3 p1 nearest bias
  *
  * Parsed here for upsimd-bench and upsimd-check (--problem, --batch) and for
  * the built-in workloads (bench/workloads.c), so every shape has one source.
@@ -16,14 +17,15 @@
 
 #include "upsimd.h"
 
-typedef enum bench_op { BENCH_NEAREST, BENCH_BILINEAR, BENCH_DECONV } bench_op;
+typedef enum bench_op { BENCH_NEAREST, BENCH_BILINEAR, BENCH_DECONV, BENCH_UPCONV } bench_op;
 const char *bench_op_name(bench_op op);
 
 typedef struct bench_problem {
   bench_op op;
   ups_resize_params resize; /* nearest and bilinear (isa = AUTO) */
   ups_deconv_params deconv; /* deconv (isa = AUTO) */
-  int bias;                 /* deconv: 1 = a bias of out_c floats */
+  ups_upconv_params upconv; /* upconv (isa = AUTO) */
+  int bias;                 /* deconv, upconv: 1 = a bias of out_c floats */
 } bench_problem;
 
 /* Longest canonical form (and longest descriptor line) the tools accept. */
@@ -46,7 +48,8 @@ size_t bench_problem_slug(const bench_problem *p, char *buf, size_t cap);
 ups_layout bench_problem_layout(const bench_problem *p);
 
 /* Sets the activation layout; a deconv's weight layout follows it (NCHW:
- * PyTorch IOHW, NHWC: Keras HWOI), as an omitted weight layout does. */
+ * PyTorch IOHW, NHWC: Keras HWOI), as an omitted weight layout does, and an
+ * upconv's (NCHW: PyTorch Conv2d OIHW, NHWC: Keras Conv2D HWIO). */
 void bench_problem_set_layout(bench_problem *p, ups_layout layout);
 
 /* The library's verdict on the problem: UPS_OK, or the status every call on

@@ -18,7 +18,9 @@ there the probes ran on the same clock and threads).
 New row kinds: <op>-plan (resize plan creation), <op>-oneshot (the one-shot
 resize call, in-L1 sets) next to the plan-run rows; threads.json beside
 bench.json (scripts/bench's thread-scaling runs) gives the "Thread scaling"
-table, and "Engine goals" checks this run against the engine's targets.
+table, and "Engine goals" checks this run against the engine's targets;
+"upconv: fused against the two-step" and "Upconv goals" compare the fused
+upsample + convolution rows with the run's fastest two-step row.
 
 Which variants are upsimd's (and their order) comes from the run itself: the
 JSON context key upsimd_variants (the library's ISA registry in id order, then
@@ -46,7 +48,11 @@ import os
 import statistics
 import sys
 
-OPS = ("nearest", "bilinear", "deconv")
+OPS = ("nearest", "bilinear", "deconv", "upconv")
+# Operators whose rows count FLOPs (GFLOP/s, roof against an FMA probe).
+FLOP_OPS = ("deconv", "upconv")
+# Upconv goals: the fused nearest 2x + 3x3 blocks (both layouts).
+UPCONV_GOAL_WORKLOADS = ("sd-vae-decoder-64px-2x-k3", "unet-64px-128to64-2x-k3")
 # Bar colours, cycled over the variants (upsimd's in registry order, then peers).
 PALETTE = ("#9e9e9e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
            "#17becf", "#ff7f0e", "#d62728", "#7f7f7f", "#aec7e8")
@@ -78,8 +84,10 @@ def split_name(name):
     if len(parts) < 4:
         return None
     kind = "run"
-    if parts[0] == "deconv-pack":
+    if parts[0].endswith("-pack"):
         kind = "pack"
+    elif parts[0].endswith("-twostep"):
+        kind = "twostep"
     elif parts[0].endswith("-plan"):
         kind = "plan"
     elif parts[0].endswith("-oneshot"):
@@ -172,7 +180,8 @@ def collect(bench):
             # Spread of the repetitions: (max - min) / median.
             times = [seconds_of(x) for x in runs]
             r["spread"] = (max(times) - min(times)) / r["seconds"]
-        for key in ("items_per_second", "bytes_per_second", "GFLOPS", "roof"):
+        for key in ("items_per_second", "bytes_per_second", "GFLOPS", "roof", "GFLOPS_twostep",
+                    "MACs_fused", "MACs_twostep"):
             if key in src:
                 r["counters"][key] = src[key]
         r["label"] = src.get("label", "")
@@ -252,7 +261,7 @@ def fma_summary(ctx, used_only=False):
 
 def rate_of(r):
     c = r["counters"]
-    if r["op"] == "deconv" and r["kind"] == "run" and "GFLOPS" in c:
+    if r["op"] in FLOP_OPS and r["kind"] == "run" and "GFLOPS" in c:
         return f"{c['GFLOPS']:.3g} GFLOP/s"
     if "bytes_per_second" in c:
         return f"{c['bytes_per_second'] / 1e9:.3g} GB/s"
@@ -296,7 +305,7 @@ def table_rows(records, kind, op):
     if not rows:
         return lines
     # Deconv roofs are against copy or one of several FMA probes: say which.
-    basis = kind == "run" and op == "deconv"
+    basis = kind == "run" and op in FLOP_OPS
     lines.append("| workload | layout | variant | time | throughput | roof |"
                  + (" roof vs |" if basis else "") + " × scalar | vs best peer |")
     lines.append("|---|---|---|---:|---:|---:|" + ("---|" if basis else "") + "---:|---:|")
@@ -579,6 +588,96 @@ def engine_goals(records, ctx, doc):
     return goals
 
 
+def upconv_rows(records):
+    """[(layout, workload, fused auto row, best two-step row or None)] of the
+    upconv workloads of this run, in order."""
+    out = []
+    for r in records:
+        if r["kind"] != "run" or r["op"] != "upconv" or r["variant"] != "auto":
+            continue
+        two = [x for x in records if x["kind"] == "twostep" and x["layout"] == r["layout"]
+               and x["workload"] == r["workload"] and x["status"] == "ok" and x["seconds"]]
+        out.append((r["layout"], r["workload"], r,
+                    min(two, key=lambda x: x["seconds"]) if two else None))
+    return out
+
+
+def widest_fma(ctx):
+    """(probe, GFLOP/s) of the fastest FMA probe of the run, or (None, None)."""
+    probes = fma_probes(ctx)
+    vals = {}
+    for p, v in probes.items():
+        try:
+            vals[p] = float(v)
+        except (TypeError, ValueError):
+            pass  # "?" or empty: not measured
+    if not vals:
+        return None, None
+    p = max(vals, key=vals.get)
+    return p, vals[p]
+
+
+def upconv_lines(records):
+    """The upconv table: fused (AUTO) against the best two-step of the run."""
+    rows = upconv_rows(records)
+    if not rows:
+        return []
+    lines = ["| workload | layout | fused time (auto) | GFLOP/s (fused MACs) | roof | "
+             "best two-step | fused speed-up | MACs saved |",
+             "|---|---|---:|---:|---:|---|---:|---:|"]
+    for layout, workload, r, best in rows:
+        if r["status"] != "ok":
+            lines.append(f"| {workload} | {layout} | {cell_status(r)} | | | | | |")
+            continue
+        c = r["counters"]
+        gf = c.get("GFLOPS")
+        fused, two = c.get("MACs_fused"), c.get("MACs_twostep")
+        saved = (f"{(two - fused) / 1e9:.3g} G ({two / fused:.2f}× fewer)"
+                 if fused and two else "-")
+        if best:
+            bt = f"{fmt_time(best['seconds'])} ({best['variant']})"
+            sp = f"{best['seconds'] / r['seconds']:.2f}×"
+        else:
+            bt, sp = "not in this run", "-"
+        lines.append(f"| {workload} | {layout} | {fmt_time(r['seconds'])} | "
+                     f"{'-' if gf is None else format(gf, '.3g')} | "
+                     f"{fmt_ratio(c.get('roof'), 2)} | {bt} | {sp} | {saved} |")
+    return lines
+
+
+def upconv_goals(records, ctx):
+    """[(goal, row, measured, target, result)]: fused nearest 2x + 3x3 on the
+    SD-VAE and U-Net blocks >= 2x faster than the best two-step, and >= 0.8 of
+    the widest FMA probe on the fused MACs (AUTO, one thread)."""
+    goals = []
+    probe, peak = widest_fma(ctx)
+    one_thread = ctx.get("threads", "1") == "1"
+    found = {(lay, wl): (r, best) for lay, wl, r, best in upconv_rows(records)}
+    for workload in UPCONV_GOAL_WORKLOADS:
+        for layout in ("nchw", "nhwc"):
+            row = f"upconv/{layout}/{workload}/auto"
+            r, best = found.get((layout, workload), (None, None))
+            ok = r is not None and r["status"] == "ok" and r["seconds"] and one_thread
+            why = "not in this run" if one_thread else "this run is not 1 thread"
+            goal = "upconv fused vs best two-step"
+            if not ok or best is None:
+                goals.append((goal, row, "-", "≥ 2× faster", why if not ok else
+                              "no two-step row in this run"))
+            else:
+                x = best["seconds"] / r["seconds"]
+                goals.append((goal, row, f"{x:.2f}× ({fmt_time(r['seconds'])} vs "
+                              f"{fmt_time(best['seconds'])} {best['variant']})", "≥ 2× faster",
+                              "pass" if x >= 2 else "miss"))
+            goal = "upconv fused MACs vs widest FMA probe"
+            gf = r["counters"].get("GFLOPS") if ok else None
+            if gf is None or not peak:
+                goals.append((goal, row, "-", "≥ 0.8", why if not ok else "no FMA probe"))
+            else:
+                goals.append((goal, row, f"{gf / peak:.2f} ({gf:.3g} of {peak:.3g} GFLOP/s "
+                              f"{probe})", "≥ 0.8", "pass" if gf / peak >= 0.8 else "miss"))
+    return goals
+
+
 def goal_lines(goals):
     lines = ["| goal | row | measured | target | result |", "|---|---|---:|---|---|"]
     for goal, row, measured, target, result in goals:
@@ -695,12 +794,25 @@ def write_readme(outdir, bench, records, check_text, variants, threads_doc=None)
                 f.write(svg + "\n")
             md.append(f"![roof of every {op} variant]({fname})")
             md.append("")
-    lines = table_rows(records, "pack", "deconv-pack")
+    lines = upconv_lines(records)
     if lines:
-        md.append("## deconv weight packing (plan creation)")
+        md.append("## upconv: fused against the two-step")
+        md.append("")
+        md.append("Fused nearest upsample + convolution (AUTO) against the fastest two-step "
+                  "row of the run (`upconv-twostep/...`: upsimd's resize plan then a factor-1 "
+                  "upconv plan, and oneDNN's resampling then convolution where built). "
+                  "GFLOP/s counts the fused multiply-adds; **MACs saved** is the two-step's "
+                  "minus the fused count.")
         md.append("")
         md.extend(lines)
         md.append("")
+    for op in ("deconv", "upconv"):
+        lines = table_rows(records, "pack", f"{op}-pack")
+        if lines:
+            md.append(f"## {op} weight packing (plan creation)")
+            md.append("")
+            md.extend(lines)
+            md.append("")
     for op in ("nearest", "bilinear"):
         lines = table_rows(records, "plan", f"{op}-plan")
         if lines:
@@ -728,6 +840,10 @@ def write_readme(outdir, bench, records, check_text, variants, threads_doc=None)
     md.append("## Engine goals")
     md.append("")
     md.extend(goal_lines(engine_goals(records, ctx, threads_doc)))
+    md.append("")
+    md.append("## Upconv goals")
+    md.append("")
+    md.extend(goal_lines(upconv_goals(records, ctx)))
     md.append("")
     abouts = {}
     for r in records:

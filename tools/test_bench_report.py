@@ -7,7 +7,8 @@ one core: 1 core: not measured), and four more: one with the per-width FMA
 probes (every usable probe's GFLOP/s, the probe each variant's deconv roof
 uses, the peers' probe, peers' implementations in their labels) and one from
 before them (a single probe_fma_kind/probe_fma_gflops, which must still
-read), a run of user problems (upsimd-bench --problem: mode "problems") and a
+read; it also has upconv rows: fused, packing and two-step, for the upconv
+table and the Upconv goals), a run of user problems (upsimd-bench --problem: mode "problems") and a
 filtered run whose start-up measured only the probes its benchmarks need (no FMA probe,
 copy/l1 only; a CPU model padded with blanks, as older harnesses wrote it).
 Checks the helpers and the generated results/<cpu>/README.md and
@@ -80,7 +81,28 @@ def new_run():
             bench("probe/fma/portable", 1e-4, "single-core FMA throughput", 1.0, 50.0)]
     rows += deconv_rows(ctx["upsimd_variants"].split(","), probe_of,
                         "2.6.3 (omp runtime, 1 thread, isa avx512_core); impl jit:avx512_core")
+    rows += upconv_rows()
     return {"context": ctx, "benchmarks": rows}
+
+
+def upconv_rows():
+    """SD-VAE NCHW: fused 0.5 s at 68 GFLOP/s (0.32 of the 210 avx512 probe),
+    two-step 1.6 s (upsimd) and 1.2 s (onednn): 2.40x, pass and miss. U-Net
+    NHWC: fused 10 ms at 180 GFLOP/s (0.86), two-step 15 ms: 1.50x, miss and
+    pass. U-Net NCHW has no two-step row."""
+    def up(name, seconds, gflops, fused, two, roof):
+        b = bench(name, seconds, "upconv; roof vs fma/avx512", roof, gflops)
+        b.update(MACs_fused=fused, MACs_twostep=two, GFLOPS_twostep=gflops * two / fused)
+        return b
+    sd, un = "sd-vae-decoder-64px-2x-k3", "unet-64px-128to64-2x-k3"
+    return [up(f"upconv/nchw/{sd}/avx512", 0.5, 68.0, 16.9e9, 38.25e9, 0.32),
+            up(f"upconv/nchw/{sd}/auto", 0.5, 68.0, 16.9e9, 38.25e9, 0.32),
+            bench(f"upconv-pack/nchw/{sd}/auto", 0.02, "upconv; packs", 0.4),
+            up(f"upconv-twostep/nchw/{sd}/upsimd", 1.6, 21.0, 16.9e9, 38.25e9, 0.1),
+            up(f"upconv-twostep/nchw/{sd}/onednn", 1.2, 28.0, 16.9e9, 38.25e9, 0.13),
+            up(f"upconv/nhwc/{un}/auto", 0.01, 180.0, 0.9e9, 2.0e9, 0.86),
+            up(f"upconv-twostep/nhwc/{un}/upsimd", 0.015, 120.0, 0.9e9, 2.0e9, 0.57),
+            up(f"upconv/nchw/{un}/auto", 0.02, 90.0, 0.9e9, 2.0e9, 0.43)]
 
 
 def old_run():
@@ -375,6 +397,41 @@ class BenchReportTest(unittest.TestCase):
                         in_l1[1])
         one = [line for line in self.onecore_md.splitlines() if "1 core: not measured |" in line]
         self.assertEqual(len(one), 5)  # every thread goal
+
+    def test_upconv_table(self):
+        md = self.new_md
+        self.assertIn("## upconv: fused against the two-step", md)
+        self.assertIn("## upconv weight packing", md)
+        self.assertEqual(report.split_name("upconv-twostep/nchw/w/onednn")["kind"], "twostep")
+        self.assertEqual(report.split_name("upconv-pack/nchw/w/auto")["kind"], "pack")
+        row = line_of(md, "| sd-vae-decoder-64px-2x-k3 | nchw | 500 ms")
+        self.assertEqual(row, "| sd-vae-decoder-64px-2x-k3 | nchw | 500 ms | 68 | 0.32 | "
+                         "1.2 s (onednn) | 2.40× | 21.4 G (2.26× fewer) |")
+        row = line_of(md, "| unet-64px-128to64-2x-k3 | nchw | 20 ms")
+        self.assertIn("| not in this run | - |", row)
+
+    def test_upconv_goals(self):
+        md = self.new_md
+        self.assertIn("## Upconv goals", md)
+        section = md.split("## Upconv goals")[1]
+        rows = [line for line in section.splitlines() if line.startswith("| upconv ")]
+        self.assertEqual(len(rows), 8)  # 2 workloads x 2 layouts x 2 goals
+        by = {(line.split(" | ")[0], line.split(" | ")[1]): line for line in rows}
+        sd = "upconv/nchw/sd-vae-decoder-64px-2x-k3/auto"
+        self.assertTrue(by[("| upconv fused vs best two-step", sd)].endswith(
+            "| 2.40× (500 ms vs 1.2 s onednn) | ≥ 2× faster | pass |"))
+        self.assertTrue(by[("| upconv fused MACs vs widest FMA probe", sd)].endswith(
+            "| 0.32 (68 of 210 GFLOP/s avx512) | ≥ 0.8 | **miss** |"))
+        un = "upconv/nhwc/unet-64px-128to64-2x-k3/auto"
+        self.assertIn("| 1.50× (10 ms vs 15 ms upsimd) | ≥ 2× faster | **miss** |",
+                      by[("| upconv fused vs best two-step", un)])
+        self.assertIn("| 0.86 (180 of 210 GFLOP/s avx512) | ≥ 0.8 | pass |",
+                      by[("| upconv fused MACs vs widest FMA probe", un)])
+        self.assertIn("| no two-step row in this run |",
+                      by[("| upconv fused vs best two-step",
+                          "upconv/nchw/unet-64px-128to64-2x-k3/auto")])
+        self.assertIn("| not in this run |", by[("| upconv fused vs best two-step",
+                                                 "upconv/nhwc/sd-vae-decoder-64px-2x-k3/auto")])
 
 
 if __name__ == "__main__":

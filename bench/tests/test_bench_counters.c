@@ -97,6 +97,30 @@ int main(void) {
   }
   /* The workload table: every entry valid in each of its layouts, names unique
    * per operator, labels free of ';' (the report splits labels there). */
+  /* Upconv, nearest 2x then 3x3 pad 1, 2->3 ch on 4x5 -> 8x10 (groups 1):
+   * two-step taps per axis: outputs y in [0, 8), tap k reads u[y - 1 + k],
+   * inside [0, 8): k=0 misses y=0, k=2 misses y=7 -> 3*8 - 2 = 22; w: 3*10 - 2
+   * = 28. Two-step MACs = 3*2*22*28 = 3696. Fused: each output phase sums the
+   * taps onto 2 distinct input rows per axis (a 2-tap transposed kernel at
+   * stride 2), minus those outside the input at the borders: per axis
+   * 2*out - 2 (the first and last row lose one) = 14 (h), 18 (w):
+   * 3*2*14*18 = 1512. Bytes: in 40, weights 54, bias 3; out 240 floats. */
+  {
+    ups_upconv_params p = {0};
+    p.n = 1, p.in_c = 2, p.out_c = 3, p.in_h = 4, p.in_w = 5, p.factor_h = p.factor_w = 2;
+    p.kernel_h = p.kernel_w = 3, p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+    bench_work w;
+    EXPECT_EQ(bench_upconv_work(&p, 1, &w), 0);
+    EXPECT_EQ(bench_upconv_twostep_macs(&p), 3696);
+    EXPECT_EQ(bench_upconv_fused_macs(&p), 1512);
+    EXPECT_EQ(w.flops, 2 * 1512);
+    EXPECT_EQ(w.items, 240);
+    EXPECT_EQ(w.read_bytes, 4.0 * (40 + 54 + 3));
+    EXPECT_EQ(w.write_bytes, 4.0 * 240);
+    EXPECT_EQ(bench_upconv_weight_elems(&p), 54);
+    p.in_c = 0;
+    EXPECT_EQ(bench_upconv_work(&p, 1, &w) != 0, 1);
+  }
   for (size_t i = 0; i < bench_workload_count(); i++) {
     const bench_workload *w = bench_workload_get(i);
     const bench_problem wp = bench_workload_problem(w, UPS_NCHW);
@@ -111,6 +135,7 @@ int main(void) {
       bench_work work;
       const bench_problem p = bench_workload_problem(w, l ? UPS_NHWC : UPS_NCHW);
       if (p.op == BENCH_DECONV) EXPECT_EQ(bench_deconv_work(&p.deconv, p.bias, &work), 0);
+      else if (p.op == BENCH_UPCONV) EXPECT_EQ(bench_upconv_work(&p.upconv, p.bias, &work), 0);
       else EXPECT_EQ(bench_resize_work(&p.resize, &work), 0);
     }
     /* The issue-5 shapes produce the sizes their frameworks do. */

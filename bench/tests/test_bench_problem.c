@@ -73,6 +73,23 @@ static void test_defaults(void) {
   p = parse_ok("deconv nhwc ic4 oc8 ih5 k3 iohw");
   EXPECT(p.deconv.weight_layout == UPS_W_IOHW);
 
+  /* Upconv: nearest, bias, dilation and groups 1, PyTorch OIHW (NCHW) or
+   * Keras HWIO (NHWC) weights. */
+  p = parse_ok("upconv ic4 oc8 ih5 f2 k3 p1");
+  EXPECT(p.op == BENCH_UPCONV && p.upconv.layout == UPS_NCHW);
+  EXPECT(p.upconv.weight_layout == UPS_CW_OIHW && p.upconv.mode == UPS_OP_NEAREST);
+  EXPECT(p.upconv.n == 1 && p.upconv.in_c == 4 && p.upconv.out_c == 8);
+  EXPECT(p.upconv.in_h == 5 && p.upconv.in_w == 5 && p.upconv.factor_h == 2 &&
+         p.upconv.factor_w == 2);
+  EXPECT(p.upconv.kernel_h == 3 && p.upconv.kernel_w == 3 && p.upconv.pad_top == 1 &&
+         p.upconv.pad_right == 1);
+  EXPECT(p.upconv.dilation_h == 1 && p.upconv.dilation_w == 1 && p.upconv.groups == 1);
+  EXPECT(p.bias == 1 && p.upconv.isa == UPS_ISA_AUTO);
+  p = parse_ok("upconv nhwc ic4 oc8 ih5 f2 k3");
+  EXPECT(p.upconv.layout == UPS_NHWC && p.upconv.weight_layout == UPS_CW_HWIO);
+  bench_problem_set_layout(&p, UPS_NCHW);
+  EXPECT(p.upconv.layout == UPS_NCHW && p.upconv.weight_layout == UPS_CW_OIHW);
+
   p = parse_ok("nearest c3 ih4 s2");
   EXPECT(p.op == BENCH_NEAREST && p.resize.layout == UPS_NCHW);
   EXPECT(p.resize.n == 1 && p.resize.c == 3 && p.resize.in_h == 4 && p.resize.in_w == 4);
@@ -102,6 +119,20 @@ static void test_every_field(void) {
   p = parse_ok("deconv ic1 oc1 ih1 k1 p4 op1 hwoi bias");
   EXPECT(p.deconv.pad_top == 4 && p.deconv.pad_right == 4 && p.deconv.out_pad_h == 1 &&
          p.deconv.out_pad_w == 1 && p.deconv.weight_layout == UPS_W_HWOI && p.bias == 1);
+
+  p = parse_ok("upconv nhwc n2 ic6 oc9 ih7 iw5 fh2 fw3 kh3 kw2 dh1 dw2 pt1 pl0 pb2 pr3 g3 oihw "
+               "bilinear nobias");
+  const ups_upconv_params *u = &p.upconv;
+  EXPECT(u->layout == UPS_NHWC && u->n == 2 && u->in_c == 6 && u->out_c == 9);
+  EXPECT(u->in_h == 7 && u->in_w == 5 && u->factor_h == 2 && u->factor_w == 3);
+  EXPECT(u->kernel_h == 3 && u->kernel_w == 2 && u->dilation_h == 1 && u->dilation_w == 2);
+  EXPECT(u->pad_top == 1 && u->pad_left == 0 && u->pad_bottom == 2 && u->pad_right == 3);
+  EXPECT(u->groups == 3 && u->weight_layout == UPS_CW_OIHW && u->mode == UPS_OP_BILINEAR);
+  EXPECT(p.bias == 0);
+  p = parse_ok("upconv ic1 oc1 ih1 f1 k1 ph2 pw3 d2 hwio");
+  EXPECT(p.upconv.pad_top == 2 && p.upconv.pad_bottom == 2 && p.upconv.pad_left == 3 &&
+         p.upconv.pad_right == 3 && p.upconv.dilation_w == 2 &&
+         p.upconv.weight_layout == UPS_CW_HWIO);
 
   p = parse_ok("nearest nhwc n3 c5 ih6 iw7 oh11 ow13 sh1.75 sw2 tf_half_pixel_for_nn ceil");
   const ups_resize_params *r = &p.resize;
@@ -146,6 +177,11 @@ static void test_canonical(void) {
                    "deconv nchw n1 ic4 oc4 ih3 iw5 kh3 kw1 sh2 sw1 d2 ph1 pw0 op1 g2 hwoi bias");
   expect_canonical("deconv ic4 oc4 ih3 k3 dh2 dw1 oph1 opw0",
                    "deconv nchw n1 ic4 oc4 ih3 iw3 k3 s1 dh2 dw1 oph1 opw0 bias");
+  expect_canonical("upconv ic512 oc512 ih64 f2 k3 p1",
+                   "upconv nchw n1 ic512 oc512 ih64 iw64 f2 k3 p1 nearest bias");
+  expect_canonical("upconv nhwc ic4 oc4 ih3 iw5 fh2 fw1 kh3 kw1 pb1 pr1 d2 g2 oihw bilinear nobias",
+                   "upconv nhwc n1 ic4 oc4 ih3 iw5 fh2 fw1 kh3 kw1 d2 pt0 pl0 pb1 pr1 g2 oihw "
+                   "bilinear nobias");
   expect_canonical("nearest c256 ih20 s2 asymmetric floor",
                    "nearest nchw n1 c256 ih20 iw20 s2 asymmetric floor");
   expect_canonical("nearest nhwc c8 ih5 iw7 oh12 ow17 tf_half_pixel_for_nn",
@@ -168,6 +204,9 @@ static void test_canonical(void) {
   p = parse_ok("deconv nhwc ic64 oc64 ih64 k4 s2 p1");
   bench_problem_slug(&p, slug, sizeof slug);
   EXPECT(strcmp(slug, "n1-ic64-oc64-ih64-iw64-k4-s2-p1-bias") == 0);
+  p = parse_ok("upconv nhwc ic16 oc16 ih16 f2 k3 p1");
+  bench_problem_slug(&p, slug, sizeof slug);
+  EXPECT(strcmp(slug, "n1-ic16-oc16-ih16-iw16-f2-k3-p1-nearest-bias") == 0);
   p = parse_ok("nearest c8 ih5 s2 asymmetric floor");
   bench_problem_slug(&p, slug, sizeof slug);
   EXPECT(strcmp(slug, "n1-c8-ih5-iw5-s2-asymmetric-floor") == 0);
@@ -183,6 +222,11 @@ static void test_errors(void) {
   expect_error("upsample c1 ih2 s2", "'upsample': unknown operator");
   expect_error("deconv ic4 oc4 ih8 k2 q3", "'q3': unknown key 'q'");
   expect_error("deconv ic4 oc4 ih8 k2 stride2", "'stride2': unknown key 'stride'");
+  expect_error("upconv ic4 oc4 ih8 k3 p1", "missing f");
+  expect_error("upconv ic4 oc4 ih8 f2 k3 s2", "'s2': unknown key 's'");
+  expect_error("upconv ic4 oc4 ih8 f2 k3 nearest bilinear", "'bilinear': the upsampling mode");
+  expect_error("upconv ic4 oc4 ih8 f2 k3 iohw", "'iohw': unknown word");
+  expect_error("upconv ic4 oc4 ih8 f2 f3 k3", "'f3': fh is already given");
   expect_error("deconv ic4 oc4 ih8 k2 foo", "'foo': unknown word");
   expect_error("deconv ic4 oc4 ih8 k2 42", "'42': a number needs its key");
   expect_error("deconv ic4 oc4 ih8x8 k2", "'ih8x8': '8x8' is not a whole number");
@@ -232,6 +276,13 @@ static void test_validate(void) {
   EXPECT(bench_problem_validate(&p) == UPS_ERR_SHAPE);
   p = parse_ok("bilinear c3 ih10 s2 tf_half_pixel_for_nn");
   EXPECT(bench_problem_validate(&p) == UPS_ERR_PARAM);
+  p = parse_ok("upconv ic4 oc4 ih8 f2 k3 p1");
+  EXPECT(bench_problem_validate(&p) == UPS_OK);
+  p = parse_ok("upconv ic4 oc6 ih8 f2 k3 g4");
+  EXPECT(bench_problem_validate(&p) == UPS_ERR_SHAPE);
+  /* Bilinear is validated, then refused as every call refuses it. */
+  p = parse_ok("upconv ic4 oc4 ih8 f2 k3 p1 bilinear");
+  EXPECT(bench_problem_validate(&p) == UPS_ERR_UNSUPPORTED);
   p = parse_ok("nearest c3 ih10 s2 tf_half_pixel_for_nn");
   EXPECT(bench_problem_validate(&p) == UPS_OK);
   p = parse_ok("nearest c3 ih10 s-2");
@@ -317,6 +368,8 @@ static void test_builtin_workloads(void) {
       EXPECT(bench_problem_layout(&p) == (l ? UPS_NHWC : UPS_NCHW));
       if (p.op == BENCH_DECONV)
         EXPECT(p.deconv.weight_layout == (l ? UPS_W_HWOI : UPS_W_IOHW));
+      if (p.op == BENCH_UPCONV)
+        EXPECT(p.upconv.weight_layout == (l ? UPS_CW_HWIO : UPS_CW_OIHW));
       if (bench_problem_validate(&p) != UPS_OK) {
         fprintf(stderr, "FAILED: workload %s is invalid\n", w->name);
         g_failed_checks++;

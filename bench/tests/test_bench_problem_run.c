@@ -28,7 +28,8 @@ int main(int argc, char **argv) {
   static char fmt[] = "--benchmark_out_format=json";
   /* scalar and auto only: every operator and layout, in seconds. */
   static char filter[] =
-      "--benchmark_filter=^(nearest|bilinear|deconv|deconv-pack)/.*/(scalar|auto)$";
+      "--benchmark_filter=^(nearest|bilinear|deconv|deconv-pack|upconv|upconv-pack)/.*/"
+      "(scalar|auto)$|^upconv-twostep/";
   static char problem[] = "--problem", deconv[] = "deconv nhwc ic16 oc8 ih8 k4 s2 p1";
   static char bilinear[] = "--problem=bilinear c3 ih10 oh17 ow9 align_corners";
   char *args[] = {arg0,    problem, deconv, bilinear, batch, filter, min_time, no_peers,
@@ -49,6 +50,12 @@ int main(int argc, char **argv) {
       "bilinear/nchw/n1-c2-ih8-iw8-sh1.75-sw0.5-pytorch_half_pixel/auto",
       "deconv/nhwc/n1-ic6-oc9-ih7-iw5-k3-s2-pt0-pl0-pb1-pr1-g3-bias/auto",
       "deconv/nchw/n2-ic5-oc3-ih4-iw6-kh3-kw2-sh3-sw2-d2-p1-op1-hwoi-bias/auto",
+      "upconv/nchw/n1-ic6-oc4-ih5-iw7-f2-k3-p1-nearest-bias/scalar",
+      "upconv/nchw/n1-ic6-oc4-ih5-iw7-f2-k3-p1-nearest-bias/auto",
+      "upconv-pack/nchw/n1-ic6-oc4-ih5-iw7-f2-k3-p1-nearest-bias/auto",
+      "upconv-twostep/nchw/n1-ic6-oc4-ih5-iw7-f2-k3-p1-nearest-bias/upsimd",
+      "upconv/nhwc/n1-ic4-oc6-ih6-iw5-fh2-fw3-kh3-kw2-d2-pt1-pl0-pb2-pr1-g2-oihw-nearest-nobias/auto",
+      "upconv-twostep/nhwc/n1-ic4-oc6-ih6-iw5-fh2-fw3-kh3-kw2-d2-pt1-pl0-pb2-pr1-g2-oihw-nearest-nobias/upsimd",
   };
   const char *json = slurp(json_path);
   EXPECT(json != NULL);
@@ -70,6 +77,8 @@ int main(int argc, char **argv) {
   if (json) {
     EXPECT(strstr(json, "\"upsimd_mode\": \"problems\"") != NULL);
     EXPECT(strstr(json, "problem: deconv nhwc n1 ic16 oc8 ih8 iw8 k4 s2 p1 bias; roof vs") != NULL);
+    EXPECT(strstr(json, " MACs vs two-step ") != NULL);
+    EXPECT(strstr(json, "\"MACs_twostep\"") != NULL);
     EXPECT(strstr(json, "yolov5s") == NULL);   /* no built-in workloads */
     EXPECT(strstr(json, "incache-l1") == NULL);
   }
