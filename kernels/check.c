@@ -120,6 +120,43 @@ ups_status ups_check_bilinear(const ups_resize_params *p, const float *in, const
   return st;
 }
 
+/* The buffers of a multiply-add check (deconv, upconv): the reference output,
+ * the same computation on |in|, |w|, |bias| (absref: the bound's magnitude),
+ * and those absolute copies. */
+typedef struct mac_check {
+  float *ref, *absref, *ain, *aw, *ab;
+} mac_check;
+
+static void mac_check_free(mac_check *b) {
+  free(b->ref), free(b->absref), free(b->ain), free(b->aw), free(b->ab);
+}
+
+/* 0 when an allocation fails (nothing left allocated). */
+static int mac_check_init(mac_check *b, size_t out_elems, const float *in, size_t in_elems,
+                          const float *w, size_t w_elems, const float *bias, size_t bias_elems) {
+  b->ref = malloc(out_elems * sizeof(float));
+  b->absref = malloc(out_elems * sizeof(float));
+  b->ain = malloc(in_elems * sizeof(float));
+  b->aw = malloc(w_elems * sizeof(float));
+  b->ab = bias ? malloc(bias_elems * sizeof(float)) : NULL;
+  if (!b->ref || !b->absref || !b->ain || !b->aw || (bias && !b->ab)) {
+    mac_check_free(b);
+    return 0;
+  }
+  for (size_t i = 0; i < in_elems; i++) b->ain[i] = fabsf(in[i]);
+  for (size_t i = 0; i < w_elems; i++) b->aw[i] = fabsf(w[i]);
+  for (size_t i = 0; bias && i < bias_elems; i++) b->ab[i] = fabsf(bias[i]);
+  return 1;
+}
+
+/* The deconv contract: |got - ref| <= 2 k eps absref, k the terms per output. */
+static void mac_check_compare(const mac_check *b, double k, const float *got, size_t out_elems,
+                              ups_check_result *r) {
+  result_init(r, out_elems);
+  for (size_t i = 0; i < out_elems; i++)
+    compare(r, i, got[i], b->ref[i], 2.0 * k * FLT_EPSILON * (double)b->absref[i], 0);
+}
+
 ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const float *weights,
                             const float *bias, const float *got, ups_check_result *r) {
   ups_deconv_params q = *p;
@@ -127,28 +164,17 @@ ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const f
   ups_deconv_shape s;
   ups_status st = ups_deconv_validate(&q, &s);
   if (st != UPS_OK) return st;
-  float *ref = malloc(s.out_elems * sizeof(float));
-  float *absref = malloc(s.out_elems * sizeof(float));
-  float *ain = malloc(s.in_elems * sizeof(float));
-  float *aw = malloc(s.w_elems * sizeof(float));
-  float *ab = bias ? malloc(s.bias_elems * sizeof(float)) : NULL;
-  if (!ref || !absref || !ain || !aw || (bias && !ab)) {
-    free(ref), free(absref), free(ain), free(aw), free(ab);
+  mac_check b;
+  if (!mac_check_init(&b, s.out_elems, in, s.in_elems, weights, s.w_elems, bias, s.bias_elems))
     return UPS_ERR_NOMEM;
-  }
-  for (size_t i = 0; i < s.in_elems; i++) ain[i] = fabsf(in[i]);
-  for (size_t i = 0; i < s.w_elems; i++) aw[i] = fabsf(weights[i]);
-  for (size_t i = 0; bias && i < s.bias_elems; i++) ab[i] = fabsf(bias[i]);
-  st = ups_deconv_f32(&q, in, weights, bias, ref);
-  if (st == UPS_OK) st = ups_deconv_f32(&q, ain, aw, ab, absref);
+  st = ups_deconv_f32(&q, in, weights, bias, b.ref);
+  if (st == UPS_OK) st = ups_deconv_f32(&q, b.ain, b.aw, b.ab, b.absref);
   if (st == UPS_OK) {
     const ups_deconv_geom *g = &s.geom;
     const double k = (double)(g->ic_g * g->kh * g->kw) + (bias ? 1.0 : 0.0);
-    result_init(r, s.out_elems);
-    for (size_t i = 0; i < s.out_elems; i++)
-      compare(r, i, got[i], ref[i], 2.0 * k * FLT_EPSILON * (double)absref[i], 0);
+    mac_check_compare(&b, k, got, s.out_elems, r);
   }
-  free(ref), free(absref), free(ain), free(aw), free(ab);
+  mac_check_free(&b);
   return st;
 }
 
@@ -225,27 +251,16 @@ ups_status ups_check_upconv(const ups_upconv_params *p, const float *in, const f
   ups_upconv_shape s;
   ups_status st = ups_upconv_validate(&q, &s);
   if (st != UPS_OK) return st;
-  float *ref = malloc(s.out_elems * sizeof(float));
-  float *absref = malloc(s.out_elems * sizeof(float));
-  float *ain = malloc(s.in_elems * sizeof(float));
-  float *aw = malloc(s.w_elems * sizeof(float));
-  float *ab = bias ? malloc(s.bias_elems * sizeof(float)) : NULL;
-  if (!ref || !absref || !ain || !aw || (bias && !ab)) {
-    free(ref), free(absref), free(ain), free(aw), free(ab);
+  mac_check b;
+  if (!mac_check_init(&b, s.out_elems, in, s.in_elems, weights, s.w_elems, bias, s.bias_elems))
     return UPS_ERR_NOMEM;
-  }
-  for (size_t i = 0; i < s.in_elems; i++) ain[i] = fabsf(in[i]);
-  for (size_t i = 0; i < s.w_elems; i++) aw[i] = fabsf(weights[i]);
-  for (size_t i = 0; bias && i < s.bias_elems; i++) ab[i] = fabsf(bias[i]);
-  st = upconv_reference(&q, &s, in, weights, bias, ref);
+  st = upconv_reference(&q, &s, in, weights, bias, b.ref);
   /* Bilinear weights are >= 0, so the resize of |x| bounds |resize of x|. */
-  if (st == UPS_OK) st = upconv_reference(&q, &s, ain, aw, ab, absref);
+  if (st == UPS_OK) st = upconv_reference(&q, &s, b.ain, b.aw, b.ab, b.absref);
   if (st == UPS_OK) {
     const double k = (double)(s.ic_g * s.ay.k * s.ax.k) + (bias ? 1.0 : 0.0);
-    result_init(r, s.out_elems);
-    for (size_t i = 0; i < s.out_elems; i++)
-      compare(r, i, got[i], ref[i], 2.0 * k * FLT_EPSILON * (double)absref[i], 0);
+    mac_check_compare(&b, k, got, s.out_elems, r);
   }
-  free(ref), free(absref), free(ain), free(aw), free(ab);
+  mac_check_free(&b);
   return st;
 }
