@@ -256,20 +256,24 @@ static void test_resize_limits(void) {
 
 /* ------------------------------------------------------------ deconv */
 
-static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
+/* Every entry point of op must refuse p (an operator's parameters) with
+ * UPS_ERR_OVERFLOW, on every variant, with and without bias, allocating and
+ * writing nothing. */
+static void conv_overflows(const ups_conv_op *op, const void *p, const char *what) {
   size_t h, w;
-  ups_deconv_params d = *d0;
+  ups_conv_params q;
+  memcpy(&q, p, op->params_size);
   long a0 = attempts;
-  ups_status st = ups_deconv_output_size(&d, &h, &w);
+  ups_status st = op->output_size(&q, &h, &w);
   TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
   for (int k = 0; k < ni; k++) {
-    d.isa = isas[k];
+    op->set_isa(&q, isas[k]);
     for (int bias = 0; bias <= 1; bias++) {
-      st = ups_deconv_f32(&d, t_in, t_w, bias ? t_b : NULL, t_out);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: deconv %s gives %s", what, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      ups_deconv_plan *plan = NULL;
-      st = ups_deconv_plan_create(&d, t_w, bias ? t_b : NULL, &plan);
+      st = op->run(&q, t_in, t_w, bias ? t_b : NULL, t_out);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: %s %s gives %s", what, op->name,
+                ups_isa_name(isas[k]), ups_status_string(st));
+      void *plan = NULL;
+      st = op->plan_create(&q, t_w, bias ? t_b : NULL, &plan);
       TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
                 ups_isa_name(isas[k]), ups_status_string(st));
     }
@@ -277,10 +281,17 @@ static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
   rejected_untouched(a0, what);
 }
 
-static void deconv_fits(const ups_deconv_params *d, const char *what) {
+static void conv_fits(const ups_conv_op *op, const void *p, const char *what) {
   size_t h, w;
-  const ups_status st = ups_deconv_output_size(d, &h, &w);
+  const ups_status st = op->output_size(p, &h, &w);
   TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+}
+
+static void deconv_overflows(const ups_deconv_params *d, const char *what) {
+  conv_overflows(&ups_conv_deconv, d, what);
+}
+static void deconv_fits(const ups_deconv_params *d, const char *what) {
+  conv_fits(&ups_conv_deconv, d, what);
 }
 
 static void test_deconv_limits(void) {
@@ -482,31 +493,11 @@ static void test_index_width(void) {
 
 /* ------------------------------------------------------------ upconv */
 
-static void upconv_overflows(const ups_upconv_params *u0, const char *what) {
-  size_t h, w;
-  ups_upconv_params u = *u0;
-  long a0 = attempts;
-  ups_status st = ups_upconv_output_size(&u, &h, &w);
-  TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
-  for (int k = 0; k < ni; k++) {
-    u.isa = isas[k];
-    for (int bias = 0; bias <= 1; bias++) {
-      st = ups_upconv_f32(&u, t_in, t_w, bias ? t_b : NULL, t_out);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: upconv %s gives %s", what, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      ups_upconv_plan *plan = NULL;
-      st = ups_upconv_plan_create(&u, t_w, bias ? t_b : NULL, &plan);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
-                ups_isa_name(isas[k]), ups_status_string(st));
-    }
-  }
-  rejected_untouched(a0, what);
+static void upconv_overflows(const ups_upconv_params *u, const char *what) {
+  conv_overflows(&ups_conv_upconv, u, what);
 }
-
 static void upconv_fits(const ups_upconv_params *u, const char *what) {
-  size_t h, w;
-  const ups_status st = ups_upconv_output_size(u, &h, &w);
-  TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+  conv_fits(&ups_conv_upconv, u, what);
 }
 
 /* The upsampled size factor*in, the output pads and the transposed kernel
