@@ -3,6 +3,17 @@
  * operators' symmetric names; only the tensor counts differ. */
 #include "conv_op.h"
 
+#include <stdio.h>
+
+/* names[v], or v as a number when out of range (fuzzed enums). */
+static const char *enum_name(unsigned v, const char *const names[2], char num[16]) {
+  if (v < 2) return names[v];
+  snprintf(num, 16, "%u", v);
+  return num;
+}
+
+static const char *const layout_names[2] = {"nchw", "nhwc"};
+
 static void deconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_counts *c) {
   const ups_deconv_params *p = pv;
   const size_t g = p->groups ? p->groups : 1;
@@ -12,6 +23,20 @@ static void deconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_c
   c->out = p->n * p->out_c * out_h * out_w;
 }
 
+static void deconv_describe(const void *pv, char *buf, size_t cap) {
+  static const char *const wl[2] = {"iohw", "hwoi"};
+  const ups_deconv_params *p = pv;
+  char n0[16], n1[16];
+  snprintf(buf, cap,
+           "%s w=%s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu k=%zux%zu s=%zux%zu d=%zux%zu "
+           "pad=%zu,%zu,%zu,%zu opad=%zu,%zu",
+           enum_name((unsigned)p->layout, layout_names, n0),
+           enum_name((unsigned)p->weight_layout, wl, n1), p->n, p->in_c, p->out_c, p->groups,
+           p->in_h, p->in_w, p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->dilation_h,
+           p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right, p->out_pad_h,
+           p->out_pad_w);
+}
+
 static void upconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_counts *c) {
   const ups_upconv_params *p = pv;
   const size_t g = p->groups ? p->groups : 1;
@@ -19,6 +44,20 @@ static void upconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_c
   c->w = p->out_c * (p->in_c / g) * p->kernel_h * p->kernel_w; /* [out_c][in_c/g][kh][kw] */
   c->b = p->out_c;
   c->out = p->n * p->out_c * out_h * out_w;
+}
+
+static void upconv_describe(const void *pv, char *buf, size_t cap) {
+  static const char *const wl[2] = {"oihw", "hwio"}, *const modes[2] = {"nearest", "bilinear"};
+  const ups_upconv_params *p = pv;
+  char n0[16], n1[16], n2[16];
+  snprintf(buf, cap,
+           "%s w=%s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu d=%zux%zu "
+           "pad=%zu,%zu,%zu,%zu",
+           enum_name((unsigned)p->layout, layout_names, n0),
+           enum_name((unsigned)p->weight_layout, wl, n1),
+           enum_name((unsigned)p->mode, modes, n2), p->n, p->in_c, p->out_c,
+           p->groups, p->in_h, p->in_w, p->factor_h, p->factor_w, p->kernel_h, p->kernel_w,
+           p->dilation_h, p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right);
 }
 
 /* The adapters of operator OP (deconv or upconv): void pointers to its own
@@ -58,7 +97,7 @@ static void upconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_c
   }
 
 #define UPS_CONV_ENTRY(OP, REFERENCE)                                                        \
-  {#OP,           REFERENCE,  sizeof(ups_##OP##_params),  OP##_size,         OP##_counts,  OP##_set_isa,       \
+  {#OP,           REFERENCE,  sizeof(ups_##OP##_params),  OP##_size,         OP##_counts,  OP##_set_isa,  OP##_describe, \
    OP##_run,      OP##_run_pool,      OP##_plan_create,  OP##_plan_run, OP##_plan_run_pool, \
    OP##_plan_destroy, OP##_plan_isa,  OP##_check}
 

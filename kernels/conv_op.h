@@ -32,6 +32,9 @@ typedef struct ups_conv_op {
   /* The tensors' floats for p and its output size (no validation). */
   void (*counts)(const void *p, size_t out_h, size_t out_w, ups_conv_counts *c);
   void (*set_isa)(void *p, ups_isa isa);
+  /* Every field of p but isa as text, raw (0 defaults as 0, enums out of
+   * range as numbers), e.g. "nchw w=iohw n=1 ic=4 oc=4 g=0 in=8x8 k=2x2 ...". */
+  void (*describe)(const void *p, char *buf, size_t cap);
   ups_status (*run)(const void *p, const float *in, const float *weights, const float *bias,
                     float *out);
   ups_status (*run_pool)(const void *p, const float *in, const float *weights, const float *bias,

@@ -293,13 +293,12 @@ static void resize_sweeps(const ups_isa *isas, int ni) {
 
 /* ------------------------------------------------------------ deconv */
 
-/* One case of a convolution operator (op, parameters p0; `what` describes
- * them) on one variant, once per placement: the one-shot call on the
+/* One case of a convolution operator (op, parameters p0) on one variant, once per placement: the one-shot call on the
  * guard-after runs, create + run of a plan on the guard-before runs (both
  * reach the same kernels by different paths). case_no picks the placements;
  * specials puts a NaN and an inf into the input. */
-static void run_conv(const ups_conv_op *op, const void *p0, const char *what, int with_bias,
-                     ups_isa isa, size_t case_no, int specials, tu_rng *rng) {
+static void run_conv(const ups_conv_op *op, const void *p0, int with_bias, ups_isa isa,
+                     size_t case_no, int specials, tu_rng *rng) {
   ups_conv_params p;
   memcpy(&p, p0, op->params_size);
   op->set_isa(&p, isa);
@@ -321,6 +320,8 @@ static void run_conv(const ups_conv_op *op, const void *p0, const char *what, in
     return;
   }
   float *sw = src + in_e, *sb = sw + w_e;
+  char what[320];
+  op->describe(&p, what, sizeof what);
   fill_input(rng, src, in_e, specials);
   tu_fill(rng, sw, w_e, -1.0f, 1.0f);
   tu_fill(rng, sb, b_e, -1.0f, 1.0f);
@@ -374,19 +375,6 @@ static void run_conv(const ups_conv_op *op, const void *p0, const char *what, in
   free(src);
 }
 
-static void run_deconv(const ups_deconv_params *p, int with_bias, ups_isa isa, tu_rng *rng) {
-  char what[256];
-  snprintf(what, sizeof what,
-           "%s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu k=%zux%zu s=%zux%zu d=%zux%zu "
-           "pad=%zu,%zu,%zu,%zu opad=%zu,%zu w=%s",
-           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->n, p->in_c, p->out_c,
-           p->groups ? p->groups : 1, p->in_h,
-           p->in_w, p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->dilation_h,
-           p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right, p->out_pad_h,
-           p->out_pad_w, p->weight_layout == UPS_W_HWOI ? "hwoi" : "iohw");
-  run_conv(&ups_conv_deconv, p, what, with_bias, isa, deconv_cases, deconv_cases % 8 == 5, rng);
-}
-
 /* Pads for one axis that keep the output >= 1: begin + end < full size. */
 static void axis_pads(tu_rng *rng, size_t in, size_t k, size_t s, size_t d, size_t op,
                       size_t *pb, size_t *pe) {
@@ -427,7 +415,8 @@ static void deconv_case(ups_layout layout, size_t ic_g, size_t oc, size_t iw, si
   axis_pads(rng, p.in_w, p.kernel_w, s_w, d_w, p.out_pad_w, &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_weight_layout)((deconv_cases / 2) % 2);
   const int with_bias = deconv_cases % 2 == 0;
-  for (int j = 0; j < ni; j++) run_deconv(&p, with_bias, isas[j], rng);
+  for (int j = 0; j < ni; j++)
+    run_conv(&ups_conv_deconv, &p, with_bias, isas[j], deconv_cases, deconv_cases % 8 == 5, rng);
   deconv_cases++;
 }
 
@@ -450,19 +439,6 @@ static void deconv_sweeps(const ups_isa *isas, int ni) {
 /* ------------------------------------------------------------ upconv */
 
 static size_t upconv_cases;
-
-static void run_upconv(const ups_upconv_params *p, int with_bias, ups_isa isa, tu_rng *rng) {
-  char what[256];
-  snprintf(what, sizeof what,
-           "%s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu d=%zux%zu "
-           "pad=%zu,%zu,%zu,%zu w=%s",
-           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->n, p->in_c, p->out_c,
-           p->groups ? p->groups : 1, p->in_h,
-           p->in_w, p->factor_h, p->factor_w, p->kernel_h, p->kernel_w, p->dilation_h,
-           p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right,
-           p->weight_layout == UPS_CW_HWIO ? "hwio" : "oihw");
-  run_conv(&ups_conv_upconv, p, what, with_bias, isa, upconv_cases, 0, rng);
-}
 
 /* Pads of one upconv axis (upsampled size up, span d*(k-1)) that keep the
  * output >= 1, up to 2 beyond the span. */
@@ -498,7 +474,7 @@ static void upconv_case(ups_layout layout, size_t oc, size_t iw, tu_rng *rng, co
   upconv_pads(rng, p.in_h * fh, p.dilation_h * (p.kernel_h - 1), &p.pad_top, &p.pad_bottom);
   upconv_pads(rng, p.in_w * p.factor_w, dw * (p.kernel_w - 1), &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_conv_weight_layout)((c / 2) % 2);
-  for (int j = 0; j < ni; j++) run_upconv(&p, c % 2 == 0, isas[j], rng);
+  for (int j = 0; j < ni; j++) run_conv(&ups_conv_upconv, &p, c % 2 == 0, isas[j], c, 0, rng);
   upconv_cases++;
 }
 

@@ -287,13 +287,6 @@ static void conv_fits(const ups_conv_op *op, const void *p, const char *what) {
   TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
 }
 
-static void deconv_overflows(const ups_deconv_params *d, const char *what) {
-  conv_overflows(&ups_conv_deconv, d, what);
-}
-static void deconv_fits(const ups_deconv_params *d, const char *what) {
-  conv_fits(&ups_conv_deconv, d, what);
-}
-
 static void test_deconv_limits(void) {
   ups_deconv_params one = {0}, d;
   one.n = one.in_c = one.out_c = one.in_h = one.in_w = one.kernel_h = one.kernel_w = 1;
@@ -309,18 +302,18 @@ static void test_deconv_limits(void) {
     *in = 2;
     *s = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
     snprintf(what, sizeof what, "in_%s 2 * stride 2^60 - 1", ax);
-    deconv_fits(&d, what);
+    conv_fits(&ups_conv_deconv, &d, what);
     *s = LIM / 2 + 1; /* 2^61 */
     snprintf(what, sizeof what, "in_%s 2 * stride 2^60", ax);
-    deconv_overflows(&d, what);
+    conv_overflows(&ups_conv_deconv, &d, what);
     d = one;
     *k = 2;
     *dl = LIM / 2;
     snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60 - 1", ax);
-    deconv_fits(&d, what);
+    conv_fits(&ups_conv_deconv, &d, what);
     *dl = LIM / 2 + 1;
     snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60", ax);
-    deconv_overflows(&d, what);
+    conv_overflows(&ups_conv_deconv, &d, what);
     /* Pads: an output of 3*2^60 - 2 before cropping (in 2, stride and dilation
      * 2^60 - 1, kernel 2, output padding 2^60 - 2), so a pad of LIM still
      * leaves a positive size. */
@@ -341,7 +334,7 @@ static void test_deconv_limits(void) {
                 what, ups_status_string(st));
       *pad = LIM + 1;
       snprintf(what, sizeof what, "%s = LIM + 1", pn);
-      deconv_overflows(&d, what);
+      conv_overflows(&ups_conv_deconv, &d, what);
     }
   }
   /* Counts: input n*in_c*in_h*in_w, output n*out_c*out_h*out_w, weights
@@ -362,21 +355,21 @@ static void test_deconv_limits(void) {
       d.pad_top = d.kernel_h - 1;
       d.pad_left = d.kernel_w - 1;
       snprintf(what, sizeof what, "%s 2^%d * %s 2^%d - 1", splits[i].na, a, splits[i].nb, 61 - a);
-      deconv_fits(&d, what);
+      conv_fits(&ups_conv_deconv, &d, what);
       *splits[i].b = (size_t)1 << (61 - a);
       d.pad_top = d.kernel_h - 1;
       d.pad_left = d.kernel_w - 1;
       snprintf(what, sizeof what, "%s 2^%d * %s 2^%d", splits[i].na, a, splits[i].nb, 61 - a);
-      deconv_overflows(&d, what);
+      conv_overflows(&ups_conv_deconv, &d, what);
     }
   /* The weight count divides out_c by groups. */
   d = one;
   d.in_c = 4;
   d.out_c = (size_t)1 << 60;
   d.groups = 4; /* weights 4 * 2^58 = 2^60 */
-  deconv_fits(&d, "weights 4 * 2^60/4");
+  conv_fits(&ups_conv_deconv, &d, "weights 4 * 2^60/4");
   d.groups = 2; /* 4 * 2^59 = 2^61 */
-  deconv_overflows(&d, "weights 4 * 2^60/2");
+  conv_overflows(&ups_conv_deconv, &d, "weights 4 * 2^60/2");
 }
 
 
@@ -493,13 +486,6 @@ static void test_index_width(void) {
 
 /* ------------------------------------------------------------ upconv */
 
-static void upconv_overflows(const ups_upconv_params *u, const char *what) {
-  conv_overflows(&ups_conv_upconv, u, what);
-}
-static void upconv_fits(const ups_upconv_params *u, const char *what) {
-  conv_fits(&ups_conv_upconv, u, what);
-}
-
 /* The upsampled size factor*in, the output pads and the transposed kernel
  * they make (factor + pads beyond the span) at their float-count limit. */
 static void test_upconv_limits(void) {
@@ -514,17 +500,17 @@ static void test_upconv_limits(void) {
     *in = 2;
     *f = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
     snprintf(what, sizeof what, "in_%s 2 * factor 2^60 - 1", ax);
-    upconv_fits(&u, what);
+    conv_fits(&ups_conv_upconv, &u, what);
     *f = LIM / 2 + 1;
     snprintf(what, sizeof what, "in_%s 2 * factor 2^60", ax);
-    upconv_overflows(&u, what);
+    conv_overflows(&ups_conv_upconv, &u, what);
     u = one;
     *pe = LIM - 1; /* output LIM, kernel LIM taps */
     snprintf(what, sizeof what, "pad end %s LIM - 1", ax);
-    upconv_fits(&u, what);
+    conv_fits(&ups_conv_upconv, &u, what);
     *pe = LIM;
     snprintf(what, sizeof what, "pad end %s LIM", ax);
-    upconv_overflows(&u, what);
+    conv_overflows(&ups_conv_upconv, &u, what);
   }
   /* 2^61 output floats split over the two factors; 2^a * (2^b - 1) fits. */
   for (int a = 1; a < 61; a += 6) {
@@ -532,10 +518,10 @@ static void test_upconv_limits(void) {
     u.factor_h = (size_t)1 << a;
     u.factor_w = (size_t)1 << (61 - a);
     snprintf(what, sizeof what, "factors 2^%d * 2^%d", a, 61 - a);
-    upconv_overflows(&u, what);
+    conv_overflows(&ups_conv_upconv, &u, what);
     u.factor_w -= 1;
     snprintf(what, sizeof what, "factors 2^%d * (2^%d - 1)", a, 61 - a);
-    upconv_fits(&u, what);
+    conv_fits(&ups_conv_upconv, &u, what);
   }
   /* conv weights out_c * in_c/groups * kh * kw */
   u = one;
@@ -543,7 +529,7 @@ static void test_upconv_limits(void) {
   u.in_c = (size_t)1 << 30;
   u.pad_bottom = u.pad_right = 1;
   u.kernel_h = 2;
-  upconv_overflows(&u, "conv weights 2^31 * 2^30 * 2");
+  conv_overflows(&ups_conv_upconv, &u, "conv weights 2^31 * 2^30 * 2");
 }
 
 static void test_balanced(void) {
