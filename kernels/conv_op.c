@@ -1,6 +1,6 @@
 /* conv_op.c — the deconv and upconv entries of the harness's operator table
- * (conv_op.h). The call adapters are written once, as a macro over the two
- * operators' symmetric names; only the tensor counts differ. */
+ * (conv_op.h). The adapters are written once, as a macro over the two
+ * operators' symmetric names; only the descriptions differ. */
 #include "conv_op.h"
 
 #include <stdio.h>
@@ -14,15 +14,6 @@ static const char *enum_name(unsigned v, const char *const names[2], char num[16
 
 static const char *const layout_names[2] = {"nchw", "nhwc"};
 
-static void deconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_counts *c) {
-  const ups_deconv_params *p = pv;
-  const size_t g = p->groups ? p->groups : 1;
-  c->in = p->n * p->in_c * p->in_h * p->in_w;
-  c->w = p->in_c * (p->out_c / g) * p->kernel_h * p->kernel_w; /* [in_c][out_c/g][kh][kw] */
-  c->b = p->out_c;
-  c->out = p->n * p->out_c * out_h * out_w;
-}
-
 static void deconv_describe(const void *pv, char *buf, size_t cap) {
   static const char *const wl[2] = {"iohw", "hwoi"};
   const ups_deconv_params *p = pv;
@@ -35,15 +26,6 @@ static void deconv_describe(const void *pv, char *buf, size_t cap) {
            p->in_h, p->in_w, p->kernel_h, p->kernel_w, p->stride_h, p->stride_w, p->dilation_h,
            p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right, p->out_pad_h,
            p->out_pad_w);
-}
-
-static void upconv_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_counts *c) {
-  const ups_upconv_params *p = pv;
-  const size_t g = p->groups ? p->groups : 1;
-  c->in = p->n * p->in_c * p->in_h * p->in_w;
-  c->w = p->out_c * (p->in_c / g) * p->kernel_h * p->kernel_w; /* [out_c][in_c/g][kh][kw] */
-  c->b = p->out_c;
-  c->out = p->n * p->out_c * out_h * out_w;
 }
 
 static void upconv_describe(const void *pv, char *buf, size_t cap) {
@@ -61,8 +43,16 @@ static void upconv_describe(const void *pv, char *buf, size_t cap) {
 }
 
 /* The adapters of operator OP (deconv or upconv): void pointers to its own
- * parameter and plan types. */
-#define UPS_CONV_ADAPTERS(OP)                                                                  \
+ * parameter and plan types. Its weights are [WA][WB/groups][kh][kw]. */
+#define UPS_CONV_ADAPTERS(OP, WA, WB)                                                          \
+  static void OP##_counts(const void *pv, size_t out_h, size_t out_w, ups_conv_counts *c) {   \
+    const ups_##OP##_params *p = pv;                                                           \
+    const size_t g = p->groups ? p->groups : 1;                                                \
+    c->in = p->n * p->in_c * p->in_h * p->in_w;                                                \
+    c->w = p->WA * (p->WB / g) * p->kernel_h * p->kernel_w;                                    \
+    c->b = p->out_c;                                                                           \
+    c->out = p->n * p->out_c * out_h * out_w;                                                  \
+  }                                                                                            \
   static ups_status OP##_size(const void *p, size_t *h, size_t *w) {                          \
     return ups_##OP##_output_size(p, h, w);                                                    \
   }                                                                                            \
@@ -101,8 +91,8 @@ static void upconv_describe(const void *pv, char *buf, size_t cap) {
    OP##_run,      OP##_run_pool,      OP##_plan_create,  OP##_plan_run, OP##_plan_run_pool, \
    OP##_plan_destroy, OP##_plan_isa,  OP##_check}
 
-UPS_CONV_ADAPTERS(deconv)
-UPS_CONV_ADAPTERS(upconv)
+UPS_CONV_ADAPTERS(deconv, in_c, out_c)
+UPS_CONV_ADAPTERS(upconv, out_c, in_c)
 
 const ups_conv_op ups_conv_deconv = UPS_CONV_ENTRY(deconv, "scalar");
 const ups_conv_op ups_conv_upconv = UPS_CONV_ENTRY(upconv, "two-step");

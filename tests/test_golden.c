@@ -243,6 +243,17 @@ static void run_resize(const gcase *g, const ups_isa *isas, int ni) {
   tu_guarded_free(&gin);
 }
 
+/* The fields ups_deconv_params and ups_upconv_params share, from case g. */
+#define CONV_FIELDS_FROM_CASE(p, g)                                                  \
+  do {                                                                               \
+    (p).n = (g)->n, (p).in_c = (g)->in_c, (p).in_h = (g)->in_h, (p).in_w = (g)->in_w; \
+    (p).out_c = (g)->out_c, (p).groups = (g)->groups;                                \
+    (p).kernel_h = (g)->kh, (p).kernel_w = (g)->kw;                                  \
+    (p).dilation_h = (g)->dh, (p).dilation_w = (g)->dw;                              \
+    (p).pad_top = (g)->pt, (p).pad_left = (g)->pl;                                   \
+    (p).pad_bottom = (g)->pb, (p).pad_right = (g)->pr;                               \
+  } while (0)
+
 /* The oracle's output size must be op's for p. */
 static int conv_size_matches(const gcase *g, const ups_conv_op *op, const void *p) {
   size_t oh = 0, ow = 0;
@@ -304,22 +315,9 @@ static void run_conv(const gcase *g, const ups_conv_op *op, void *p, int unsuppo
 
 static void run_deconv(const gcase *g, const ups_isa *isas, int ni) {
   ups_deconv_params p = {0};
-  p.n = g->n;
-  p.in_c = g->in_c;
-  p.in_h = g->in_h;
-  p.in_w = g->in_w;
-  p.out_c = g->out_c;
-  p.groups = g->groups;
-  p.kernel_h = g->kh;
-  p.kernel_w = g->kw;
+  CONV_FIELDS_FROM_CASE(p, g);
   p.stride_h = g->sh;
   p.stride_w = g->sw;
-  p.dilation_h = g->dh;
-  p.dilation_w = g->dw;
-  p.pad_top = g->pt;
-  p.pad_left = g->pl;
-  p.pad_bottom = g->pb;
-  p.pad_right = g->pr;
   p.out_pad_h = g->oph;
   p.out_pad_w = g->opw;
   const int wl_ok = !strcmp(g->wlayout, "iohw") || !strcmp(g->wlayout, "hwoi");
@@ -332,22 +330,9 @@ static void run_deconv(const gcase *g, const ups_isa *isas, int ni) {
 
 static void run_upconv(const gcase *g, const ups_isa *isas, int ni) {
   ups_upconv_params p = {0};
-  p.n = g->n;
-  p.in_c = g->in_c;
-  p.in_h = g->in_h;
-  p.in_w = g->in_w;
-  p.out_c = g->out_c;
-  p.groups = g->groups;
+  CONV_FIELDS_FROM_CASE(p, g);
   p.factor_h = g->fh;
   p.factor_w = g->fw;
-  p.kernel_h = g->kh;
-  p.kernel_w = g->kw;
-  p.dilation_h = g->dh;
-  p.dilation_w = g->dw;
-  p.pad_top = g->pt;
-  p.pad_left = g->pl;
-  p.pad_bottom = g->pb;
-  p.pad_right = g->pr;
   const int wl_ok = !strcmp(g->wlayout, "oihw") || !strcmp(g->wlayout, "hwio");
   p.weight_layout = !strcmp(g->wlayout, "hwio") ? UPS_CW_HWIO : UPS_CW_OIHW;
   const int nearest = !strcmp(g->mode, "nearest");

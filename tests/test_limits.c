@@ -287,6 +287,20 @@ static void conv_fits(const ups_conv_op *op, const void *p, const char *what) {
   TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
 }
 
+/* A field of p (op's parameters) at its limit: *field = over - 1 fits, over
+ * overflows (what, printf-style, names the over case; " - 1" is appended for
+ * the other). */
+static void conv_edge(const ups_conv_op *op, void *p, size_t *field, size_t over,
+                      const char *fmt, const char *axis) {
+  char what[160], what_fits[168];
+  snprintf(what, sizeof what, fmt, axis);
+  snprintf(what_fits, sizeof what_fits, "%s - 1", what);
+  *field = over - 1;
+  conv_fits(op, p, what_fits);
+  *field = over;
+  conv_overflows(op, p, what);
+}
+
 static void test_deconv_limits(void) {
   ups_deconv_params one = {0}, d;
   one.n = one.in_c = one.out_c = one.in_h = one.in_w = one.kernel_h = one.kernel_w = 1;
@@ -299,21 +313,11 @@ static void test_deconv_limits(void) {
     size_t *in = axis ? &d.in_w : &d.in_h, *s = axis ? &d.stride_w : &d.stride_h;
     size_t *k = axis ? &d.kernel_w : &d.kernel_h, *dl = axis ? &d.dilation_w : &d.dilation_h;
     d = one;
-    *in = 2;
-    *s = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
-    snprintf(what, sizeof what, "in_%s 2 * stride 2^60 - 1", ax);
-    conv_fits(&ups_conv_deconv, &d, what);
-    *s = LIM / 2 + 1; /* 2^61 */
-    snprintf(what, sizeof what, "in_%s 2 * stride 2^60", ax);
-    conv_overflows(&ups_conv_deconv, &d, what);
+    *in = 2; /* 2 * (2^60 - 1) = LIM - 1 fits, 2 * 2^60 = 2^61 does not */
+    conv_edge(&ups_conv_deconv, &d, s, LIM / 2 + 1, "in_%s 2 * stride 2^60", ax);
     d = one;
     *k = 2;
-    *dl = LIM / 2;
-    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60 - 1", ax);
-    conv_fits(&ups_conv_deconv, &d, what);
-    *dl = LIM / 2 + 1;
-    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60", ax);
-    conv_overflows(&ups_conv_deconv, &d, what);
+    conv_edge(&ups_conv_deconv, &d, dl, LIM / 2 + 1, "kernel_%s 2 * dilation 2^60", ax);
     /* Pads: an output of 3*2^60 - 2 before cropping (in 2, stride and dilation
      * 2^60 - 1, kernel 2, output padding 2^60 - 2), so a pad of LIM still
      * leaves a positive size. */
@@ -497,20 +501,10 @@ static void test_upconv_limits(void) {
     size_t *in = axis ? &u.in_w : &u.in_h, *f = axis ? &u.factor_w : &u.factor_h;
     size_t *pe = axis ? &u.pad_right : &u.pad_bottom;
     u = one;
-    *in = 2;
-    *f = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
-    snprintf(what, sizeof what, "in_%s 2 * factor 2^60 - 1", ax);
-    conv_fits(&ups_conv_upconv, &u, what);
-    *f = LIM / 2 + 1;
-    snprintf(what, sizeof what, "in_%s 2 * factor 2^60", ax);
-    conv_overflows(&ups_conv_upconv, &u, what);
-    u = one;
-    *pe = LIM - 1; /* output LIM, kernel LIM taps */
-    snprintf(what, sizeof what, "pad end %s LIM - 1", ax);
-    conv_fits(&ups_conv_upconv, &u, what);
-    *pe = LIM;
-    snprintf(what, sizeof what, "pad end %s LIM", ax);
-    conv_overflows(&ups_conv_upconv, &u, what);
+    *in = 2; /* 2 * (2^60 - 1) = LIM - 1 fits, 2 * 2^60 = 2^61 does not */
+    conv_edge(&ups_conv_upconv, &u, f, LIM / 2 + 1, "in_%s 2 * factor 2^60", ax);
+    u = one; /* LIM - 1: output LIM, kernel LIM taps */
+    conv_edge(&ups_conv_upconv, &u, pe, LIM, "pad end %s LIM", ax);
   }
   /* 2^61 output floats split over the two factors; 2^a * (2^b - 1) fits. */
   for (int a = 1; a < 61; a += 6) {
