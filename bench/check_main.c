@@ -119,8 +119,10 @@ static void gen_channels(bench_rng *r, size_t small, const size_t *wide, size_t 
                          size_t *groups, size_t *in_c, size_t *out_c) {
   *n = bench_rng_range(r, 1, 2);
   *groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
-  const size_t ic_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
-  const size_t oc_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
+  const size_t ic_g =
+      bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
+  const size_t oc_g =
+      bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
   *in_c = ic_g * *groups;
   *out_c = oc_g * *groups;
 }

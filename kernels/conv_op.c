@@ -86,9 +86,10 @@ static void upconv_describe(const void *pv, char *buf, size_t cap) {
     return ups_check_##OP(p, in, w, b, got, r);                                                \
   }
 
-#define UPS_CONV_ENTRY(OP, REFERENCE)                                                        \
-  {#OP,           REFERENCE,  sizeof(ups_##OP##_params),  OP##_size,         OP##_counts,  OP##_set_isa,  OP##_describe, \
-   OP##_run,      OP##_run_pool,      OP##_plan_create,  OP##_plan_run, OP##_plan_run_pool, \
+#define UPS_CONV_ENTRY(OP, REFERENCE)                                                 \
+  {#OP,           REFERENCE,          sizeof(ups_##OP##_params), OP##_size,          \
+   OP##_counts,   OP##_set_isa,       OP##_describe,             OP##_run,           \
+   OP##_run_pool, OP##_plan_create,   OP##_plan_run,             OP##_plan_run_pool, \
    OP##_plan_destroy, OP##_plan_isa,  OP##_check}
 
 UPS_CONV_ADAPTERS(deconv, in_c, out_c)

@@ -508,12 +508,19 @@ typedef struct conv_case {
   int finite_only;           /* compare with the reference only on finite inputs */
 } conv_case;
 
-/* What both operators promise about sizes: sets c->sz (output_size, an
- * in-range isa forced to scalar) and the exact counts from the exact output
- * size eoh x eow and weight count w_e; an accepted size is the exact one,
- * accepted counts fit, groups g divide, overflowing counts are refused. */
-static void conv_predict(conv_case *c, size_t n, size_t in_c, size_t in_h, size_t in_w,
-                         size_t kh, size_t kw, size_t g, u128 eoh, u128 eow, u128 w_e) {
+/* A size whose 0 means the default 1. */
+static size_t or1(size_t v) { return v ? v : 1; }
+
+/* What both operators promise about sizes: sets c->isa, c->out_c, c->sz
+ * (output_size, an in-range isa forced to scalar) and the exact counts from
+ * the exact output size eoh x eow and weight count w_e; an accepted size is
+ * the exact one, accepted counts fit, groups g divide, overflowing counts are
+ * refused. */
+static void conv_predict(conv_case *c, ups_isa isa, size_t n, size_t in_c, size_t in_h,
+                         size_t in_w, size_t out_c, size_t kh, size_t kw, size_t g, u128 eoh,
+                         u128 eow, u128 w_e) {
+  c->isa = isa;
+  c->out_c = out_c;
   const char *name = c->op->name;
   ups_conv_params ps;
   memcpy(&ps, &c->p, c->op->params_size);
@@ -706,7 +713,8 @@ static void fuzz_conv(rd *r, const conv_case *c, int use_plan) {
           after_call(sp, pout.off, rcnts[1], via_names[via]);
           count(5, sp);
           FZ_ASSERT(sp == st, "%s plan via %s isa=%u %s: got %d (%s), run gave %d", op->name,
-                    via_names[via], (unsigned)isas[k], desc, (int)sp, ups_status_string(sp), (int)st);
+                    via_names[via], (unsigned)isas[k], desc, (int)sp, ups_status_string(sp),
+                    (int)st);
           if (sp == UPS_OK)
             FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
                       "%s plan via %s isa=%s %s: output differs from plan_run's", op->name,
@@ -732,7 +740,8 @@ static void fuzz_conv(rd *r, const conv_case *c, int use_plan) {
     FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
               "%s isa=%s %s: %zu of %zu elements differ from the %s reference; first %zu got "
               "%g want %g",
-              op->name, ups_isa_name(isas[k]), desc, cr.failures, cr.count, op->reference, cr.first_bad,
+              op->name, ups_isa_name(isas[k]), desc, cr.failures, cr.count, op->reference,
+              cr.first_bad,
               (double)cr.first_got, (double)cr.first_want);
   }
   free(wcopy);
@@ -763,14 +772,12 @@ static void fuzz_deconv(rd *r, int use_plan) {
   rd_sizes(r, sizes, sizeof sizes / sizeof *sizes);
   p.weight_layout = (ups_weight_layout)rd_enum(r);
   p.isa = (ups_isa)rd_enum(r);
+  conv_case c = {.op = &ups_conv_deconv, .p.deconv = p, .stat_call = 2, .stat_plan = 3,
+                 .pools = 1, .create_affordable = 1};
 
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t sh = p.stride_h ? p.stride_h : 1, sw = p.stride_w ? p.stride_w : 1;
-  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
-  conv_case c = {.op = &ups_conv_deconv, .isa = p.isa, .out_c = p.out_c, .stat_call = 2,
-                 .stat_plan = 3, .pools = 1, .create_affordable = 1};
-  c.p.deconv = p;
-  conv_predict(&c, p.n, p.in_c, p.in_h, p.in_w, p.kernel_h, p.kernel_w, g,
+  const size_t g = or1(p.groups), sh = or1(p.stride_h), sw = or1(p.stride_w);
+  const size_t dh = or1(p.dilation_h), dw = or1(p.dilation_w);
+  conv_predict(&c, p.isa, p.n, p.in_c, p.in_h, p.in_w, p.out_c, p.kernel_h, p.kernel_w, g,
                deconv_axis_exact(p.in_h, p.kernel_h, sh, dh, p.pad_top, p.pad_bottom,
                                  p.out_pad_h),
                deconv_axis_exact(p.in_w, p.kernel_w, sw, dw, p.pad_left, p.pad_right,
@@ -814,14 +821,13 @@ static void fuzz_upconv(rd *r, int use_plan) {
   rd_sizes(r, sizes2, sizeof sizes2 / sizeof *sizes2);
   p.weight_layout = (ups_conv_weight_layout)rd_enum(r);
   p.isa = (ups_isa)rd_enum(r);
+  /* bilinear: validated, then refused (UPS_ERR_UNSUPPORTED) */
+  conv_case c = {.op = &ups_conv_upconv, .p.upconv = p, .stat_call = 6, .stat_plan = 7,
+                 .unsupported = p.mode != UPS_OP_NEAREST, .run_affordable = 1};
 
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t fh = p.factor_h ? p.factor_h : 1, fw = p.factor_w ? p.factor_w : 1;
-  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
-  conv_case c = {.op = &ups_conv_upconv, .isa = p.isa, .out_c = p.out_c, .stat_call = 6,
-                 .stat_plan = 7, .unsupported = p.mode != UPS_OP_NEAREST, .run_affordable = 1};
-  c.p.upconv = p;
-  conv_predict(&c, p.n, p.in_c, p.in_h, p.in_w, p.kernel_h, p.kernel_w, g,
+  const size_t g = or1(p.groups), fh = or1(p.factor_h), fw = or1(p.factor_w);
+  const size_t dh = or1(p.dilation_h), dw = or1(p.dilation_w);
+  conv_predict(&c, p.isa, p.n, p.in_c, p.in_h, p.in_w, p.out_c, p.kernel_h, p.kernel_w, g,
                upconv_axis_exact(p.in_h, fh, p.kernel_h, dh, p.pad_top, p.pad_bottom),
                upconv_axis_exact(p.in_w, fw, p.kernel_w, dw, p.pad_left, p.pad_right),
                mul4(p.out_c, p.in_c / g, p.kernel_h, p.kernel_w));

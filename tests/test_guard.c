@@ -291,12 +291,13 @@ static void resize_sweeps(const ups_isa *isas, int ni) {
   }
 }
 
-/* ------------------------------------------------------------ deconv */
+/* ------------------------------------------------------------ deconv and upconv */
 
-/* One case of a convolution operator (op, parameters p0) on one variant, once per placement: the one-shot call on the
- * guard-after runs, create + run of a plan on the guard-before runs (both
- * reach the same kernels by different paths). case_no picks the placements;
- * specials puts a NaN and an inf into the input. */
+/* One case of a convolution operator (op, parameters p0) on one variant,
+ * once per placement: the one-shot call on the guard-after runs, create + run
+ * of a plan on the guard-before runs (both reach the same kernels by
+ * different paths). case_no picks the placements; specials puts a NaN and an
+ * inf into the input. */
 static void run_conv(const ups_conv_op *op, const void *p0, int with_bias, ups_isa isa,
                      size_t case_no, int specials, tu_rng *rng) {
   ups_conv_params p;
@@ -374,6 +375,8 @@ static void run_conv(const ups_conv_op *op, const void *p0, int with_bias, ups_i
   region_free(&rout);
   free(src);
 }
+
+/* ------------------------------------------------------------ deconv */
 
 /* Pads for one axis that keep the output >= 1: begin + end < full size. */
 static void axis_pads(tu_rng *rng, size_t in, size_t k, size_t s, size_t d, size_t op,
