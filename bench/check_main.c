@@ -6,7 +6,7 @@
  * weight layouts, odd channel counts; upconv (nearest, through a plan or the
  * one-shot call) with factors 1-3, groups, dilation, asymmetric pads, both
  * weight layouts, against the two-step reference (finite inputs: see
- * sweep_upconv); occasional non-finite inputs elsewhere. Outputs are
+ * main); occasional non-finite inputs elsewhere. Outputs are
  * NaN-filled and end flush against a PROT_NONE page (an overrun faults).
  * Prints a table (operator, variant, cases, worst error as a fraction of the
  * contract's bound, failures) and exits 1 on any failure.
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "conv_op.h"
 #include "harness.h"
 #include "internal.h" /* UPS_ISA_MAX */
 
@@ -112,18 +113,39 @@ static void gen_resize(bench_rng *r, int bilinear, ups_resize_params *p) {
   }
 }
 
-static void gen_deconv(bench_rng *r, ups_deconv_params *p, int *bias) {
+/* Batch 1-2, groups (mostly 1, else 2-3) and channels per group: mostly
+ * 1..small, one case in four a count from wide[nwide]. */
+static void gen_channels(bench_rng *r, size_t small, const size_t *wide, size_t nwide, size_t *n,
+                         size_t *groups, size_t *in_c, size_t *out_c) {
+  *n = bench_rng_range(r, 1, 2);
+  *groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
+  const size_t ic_g =
+      bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
+  const size_t oc_g =
+      bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, small) : pick(r, wide, nwide);
+  *in_c = ic_g * *groups;
+  *out_c = oc_g * *groups;
+}
+
+/* Pads below the kernel's span d*(k-1)+1 per side, in the order top,
+ * bottom, left, right. */
+static void gen_pads(bench_rng *r, size_t dh, size_t kh, size_t dw, size_t kw, size_t *top,
+                     size_t *bottom, size_t *left, size_t *right) {
+  const size_t span_h = dh * (kh - 1) + 1, span_w = dw * (kw - 1) + 1;
+  *top = bench_rng_range(r, 0, span_h - 1);
+  *bottom = bench_rng_range(r, 0, span_h - 1);
+  *left = bench_rng_range(r, 0, span_w - 1);
+  *right = bench_rng_range(r, 0, span_w - 1);
+}
+
+static void gen_deconv(bench_rng *r, void *pv, int *bias) {
+  ups_deconv_params *p = pv;
   for (;;) {
     memset(p, 0, sizeof *p);
     p->layout = bench_rng_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
     p->weight_layout = bench_rng_range(r, 0, 1) ? UPS_W_HWOI : UPS_W_IOHW;
-    p->n = bench_rng_range(r, 1, 2);
-    p->groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
     static const size_t wide[] = {8, 16, 17, 32};
-    const size_t ic_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 7) : pick(r, wide, 4);
-    const size_t oc_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 7) : pick(r, wide, 4);
-    p->in_c = ic_g * p->groups;
-    p->out_c = oc_g * p->groups;
+    gen_channels(r, 7, wide, 4, &p->n, &p->groups, &p->in_c, &p->out_c);
     p->in_h = bench_rng_range(r, 1, 12);
     p->in_w = bench_rng_range(r, 1, 12);
     p->kernel_h = bench_rng_range(r, 1, 5);
@@ -132,12 +154,8 @@ static void gen_deconv(bench_rng *r, ups_deconv_params *p, int *bias) {
     p->stride_w = bench_rng_range(r, 0, 2) ? p->stride_h : bench_rng_range(r, 1, 4);
     p->dilation_h = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
     p->dilation_w = bench_rng_range(r, 0, 2) ? p->dilation_h : bench_rng_range(r, 1, 3);
-    const size_t span_h = p->dilation_h * (p->kernel_h - 1) + 1;
-    const size_t span_w = p->dilation_w * (p->kernel_w - 1) + 1;
-    p->pad_top = bench_rng_range(r, 0, span_h - 1);
-    p->pad_bottom = bench_rng_range(r, 0, span_h - 1);
-    p->pad_left = bench_rng_range(r, 0, span_w - 1);
-    p->pad_right = bench_rng_range(r, 0, span_w - 1);
+    gen_pads(r, p->dilation_h, p->kernel_h, p->dilation_w, p->kernel_w, &p->pad_top,
+             &p->pad_bottom, &p->pad_left, &p->pad_right);
     const size_t mh = p->stride_h > p->dilation_h ? p->stride_h : p->dilation_h;
     const size_t mw = p->stride_w > p->dilation_w ? p->stride_w : p->dilation_w;
     p->out_pad_h = bench_rng_range(r, 0, 2) ? 0 : bench_rng_range(r, 0, mh - 1);
@@ -150,19 +168,15 @@ static void gen_deconv(bench_rng *r, ups_deconv_params *p, int *bias) {
 
 /* Small nearest upconv problems (the reference is a direct convolution of the
  * upsampled image: kept cheap). */
-static void gen_upconv(bench_rng *r, ups_upconv_params *p, int *bias) {
+static void gen_upconv(bench_rng *r, void *pv, int *bias) {
+  ups_upconv_params *p = pv;
   for (;;) {
     memset(p, 0, sizeof *p);
     p->layout = bench_rng_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
     p->weight_layout = bench_rng_range(r, 0, 1) ? UPS_CW_HWIO : UPS_CW_OIHW;
     p->mode = UPS_OP_NEAREST;
-    p->n = bench_rng_range(r, 1, 2);
-    p->groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
     static const size_t wide[] = {8, 16, 17};
-    const size_t ic_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 6) : pick(r, wide, 3);
-    const size_t oc_g = bench_rng_range(r, 0, 3) ? bench_rng_range(r, 1, 6) : pick(r, wide, 3);
-    p->in_c = ic_g * p->groups;
-    p->out_c = oc_g * p->groups;
+    gen_channels(r, 6, wide, 3, &p->n, &p->groups, &p->in_c, &p->out_c);
     p->in_h = bench_rng_range(r, 1, 9);
     p->in_w = bench_rng_range(r, 1, 9);
     p->factor_h = bench_rng_range(r, 1, 3);
@@ -171,12 +185,8 @@ static void gen_upconv(bench_rng *r, ups_upconv_params *p, int *bias) {
     p->kernel_w = bench_rng_range(r, 0, 2) ? p->kernel_h : bench_rng_range(r, 1, 4);
     p->dilation_h = bench_rng_range(r, 0, 3) ? 1 : 2;
     p->dilation_w = bench_rng_range(r, 0, 2) ? p->dilation_h : bench_rng_range(r, 1, 2);
-    const size_t span_h = p->dilation_h * (p->kernel_h - 1) + 1;
-    const size_t span_w = p->dilation_w * (p->kernel_w - 1) + 1;
-    p->pad_top = bench_rng_range(r, 0, span_h - 1);
-    p->pad_bottom = bench_rng_range(r, 0, span_h - 1);
-    p->pad_left = bench_rng_range(r, 0, span_w - 1);
-    p->pad_right = bench_rng_range(r, 0, span_w - 1);
+    gen_pads(r, p->dilation_h, p->kernel_h, p->dilation_w, p->kernel_w, &p->pad_top,
+             &p->pad_bottom, &p->pad_left, &p->pad_right);
     *bias = (int)bench_rng_range(r, 0, 1);
     size_t oh, ow;
     if (ups_upconv_output_size(p, &oh, &ow) == UPS_OK) return;
@@ -204,26 +214,6 @@ static void describe_resize(char *b, size_t cap, const ups_resize_params *p) {
   snprintf(b, cap, "%s n=%zu c=%zu %zux%zu -> %zux%zu scale=%gx%g coord=%d round=%d",
            p->layout == UPS_NHWC ? "nhwc" : "nchw", p->n, p->c, p->in_h, p->in_w, p->out_h,
            p->out_w, (double)p->scale_h, (double)p->scale_w, (int)p->coord, (int)p->round);
-}
-
-static void describe_deconv(char *b, size_t cap, const ups_deconv_params *p, int bias) {
-  snprintf(b, cap,
-           "%s w=%s n=%zu ic=%zu oc=%zu g=%zu %zux%zu k=%zux%zu s=%zux%zu d=%zux%zu "
-           "pads(t,l,b,r)=%zu,%zu,%zu,%zu out_pad=%zux%zu bias=%d",
-           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->weight_layout == UPS_W_HWOI ? "hwoi" : "iohw",
-           p->n, p->in_c, p->out_c, p->groups, p->in_h, p->in_w, p->kernel_h, p->kernel_w,
-           p->stride_h, p->stride_w, p->dilation_h, p->dilation_w, p->pad_top, p->pad_left,
-           p->pad_bottom, p->pad_right, p->out_pad_h, p->out_pad_w, bias);
-}
-
-static void describe_upconv(char *b, size_t cap, const ups_upconv_params *p, int bias) {
-  snprintf(b, cap,
-           "%s w=%s %s n=%zu ic=%zu oc=%zu g=%zu %zux%zu f=%zux%zu k=%zux%zu d=%zux%zu "
-           "pads(t,l,b,r)=%zu,%zu,%zu,%zu bias=%d",
-           p->layout == UPS_NHWC ? "nhwc" : "nchw", p->weight_layout == UPS_CW_HWIO ? "hwio" : "oihw",
-           p->mode == UPS_OP_NEAREST ? "nearest" : "bilinear", p->n, p->in_c, p->out_c, p->groups,
-           p->in_h, p->in_w, p->factor_h, p->factor_w, p->kernel_h, p->kernel_w, p->dilation_h,
-           p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right, bias);
 }
 
 static void progress(const char *op, size_t i, size_t n) {
@@ -304,128 +294,67 @@ static void check_resize_case(const ups_resize_params *p0, int bilinear, uint64_
   guarded_free(&g);
 }
 
-/* A deconv problem's tensors; the output ends at a guard page. */
-typedef struct deconv_tensors {
+/* A convolution problem's tensors; the output ends at a guard page. */
+typedef struct conv_tensors {
   float *in, *w, *bias, *out;
   size_t in_n, w_n, out_n;
   guarded g;
-} deconv_tensors;
+} conv_tensors;
 
-static void deconv_tensors_make(deconv_tensors *d, const ups_deconv_params *p, int has_bias,
-                                bench_rng *r) {
-  size_t oh, ow;
-  ups_deconv_output_size(p, &oh, &ow);
-  const size_t groups = p->groups ? p->groups : 1;
-  d->in_n = p->n * p->in_c * p->in_h * p->in_w;
-  d->out_n = p->n * p->out_c * oh * ow;
-  d->w_n = p->in_c * (p->out_c / groups) * p->kernel_h * p->kernel_w;
+static void conv_tensors_make(conv_tensors *d, const ups_conv_op *op, const void *p,
+                              int has_bias, bench_rng *r) {
+  size_t oh = 0, ow = 0;
+  op->output_size(p, &oh, &ow);
+  ups_conv_counts c;
+  op->counts(p, oh, ow, &c);
+  d->in_n = c.in;
+  d->out_n = c.out;
+  d->w_n = c.w;
   d->in = malloc(d->in_n * sizeof *d->in);
   d->w = malloc(d->w_n * sizeof *d->w);
-  d->bias = has_bias ? malloc(p->out_c * sizeof *d->bias) : NULL;
+  d->bias = has_bias ? malloc(c.b * sizeof *d->bias) : NULL;
   d->out = guarded_alloc(&d->g, d->out_n);
   if (!d->in || !d->w || (has_bias && !d->bias) || !d->out) out_of_memory();
   bench_fill_uniform(bench_rng_next(r), d->in, d->in_n, -2.f, 2.f);
   bench_fill_uniform(bench_rng_next(r), d->w, d->w_n, -1.f, 1.f);
-  if (d->bias) bench_fill_uniform(bench_rng_next(r), d->bias, p->out_c, -1.f, 1.f);
+  if (d->bias) bench_fill_uniform(bench_rng_next(r), d->bias, c.b, -1.f, 1.f);
 }
 
-static void deconv_tensors_free(deconv_tensors *d) {
+static void conv_tensors_free(conv_tensors *d) {
   free(d->in);
   free(d->w);
   free(d->bias);
   guarded_free(&d->g);
 }
 
-/* One deconv problem on every variant, through a plan (use_plan) or the
- * one-shot call, each compared with the reference and tallied into t. */
-static void check_deconv_case(const ups_deconv_params *p0, const deconv_tensors *d, int use_plan,
-                              size_t case_no, tally t[N_VARIANT]) {
+/* One problem of op on every variant, through a plan (use_plan) or the
+ * one-shot call, each compared with op's reference (the scalar deconv, the
+ * upconv two-step) and tallied into t. */
+static void check_conv_case(const ups_conv_op *op, const void *p0, const conv_tensors *d,
+                            int use_plan, size_t case_no, tally t[N_VARIANT]) {
   ups_isa isas[N_VARIANT];
   const int nv = variants(isas);
-  ups_deconv_params p = *p0;
-  char problem[320];
-  describe_deconv(problem, sizeof problem, &p, d->bias != NULL);
+  ups_conv_params p;
+  memcpy(&p, p0, op->params_size);
+  char problem[320], desc[300];
+  op->describe(&p, desc, sizeof desc);
+  snprintf(problem, sizeof problem, "%s bias=%d", desc, d->bias != NULL);
   for (int v = 0; v < nv; v++) {
-    p.isa = isas[v];
+    op->set_isa(&p, isas[v]);
     bench_fill_nan(d->out, d->out_n);
     ups_status call;
     if (use_plan) {
-      ups_deconv_plan *plan = NULL;
-      call = ups_deconv_plan_create(&p, d->w, d->bias, &plan);
-      if (call == UPS_OK) call = ups_deconv_plan_run(plan, d->in, d->out);
-      ups_deconv_plan_destroy(plan);
+      void *plan = NULL;
+      call = op->plan_create(&p, d->w, d->bias, &plan);
+      if (call == UPS_OK) call = op->plan_run(plan, d->in, d->out);
+      op->plan_destroy(plan);
     } else {
-      call = ups_deconv_f32(&p, d->in, d->w, d->bias, d->out);
+      call = op->run(&p, d->in, d->w, d->bias, d->out);
     }
     ups_check_result res = {0};
     ups_status chk = UPS_OK;
-    if (call == UPS_OK) chk = ups_check_deconv(&p, d->in, d->w, d->bias, d->out, &res);
-    account(&t[isas[v]], call, chk, &res, "deconv", isas[v], case_no, problem);
-  }
-}
-
-/* An upconv problem's tensors; the output ends at a guard page. */
-static void upconv_tensors_make(deconv_tensors *d, const ups_upconv_params *p, int has_bias,
-                                bench_rng *r) {
-  size_t oh, ow;
-  ups_upconv_output_size(p, &oh, &ow);
-  d->in_n = p->n * p->in_c * p->in_h * p->in_w;
-  d->out_n = p->n * p->out_c * oh * ow;
-  d->w_n = bench_upconv_weight_elems(p);
-  d->in = malloc(d->in_n * sizeof *d->in);
-  d->w = malloc(d->w_n * sizeof *d->w);
-  d->bias = has_bias ? malloc(p->out_c * sizeof *d->bias) : NULL;
-  d->out = guarded_alloc(&d->g, d->out_n);
-  if (!d->in || !d->w || (has_bias && !d->bias) || !d->out) out_of_memory();
-  bench_fill_uniform(bench_rng_next(r), d->in, d->in_n, -2.f, 2.f);
-  bench_fill_uniform(bench_rng_next(r), d->w, d->w_n, -1.f, 1.f);
-  if (d->bias) bench_fill_uniform(bench_rng_next(r), d->bias, p->out_c, -1.f, 1.f);
-}
-
-/* One upconv problem on every variant (plan or one-shot), against the
- * two-step reference (ups_check_upconv), tallied into t. */
-static void check_upconv_case(const ups_upconv_params *p0, const deconv_tensors *d, int use_plan,
-                              size_t case_no, tally t[N_VARIANT]) {
-  ups_isa isas[N_VARIANT];
-  const int nv = variants(isas);
-  ups_upconv_params p = *p0;
-  char problem[320];
-  describe_upconv(problem, sizeof problem, &p, d->bias != NULL);
-  for (int v = 0; v < nv; v++) {
-    p.isa = isas[v];
-    bench_fill_nan(d->out, d->out_n);
-    ups_status call;
-    if (use_plan) {
-      ups_upconv_plan *plan = NULL;
-      call = ups_upconv_plan_create(&p, d->w, d->bias, &plan);
-      if (call == UPS_OK) call = ups_upconv_plan_run(plan, d->in, d->out);
-      ups_upconv_plan_destroy(plan);
-    } else {
-      call = ups_upconv_f32(&p, d->in, d->w, d->bias, d->out);
-    }
-    ups_check_result res = {0};
-    ups_status chk = UPS_OK;
-    if (call == UPS_OK) chk = ups_check_upconv(&p, d->in, d->w, d->bias, d->out, &res);
-    account(&t[isas[v]], call, chk, &res, "upconv", isas[v], case_no, problem);
-  }
-}
-
-static void sweep_upconv(size_t cases, uint64_t seed, tally t[N_VARIANT]) {
-  bench_rng r = {seed ^ 0x0bc0ull};
-  for (size_t i = 0; i < cases; i++) {
-    ups_upconv_params p;
-    int has_bias;
-    gen_upconv(&r, &p, &has_bias);
-    deconv_tensors d;
-    upconv_tensors_make(&d, &p, has_bias, &r);
-    /* Finite inputs only: with dilation the fused kernel has structural zero
-     * taps, and 0 * inf = NaN where the two-step never reads that input (e.g.
-     * nhwc hwio n1 ic1 oc5 5x6 f1 k3 d1x2 pads 2,3,0,2: NaN vs -1.03). A known
-     * library issue (kernels/upconv.c), not the harness's to mask per case. */
-    const int use_plan = (int)bench_rng_range(&r, 0, 1); /* both entry points */
-    check_upconv_case(&p, &d, use_plan, i, t);
-    deconv_tensors_free(&d);
-    progress("upconv", i + 1, cases);
+    if (call == UPS_OK) chk = op->check(&p, d->in, d->w, d->bias, d->out, &res);
+    account(&t[isas[v]], call, chk, &res, op->name, isas[v], case_no, problem);
   }
 }
 
@@ -441,19 +370,23 @@ static void sweep_resize(int bilinear, size_t cases, uint64_t seed, tally t[N_VA
   }
 }
 
-static void sweep_deconv(size_t cases, uint64_t seed, tally t[N_VARIANT]) {
-  bench_rng r = {seed ^ 0xdec0ull};
+/* `cases` problems of op from gen, each through a plan or the one-shot call
+ * (both entry points); poison: occasional non-finite inputs. */
+static void sweep_conv(const ups_conv_op *op, void (*gen)(bench_rng *, void *, int *),
+                       uint64_t salt, int poison, size_t cases, uint64_t seed,
+                       tally t[N_VARIANT]) {
+  bench_rng r = {seed ^ salt};
   for (size_t i = 0; i < cases; i++) {
-    ups_deconv_params p;
+    ups_conv_params p;
     int has_bias;
-    gen_deconv(&r, &p, &has_bias);
-    deconv_tensors d;
-    deconv_tensors_make(&d, &p, has_bias, &r);
-    maybe_poison(&r, d.in, d.in_n);
-    const int use_plan = (int)bench_rng_range(&r, 0, 1); /* both entry points */
-    check_deconv_case(&p, &d, use_plan, i, t);
-    deconv_tensors_free(&d);
-    progress("deconv", i + 1, cases);
+    gen(&r, &p, &has_bias);
+    conv_tensors d;
+    conv_tensors_make(&d, op, &p, has_bias, &r);
+    if (poison) maybe_poison(&r, d.in, d.in_n);
+    const int use_plan = (int)bench_rng_range(&r, 0, 1);
+    check_conv_case(op, &p, &d, use_plan, i, t);
+    conv_tensors_free(&d);
+    progress(op->name, i + 1, cases);
   }
 }
 
@@ -504,16 +437,13 @@ static int check_problems(const bench_problem_list *l, int dry_run) {
     tally t[N_VARIANT];
     memset(t, 0, sizeof t);
     bench_rng r = {0x5eed0000ull + i};
-    if (p->op == BENCH_DECONV) {
-      deconv_tensors d;
-      deconv_tensors_make(&d, &p->deconv, p->bias, &r);
-      check_deconv_case(&p->deconv, &d, 1, i, t);
-      deconv_tensors_free(&d);
-    } else if (p->op == BENCH_UPCONV) {
-      deconv_tensors d;
-      upconv_tensors_make(&d, &p->upconv, p->bias, &r);
-      check_upconv_case(&p->upconv, &d, 1, i, t);
-      deconv_tensors_free(&d);
+    if (p->op == BENCH_DECONV || p->op == BENCH_UPCONV) {
+      const ups_conv_op *op = p->op == BENCH_DECONV ? &ups_conv_deconv : &ups_conv_upconv;
+      const void *cp = p->op == BENCH_DECONV ? (const void *)&p->deconv : (const void *)&p->upconv;
+      conv_tensors d;
+      conv_tensors_make(&d, op, cp, p->bias, &r);
+      check_conv_case(op, cp, &d, 1, i, t);
+      conv_tensors_free(&d);
     } else {
       check_resize_case(&p->resize, p->op == BENCH_BILINEAR, bench_rng_next(&r), NULL, i, t);
     }
@@ -595,8 +525,13 @@ int main(int argc, char **argv) {
   fflush(stdout);
   sweep_resize(0, cases, seed, t[0]);
   sweep_resize(1, cases, seed, t[1]);
-  sweep_deconv(cases, seed, t[2]);
-  sweep_upconv(cases, seed, t[3]);
+  sweep_conv(&ups_conv_deconv, gen_deconv, 0xdec0ull, 1, cases, seed, t[2]);
+  /* upconv on finite inputs only: with dilation the fused kernel has
+   * structural zero taps, and 0 * inf = NaN where the two-step never reads
+   * that input (e.g. nhwc hwio n1 ic1 oc5 5x6 f1 k3 d1x2 pads 2,3,0,2: NaN vs
+   * -1.03). A known library issue (kernels/upconv.c), not the harness's to
+   * mask per case. */
+  sweep_conv(&ups_conv_upconv, gen_upconv, 0x0bc0ull, 0, cases, seed, t[3]);
   if (isatty(2)) fprintf(stderr, "\r%60s\r", "");
 
   printf("\n| operator | variant | cases | outputs | worst error / bound | failed cases |\n");

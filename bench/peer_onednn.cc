@@ -195,81 +195,120 @@ bench_peer_op *resize_create(const ups_resize_params *p, int bilinear, const cha
   return resize_build(&q, 0, why);
 }
 
+// The geometry both convolution ops share (ups_deconv_params and
+// ups_upconv_params name these fields alike), defaults resolved.
+struct conv_geom {
+  memory::dim G, N, IC, OC, Cig, Cog, KH, KW, DH, DW, IH, IW;
+  tag t;
+};
+
+template <class P>
+conv_geom geom_of(const P *p) {
+  conv_geom c;
+  c.G = (memory::dim)(p->groups ? p->groups : 1);
+  c.N = (memory::dim)p->n;
+  c.IC = (memory::dim)p->in_c;
+  c.OC = (memory::dim)p->out_c;
+  c.Cig = c.IC / c.G;
+  c.Cog = c.OC / c.G;
+  c.KH = (memory::dim)p->kernel_h;
+  c.KW = (memory::dim)p->kernel_w;
+  c.DH = (memory::dim)(p->dilation_h ? p->dilation_h : 1);
+  c.DW = (memory::dim)(p->dilation_w ? p->dilation_w : 1);
+  c.IH = (memory::dim)p->in_h;
+  c.IW = (memory::dim)p->in_w;
+  c.t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
+  return c;
+}
+
+// The user's weights described with strides: logical dims {G, OC/G, IC/G,
+// KH, KW} (or {OC, IC, KH, KW} when G == 1). Every upsimd weight layout keeps
+// one channel axis "a" next to the group (in for deconv, out for conv) and
+// the other, "b", per group: [G*Ca][Cb][KH][KW] when spatial_last (IOHW,
+// OIHW), else [KH][KW][Cb][G*Ca] (HWOI, HWIO).
+memory::desc user_weights(const conv_geom &c, bool a_is_in, bool spatial_last) {
+  const memory::dim Ca = a_is_in ? c.Cig : c.Cog, Cb = a_is_in ? c.Cog : c.Cig;
+  memory::dim sg, sa, sb, sy, sx;
+  if (spatial_last) {
+    sx = 1;
+    sy = c.KW;
+    sb = c.KH * c.KW;
+    sa = Cb * sb;
+    sg = Ca * sa;
+  } else {
+    sa = 1;
+    sg = Ca;
+    sb = c.G * Ca;
+    sx = Cb * sb;
+    sy = c.KW * sx;
+  }
+  const memory::dim si = a_is_in ? sa : sb, so = a_is_in ? sb : sa;
+  if (c.G > 1) return memory::desc({c.G, c.Cog, c.Cig, c.KH, c.KW}, dt::f32, {sg, so, si, sy, sx});
+  return memory::desc({c.OC, c.IC, c.KH, c.KW}, dt::f32, {so, si, sy, sx});
+}
+
+// A (de)convolution forward primitive descriptor, direct algorithm, with the
+// weights in the layout oneDNN picks; with a bias when has_bias.
+template <class Prim>
+typename Prim::primitive_desc conv_pd(dnnl::algorithm alg, const conv_geom &c,
+                                      const memory::desc &src, const memory::desc &dst,
+                                      const memory::dims &strides, const memory::dims &pad_l,
+                                      const memory::dims &pad_r, bool has_bias) {
+  const memory::desc any_wmd = c.G > 1 ? memory::desc({c.G, c.Cog, c.Cig, c.KH, c.KW}, dt::f32,
+                                                      tag::any)
+                                       : memory::desc({c.OC, c.IC, c.KH, c.KW}, dt::f32, tag::any);
+  const memory::desc bmd({c.OC}, dt::f32, tag::a);
+  const memory::dims dil = {c.DH - 1, c.DW - 1};
+  const auto prop = dnnl::prop_kind::forward_inference;
+  const typename Prim::desc d =
+      has_bias ? typename Prim::desc(prop, alg, src, any_wmd, bmd, dst, strides, dil, pad_l, pad_r)
+               : typename Prim::desc(prop, alg, src, any_wmd, dst, strides, dil, pad_l, pad_r);
+  return typename Prim::primitive_desc(d, cpu_engine());
+}
+
+// The op's packed weights (the user's reordered into wei_md, once) and bias
+// (copied), added to args.
+void pack_weights(onednn_op *op, std::unordered_map<int, memory> &args,
+                  const memory::desc &user_wmd, const float *weights, const memory::desc &wei_md,
+                  const float *bias, const memory::desc &bias_md, memory::dim OC) {
+  op->wei = memory(wei_md, cpu_engine());
+  memory user_w(user_wmd, cpu_engine(), const_cast<float *>(weights));
+  dnnl::reorder(user_w, op->wei).execute(cpu_stream(), user_w, op->wei);
+  cpu_stream().wait();
+  args.insert({DNNL_ARG_WEIGHTS, op->wei});
+  if (bias) {
+    op->bias = memory(bias_md, cpu_engine());
+    std::memcpy(op->bias.get_data_handle(), bias, (size_t)OC * sizeof(float));
+    args.insert({DNNL_ARG_BIAS, op->bias});
+  }
+}
+
 bench_peer_op *deconv_create(const ups_deconv_params *p, const float *weights,
                              const float *bias, const char **why) {
   size_t oh = 0, ow = 0;
   if (peer_deconv_resolve(p, &oh, &ow, why) != 0) return nullptr;
   try {
     single_thread();
-    const memory::dim G = (memory::dim)(p->groups ? p->groups : 1);
-    const memory::dim N = (memory::dim)p->n, IC = (memory::dim)p->in_c,
-                      OC = (memory::dim)p->out_c;
-    const memory::dim Cig = IC / G, Cog = OC / G;
-    const memory::dim KH = (memory::dim)p->kernel_h, KW = (memory::dim)p->kernel_w;
+    const conv_geom c = geom_of(p);
     const memory::dim SH = (memory::dim)(p->stride_h ? p->stride_h : 1),
                       SW = (memory::dim)(p->stride_w ? p->stride_w : 1);
-    const memory::dim DH = (memory::dim)(p->dilation_h ? p->dilation_h : 1),
-                      DW = (memory::dim)(p->dilation_w ? p->dilation_w : 1);
-    const tag t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
-    memory::desc smd({N, IC, (memory::dim)p->in_h, (memory::dim)p->in_w}, dt::f32, t);
-    memory::desc dmd({N, OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, t);
-
-    // The user's weights, described with strides: logical dims
-    // {G, OC/G, IC/G, KH, KW} (or {OC, IC, KH, KW} when G == 1).
-    memory::dim sg, so, si, sy, sx;
-    if (p->weight_layout == UPS_W_IOHW) {  // [G*Cig][Cog][KH][KW]
-      sx = 1;
-      sy = KW;
-      so = KH * KW;
-      si = Cog * KH * KW;
-      sg = Cig * si;
-    } else {  // HWOI: [KH][KW][Cog][G*Cig]
-      si = 1;
-      sg = Cig;
-      so = IC;
-      sx = Cog * IC;
-      sy = KW * sx;
-    }
-    memory::dims wdims, wstrides;
-    if (G > 1) {
-      wdims = {G, Cog, Cig, KH, KW};
-      wstrides = {sg, so, si, sy, sx};
-    } else {
-      wdims = {OC, IC, KH, KW};
-      wstrides = {so, si, sy, sx};
-    }
-    memory::desc user_wmd(wdims, dt::f32, wstrides);
-    memory::desc any_wmd(wdims, dt::f32, tag::any);
-    memory::desc bmd({OC}, dt::f32, tag::a);
-
-    const memory::dims strides = {SH, SW}, dil = {DH - 1, DW - 1};
+    memory::desc smd({c.N, c.IC, c.IH, c.IW}, dt::f32, c.t);
+    memory::desc dmd({c.N, c.OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, c.t);
     const memory::dims pad_l = {(memory::dim)p->pad_top, (memory::dim)p->pad_left};
     const memory::dims pad_r = {(memory::dim)p->pad_bottom - (memory::dim)p->out_pad_h,
                                 (memory::dim)p->pad_right - (memory::dim)p->out_pad_w};
-    const auto prop = dnnl::prop_kind::forward_inference;
-    const auto alg = dnnl::algorithm::deconvolution_direct;
-    dnnl::deconvolution_forward::desc d =
-        bias ? dnnl::deconvolution_forward::desc(prop, alg, smd, any_wmd, bmd, dmd, strides,
-                                                 dil, pad_l, pad_r)
-             : dnnl::deconvolution_forward::desc(prop, alg, smd, any_wmd, dmd, strides, dil,
-                                                 pad_l, pad_r);
-    dnnl::deconvolution_forward::primitive_desc pd(d, cpu_engine());
+    const auto pd = conv_pd<dnnl::deconvolution_forward>(
+        dnnl::algorithm::deconvolution_direct, c, smd, dmd, {SH, SW}, pad_l, pad_r, bias);
 
     onednn_op *op = new onednn_op();
     op->needs_aligned_dst = false;
     op->prim = dnnl::deconvolution_forward(pd);
     op->src = memory(smd, cpu_engine(), nullptr);
     op->dst = memory(dmd, cpu_engine(), nullptr);
-    op->wei = memory(pd.weights_desc(), cpu_engine());
-    memory user_w(user_wmd, cpu_engine(), const_cast<float *>(weights));
-    dnnl::reorder(user_w, op->wei).execute(cpu_stream(), user_w, op->wei);
-    cpu_stream().wait();
-    op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_WEIGHTS, op->wei}, {DNNL_ARG_DST, op->dst}};
-    if (bias) {
-      op->bias = memory(pd.bias_desc(), cpu_engine());
-      std::memcpy(op->bias.get_data_handle(), bias, (size_t)OC * sizeof(float));
-      op->args.insert({DNNL_ARG_BIAS, op->bias});
-    }
+    op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_DST, op->dst}};
+    // IOHW [G*Cig][Cog][KH][KW], HWOI [KH][KW][Cog][G*Cig]
+    pack_weights(op, op->args, user_weights(c, true, p->weight_layout == UPS_W_IOHW), weights,
+                 pd.weights_desc(), bias, pd.bias_desc(), c.OC);
     op->impl = pd.impl_info_str();
     return handle(op);
   } catch (const std::bad_alloc &) {
@@ -291,64 +330,20 @@ bench_peer_op *upconv_create(const ups_upconv_params *p, const float *weights, c
                     FW = (memory::dim)(p->factor_w ? p->factor_w : 1);
   try {
     single_thread();
-    const memory::dim G = (memory::dim)(p->groups ? p->groups : 1);
-    const memory::dim N = (memory::dim)p->n, IC = (memory::dim)p->in_c,
-                      OC = (memory::dim)p->out_c;
-    const memory::dim Cig = IC / G, Cog = OC / G;
-    const memory::dim KH = (memory::dim)p->kernel_h, KW = (memory::dim)p->kernel_w;
-    const memory::dim DH = (memory::dim)(p->dilation_h ? p->dilation_h : 1),
-                      DW = (memory::dim)(p->dilation_w ? p->dilation_w : 1);
-    const memory::dim IH = (memory::dim)p->in_h, IW = (memory::dim)p->in_w;
-    const tag t = p->layout == UPS_NHWC ? tag::nhwc : tag::nchw;
-    memory::desc smd({N, IC, IH, IW}, dt::f32, t);
-    memory::desc mmd({N, IC, IH * FH, IW * FW}, dt::f32, t);
-    memory::desc dmd({N, OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, t);
+    const conv_geom c = geom_of(p);
+    memory::desc smd({c.N, c.IC, c.IH, c.IW}, dt::f32, c.t);
+    memory::desc mmd({c.N, c.IC, c.IH * FH, c.IW * FW}, dt::f32, c.t);
+    memory::desc dmd({c.N, c.OC, (memory::dim)oh, (memory::dim)ow}, dt::f32, c.t);
     const bool nearest = p->mode == UPS_OP_NEAREST;
     dnnl::resampling_forward::desc rd(
         dnnl::prop_kind::forward_inference,
         nearest ? dnnl::algorithm::resampling_nearest : dnnl::algorithm::resampling_linear, smd,
         mmd);
     dnnl::resampling_forward::primitive_desc rpd(rd, cpu_engine());
-
-    // The user's convolution weights with strides: logical {G, OC/G, IC/G,
-    // KH, KW} (or {OC, IC, KH, KW}); OIHW [OC][Cig][KH][KW], HWIO
-    // [KH][KW][Cig][OC].
-    memory::dim sg, so, si, sy, sx;
-    if (p->weight_layout == UPS_CW_OIHW) {
-      sx = 1;
-      sy = KW;
-      si = KH * KW;
-      so = Cig * KH * KW;
-      sg = Cog * so;
-    } else {
-      so = 1;
-      sg = Cog;
-      si = OC;
-      sx = Cig * OC;
-      sy = KW * sx;
-    }
-    memory::dims wdims, wstrides;
-    if (G > 1) {
-      wdims = {G, Cog, Cig, KH, KW};
-      wstrides = {sg, so, si, sy, sx};
-    } else {
-      wdims = {OC, IC, KH, KW};
-      wstrides = {so, si, sy, sx};
-    }
-    memory::desc user_wmd(wdims, dt::f32, wstrides);
-    memory::desc any_wmd(wdims, dt::f32, tag::any);
-    memory::desc bmd({OC}, dt::f32, tag::a);
-    const memory::dims strides = {1, 1}, dil = {DH - 1, DW - 1};
     const memory::dims pad_l = {(memory::dim)p->pad_top, (memory::dim)p->pad_left};
     const memory::dims pad_r = {(memory::dim)p->pad_bottom, (memory::dim)p->pad_right};
-    const auto prop = dnnl::prop_kind::forward_inference;
-    const auto alg = dnnl::algorithm::convolution_direct;
-    dnnl::convolution_forward::desc cd =
-        bias ? dnnl::convolution_forward::desc(prop, alg, mmd, any_wmd, bmd, dmd, strides, dil,
-                                               pad_l, pad_r)
-             : dnnl::convolution_forward::desc(prop, alg, mmd, any_wmd, dmd, strides, dil, pad_l,
-                                               pad_r);
-    dnnl::convolution_forward::primitive_desc cpd(cd, cpu_engine());
+    const auto cpd = conv_pd<dnnl::convolution_forward>(dnnl::algorithm::convolution_direct, c,
+                                                        mmd, dmd, {1, 1}, pad_l, pad_r, bias);
 
     onednn_op *op = new onednn_op();
     op->two_step = true;
@@ -358,17 +353,11 @@ bench_peer_op *upconv_create(const ups_upconv_params *p, const float *weights, c
     op->src = memory(smd, cpu_engine(), nullptr);
     op->mid = memory(mmd, cpu_engine());  // oneDNN allocates it (aligned)
     op->dst = memory(dmd, cpu_engine(), nullptr);
-    op->wei = memory(cpd.weights_desc(), cpu_engine());
-    memory user_w(user_wmd, cpu_engine(), const_cast<float *>(weights));
-    dnnl::reorder(user_w, op->wei).execute(cpu_stream(), user_w, op->wei);
-    cpu_stream().wait();
     op->args = {{DNNL_ARG_SRC, op->src}, {DNNL_ARG_DST, op->mid}};
-    op->args2 = {{DNNL_ARG_SRC, op->mid}, {DNNL_ARG_WEIGHTS, op->wei}, {DNNL_ARG_DST, op->dst}};
-    if (bias) {
-      op->bias = memory(cpd.bias_desc(), cpu_engine());
-      std::memcpy(op->bias.get_data_handle(), bias, (size_t)OC * sizeof(float));
-      op->args2.insert({DNNL_ARG_BIAS, op->bias});
-    }
+    op->args2 = {{DNNL_ARG_SRC, op->mid}, {DNNL_ARG_DST, op->dst}};
+    // OIHW [G*Cog][Cig][KH][KW], HWIO [KH][KW][Cig][G*Cog]
+    pack_weights(op, op->args2, user_weights(c, false, p->weight_layout == UPS_CW_OIHW), weights,
+                 cpd.weights_desc(), bias, cpd.bias_desc(), c.OC);
     op->impl = std::string(rpd.impl_info_str()) + " + " + cpd.impl_info_str();
     return handle(op);
   } catch (const std::bad_alloc &) {

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "conv_op.h"
 #include "internal.h" /* UPS_ISA_MAX */
 #include "upsimd.h"
 
@@ -131,6 +132,11 @@ static size_t rd_size(rd *r) {
   if (t == 0xff) return (size_t)uN(r, 8);
   if (t == 0xfe) return (size_t)uN(r, 2);
   return special[(t - 0xe0) % (sizeof special / sizeof special[0])];
+}
+
+/* Sizes into the fields, in order. */
+static void rd_sizes(rd *r, size_t *const *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) *fields[i] = rd_size(r);
 }
 
 /* Floats: tag < 0xc0 is tag/16; the rest are specials or raw bits. */
@@ -483,70 +489,70 @@ static void fuzz_resize(rd *r, int bilinear) {
   free(ref);
 }
 
-/* ------------------------------------------------------------ deconv */
+/* ------------------------------------------------------------ deconv and upconv */
 
-/* Exact output size of one axis; 0 when not positive; saturates. */
-static u128 deconv_axis_exact(size_t in, size_t k, size_t s, size_t d, size_t pb, size_t pe,
-                              size_t op) {
-  if (in == 0 || k == 0) return 0;
-  const u128 full = (u128)(in - 1) * s + (u128)d * (k - 1) + op + 1;
-  const u128 pads = (u128)pb + pe;
-  return pads >= full ? 0 : full - pads;
-}
+/* One fuzzed problem of a convolution operator, as its front (fuzz_deconv,
+ * fuzz_upconv) hands it to the shared harness fuzz_conv. */
+typedef struct conv_case {
+  const ups_conv_op *op;
+  ups_conv_params p;         /* as read */
+  ups_isa isa;               /* its isa, as read */
+  size_t out_c;              /* bias floats */
+  ups_status sz;             /* output_size, an in-range isa forced to scalar */
+  u128 in_e, out_e, w_e;     /* exact element counts */
+  int stat_call, stat_plan;  /* stats rows of the one-shot call and the plan run */
+  int pools;                 /* also the *_pool calls (reads the pool byte) */
+  int unsupported;           /* valid, but the call refuses: UPS_ERR_UNSUPPORTED */
+  int create_affordable;     /* the work of a create that reads the weights fits */
+  int run_affordable;        /* the work of a run fits */
+  int finite_only;           /* compare with the reference only on finite inputs */
+} conv_case;
 
-static void fuzz_deconv(rd *r, int use_plan) {
-  ups_deconv_params p;
-  memset(&p, 0, sizeof p);
-  p.layout = (ups_layout)rd_enum(r);
-  p.n = rd_size(r);
-  p.in_c = rd_size(r);
-  p.in_h = rd_size(r);
-  p.in_w = rd_size(r);
-  p.out_c = rd_size(r);
-  p.groups = rd_size(r);
-  p.kernel_h = rd_size(r);
-  p.kernel_w = rd_size(r);
-  p.stride_h = rd_size(r);
-  p.stride_w = rd_size(r);
-  p.dilation_h = rd_size(r);
-  p.dilation_w = rd_size(r);
-  p.pad_top = rd_size(r);
-  p.pad_left = rd_size(r);
-  p.pad_bottom = rd_size(r);
-  p.pad_right = rd_size(r);
-  p.out_pad_h = rd_size(r);
-  p.out_pad_w = rd_size(r);
-  p.weight_layout = (ups_weight_layout)rd_enum(r);
-  p.isa = (ups_isa)rd_enum(r);
+/* A size whose 0 means the default 1. */
+static size_t or1(size_t v) { return v ? v : 1; }
 
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t sh = p.stride_h ? p.stride_h : 1, sw = p.stride_w ? p.stride_w : 1;
-  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
-  ups_deconv_params ps = p;
-  if ((unsigned)ps.isa < (unsigned)ups_isa_count()) ps.isa = UPS_ISA_SCALAR;
+/* What both operators promise about sizes: sets c->isa, c->out_c, c->sz
+ * (output_size, an in-range isa forced to scalar) and the exact counts from
+ * the exact output size eoh x eow and weight count w_e; an accepted size is
+ * the exact one, accepted counts fit, groups g divide, overflowing counts are
+ * refused. */
+static void conv_predict(conv_case *c, ups_isa isa, size_t n, size_t in_c, size_t in_h,
+                         size_t in_w, size_t out_c, size_t kh, size_t kw, size_t g, u128 eoh,
+                         u128 eow, u128 w_e) {
+  c->isa = isa;
+  c->out_c = out_c;
+  const char *name = c->op->name;
+  ups_conv_params ps;
+  memcpy(&ps, &c->p, c->op->params_size);
+  if ((unsigned)c->isa < (unsigned)ups_isa_count()) c->op->set_isa(&ps, UPS_ISA_SCALAR);
   size_t oh = 0, ow = 0;
-  const ups_status sz = ups_deconv_output_size(&ps, &oh, &ow);
-  const u128 eoh = deconv_axis_exact(p.in_h, p.kernel_h, sh, dh, p.pad_top, p.pad_bottom,
-                                     p.out_pad_h);
-  const u128 eow = deconv_axis_exact(p.in_w, p.kernel_w, sw, dw, p.pad_left, p.pad_right,
-                                     p.out_pad_w);
-  const u128 in_e = mul4(p.n, p.in_c, p.in_h, p.in_w);
-  const u128 out_e = mul4(p.n, p.out_c, (size_t)(eoh > SIZE_MAX ? SIZE_MAX : eoh),
-                          (size_t)(eow > SIZE_MAX ? SIZE_MAX : eow));
-  const u128 w_e = mul4(p.in_c, p.out_c / g, p.kernel_h, p.kernel_w);
+  const ups_status sz = c->sz = c->op->output_size(&ps, &oh, &ow);
+  const u128 in_e = c->in_e = mul4(n, in_c, in_h, in_w);
+  const u128 out_e = c->out_e = mul4(n, c->out_c, (size_t)(eoh > SIZE_MAX ? SIZE_MAX : eoh),
+                                     (size_t)(eow > SIZE_MAX ? SIZE_MAX : eow));
+  c->w_e = w_e;
   if (sz == UPS_OK) {
-    FZ_ASSERT(oh == eoh && ow == eow, "output %zux%zu, exact %llu x %llu", oh, ow,
+    FZ_ASSERT(oh == eoh && ow == eow, "%s output %zux%zu, exact %llu x %llu", name, oh, ow,
               (unsigned long long)eoh, (unsigned long long)eow);
     FZ_ASSERT(in_e >= 1 && out_e >= 1 && w_e >= 1 && in_e <= ELEM_LIMIT &&
                   out_e <= ELEM_LIMIT && w_e <= ELEM_LIMIT,
-              "accepted a deconv whose element counts overflow");
-    FZ_ASSERT(p.in_c % g == 0 && p.out_c % g == 0, "groups %zu do not divide", g);
-    FZ_ASSERT((p.out_pad_h < sh || p.out_pad_h < dh) && (p.out_pad_w < sw || p.out_pad_w < dw),
-              "output padding accepted");
+              "accepted a %s whose element counts overflow", name);
+    FZ_ASSERT(in_c % g == 0 && c->out_c % g == 0, "%s groups %zu do not divide", name, g);
   }
-  if (p.n && p.in_c && p.in_h && p.in_w && p.out_c && p.kernel_h && p.kernel_w && eoh && eow &&
-      (in_e > ELEM_LIMIT || out_e > ELEM_LIMIT || (p.in_c % g == 0 && p.out_c % g == 0 && w_e > ELEM_LIMIT)))
-    FZ_ASSERT(sz != UPS_OK, "overflowing counts accepted");
+  if (n && in_c && in_h && in_w && c->out_c && kh && kw && eoh && eow &&
+      (in_e > ELEM_LIMIT || out_e > ELEM_LIMIT ||
+       (in_c % g == 0 && c->out_c % g == 0 && w_e > ELEM_LIMIT)))
+    FZ_ASSERT(sz != UPS_OK, "overflowing %s counts accepted", name);
+}
+
+/* The pointers, the calls (one-shot and pools, or plan create, run and
+ * pools) on the problem's own isa and then every supported one, their
+ * statuses against the prediction, the arena outside the output, and the
+ * outputs against the reference. */
+static void fuzz_conv(rd *r, const conv_case *c, int use_plan) {
+  const ups_conv_op *op = c->op;
+  const ups_status sz = c->sz;
+  const u128 in_e = c->in_e, out_e = c->out_e, w_e = c->w_e;
   size_t cursor = 0;
   const pref pin = rd_ptr(r, &cursor, 0);
   cursor = pin.off + (in_e <= ARENA ? (size_t)in_e : 0);
@@ -555,16 +561,13 @@ static void fuzz_deconv(rd *r, int use_plan) {
   const uint8_t bias_tag = u8(r);
   pref pb = rd_ptr(r, &cursor, pw.off);
   if (bias_tag & 1) pb.null = 1; /* bias is optional: NULL is valid */
-  cursor = pb.off + (pb.null ? 0 : p.out_c <= ARENA ? p.out_c : 0);
+  cursor = pb.off + (pb.null ? 0 : c->out_c <= ARENA ? c->out_c : 0);
   const pref pout = rd_ptr(r, &cursor, pb.off);
   const int null_p = u8(r) == 0x5a;
   fill_arena(r);
-  const ups_pool *engine = pick_pool(r);
+  const ups_pool *engine = c->pools ? pick_pool(r) : NULL;
 
-  const size_t b_e = pb.null ? 0 : p.out_c;
-  const u128 macs = mul4(p.n, p.in_c, p.in_h, p.in_w) * (u128)(p.out_c / g ? p.out_c / g : 1) *
-                    ((u128)p.kernel_h * p.kernel_w);
-
+  const size_t b_e = pb.null ? 0 : c->out_c;
   const float *in = pin.null ? NULL : arena + pin.off;
   const float *w = pw.null ? NULL : arena + pw.off;
   const float *bias = pb.null ? NULL : arena + pb.off;
@@ -577,13 +580,13 @@ static void fuzz_deconv(rd *r, int use_plan) {
                                                   overlap(pb.off, b_e, pout.off, (size_t)out_e)));
   int reads_w, runs;
   if (use_plan) {
-    reads_w = sz == UPS_OK && !null_p && w;
+    reads_w = sz == UPS_OK && !null_p && w && !c->unsupported;
     runs = reads_w && in && out && !alias_in;
   } else {
-    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias;
+    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias && !c->unsupported;
   }
-  if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA)) return;
-  if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA || macs > MAX_MACS)) return;
+  if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA || !c->create_affordable)) return;
+  if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA || !c->run_affordable)) return;
   const size_t ine = runs ? (size_t)in_e : 0, oute = runs ? (size_t)out_e : 0;
   const size_t wne = reads_w ? (size_t)w_e : 0, bne = reads_w ? b_e : 0;
 
@@ -599,16 +602,20 @@ static void fuzz_deconv(rd *r, int use_plan) {
   }
   float *ref = malloc((oute ? oute : 1) * sizeof(float)); /* the first call's output */
   FZ_ASSERT(ref, "malloc");
+  char what_create[32], what_run[32], desc[400];
+  snprintf(what_create, sizeof what_create, "%s plan_create", op->name);
+  snprintf(what_run, sizeof what_run, "%s plan_run", op->name);
 
   ups_isa isas[1 + UPS_ISA_MAX];
   int ni = 0;
-  isas[ni++] = p.isa;
+  isas[ni++] = c->isa;
   if (runs) ni += supported_isas(isas + ni);
   for (int k = 0; k < ni; k++) {
-    ups_deconv_params q = p;
-    q.isa = isas[k];
+    ups_conv_params q;
+    memcpy(&q, &c->p, op->params_size);
+    op->set_isa(&q, isas[k]);
     size_t qh, qw;
-    const ups_status szk = ups_deconv_output_size(&q, &qh, &qw);
+    const ups_status szk = op->output_size(&q, &qh, &qw);
     /* The isa range check is among the PARAM checks, before the shape ones;
      * an unsupported isa is reported last. */
     const ups_status vk = sz == UPS_ERR_PARAM || szk == UPS_ERR_PARAM ? UPS_ERR_PARAM
@@ -619,10 +626,12 @@ static void fuzz_deconv(rd *r, int use_plan) {
       if (null_p || !in || !w || !out) expect = UPS_ERR_NULL;
       else if (vk != UPS_OK) expect = vk;
       else if (alias) expect = UPS_ERR_ALIAS;
+      else if (c->unsupported) expect = UPS_ERR_UNSUPPORTED;
       else expect = UPS_OK;
     } else {
       if (null_p || !w) expect = UPS_ERR_NULL;
       else if (vk != UPS_OK) expect = vk;
+      else if (c->unsupported) expect = UPS_ERR_UNSUPPORTED;
       else if (!in || !out) expect = UPS_ERR_NULL;
       else if (alias_in) expect = UPS_ERR_ALIAS;
       else expect = UPS_OK;
@@ -633,45 +642,46 @@ static void fuzz_deconv(rd *r, int use_plan) {
       memcpy((float *)w, wcopy, wne * sizeof(float));
       if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
     }
+    op->describe(&q, desc, sizeof desc);
     ups_status st;
     if (!use_plan) {
       const size_t offs[4] = {pin.off, pw.off, pb.off, pout.off};
       const size_t cnts[4] = {touch ? ine : 0, touch ? wne : 0, touch ? bne : 0, touch ? oute : 0};
       before_call();
       expose(4, offs, cnts);
-      st = ups_deconv_f32(null_p ? NULL : &q, in, w, bias, out);
-      after_call(st, pout.off, cnts[3], "deconv");
-      count(2, st);
+      st = op->run(null_p ? NULL : &q, in, w, bias, out);
+      after_call(st, pout.off, cnts[3], op->name);
+      count(c->stat_call, st);
       /* the same call on the pools: its status, its output */
       if (st == UPS_OK) memcpy(ref, out, oute * sizeof(float));
-      for (int via = VIA_CALL_ENGINE; via <= VIA_CALL_DEFAULT; via++) {
+      for (int via = VIA_CALL_ENGINE; c->pools && via <= VIA_CALL_DEFAULT; via++) {
         const ups_pool *pool = via == VIA_CALL_ENGINE ? engine : default_pool;
         if (!pool) continue;
         if (st == UPS_OK)
           for (size_t i = 0; i < oute; i++) out[i] = NAN;
         before_call();
         expose(4, offs, cnts);
-        const ups_status sp = ups_deconv_f32_pool(null_p ? NULL : &q, in, w, bias, out, pool);
+        const ups_status sp = op->run_pool(null_p ? NULL : &q, in, w, bias, out, pool);
         after_call(sp, pout.off, cnts[3], via_names[via]);
         count(5, sp);
-        FZ_ASSERT(sp == st, "deconv via %s isa=%u: got %d (%s), the call gave %d", via_names[via],
-                  (unsigned)q.isa, (int)sp, ups_status_string(sp), (int)st);
+        FZ_ASSERT(sp == st, "%s via %s isa=%u %s: got %d (%s), the call gave %d", op->name,
+                  via_names[via], (unsigned)isas[k], desc, (int)sp, ups_status_string(sp), (int)st);
         if (sp == UPS_OK)
           FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
-                    "deconv via %s isa=%s: output differs from the one-shot call's",
-                    via_names[via], ups_isa_name(q.isa));
+                    "%s via %s isa=%s %s: output differs from the one-shot call's", op->name,
+                    via_names[via], ups_isa_name(isas[k]), desc);
       }
     } else {
-      ups_deconv_plan *plan = NULL;
+      void *plan = NULL;
       const int create_reads = reads_w && vk == UPS_OK;
       const size_t offs[2] = {pw.off, pb.off};
       const size_t cnts[2] = {create_reads ? wne : 0, create_reads ? bne : 0};
       before_call();
       expose(2, offs, cnts);
-      st = ups_deconv_plan_create(null_p ? NULL : &q, w, bias, &plan);
-      after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, "plan_create");
+      st = op->plan_create(null_p ? NULL : &q, w, bias, &plan);
+      after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, what_create);
       if (st == UPS_OK) {
-        FZ_ASSERT(plan && ups_deconv_plan_isa(plan) != UPS_ISA_AUTO, "plan");
+        FZ_ASSERT(plan && op->plan_isa(plan) != UPS_ISA_AUTO, "%s plan", op->name);
         /* The plan owns its copy of the weights: scribble over the caller's
          * (unless they share bytes with the input or output, which a plan
          * allows: weights are not read by run). */
@@ -687,59 +697,99 @@ static void fuzz_deconv(rd *r, int use_plan) {
         const size_t rcnts[2] = {touch ? ine : 0, touch ? oute : 0};
         before_call();
         expose(2, roffs, rcnts);
-        st = ups_deconv_plan_run(plan, in, out);
-        after_call(st, pout.off, rcnts[1], "plan_run");
-        count(3, st);
+        st = op->plan_run(plan, in, out);
+        after_call(st, pout.off, rcnts[1], what_run);
+        count(c->stat_plan, st);
         /* the same run on the pools: its status, its output */
         if (st == UPS_OK) memcpy(ref, out, oute * sizeof(float));
-        for (int via = VIA_PLAN_ENGINE; via <= VIA_PLAN_DEFAULT; via++) {
+        for (int via = VIA_PLAN_ENGINE; c->pools && via <= VIA_PLAN_DEFAULT; via++) {
           const ups_pool *pool = via == VIA_PLAN_ENGINE ? engine : default_pool;
           if (!pool) continue;
           if (st == UPS_OK)
             for (size_t i = 0; i < oute; i++) out[i] = NAN;
           before_call();
           expose(2, roffs, rcnts);
-          const ups_status sp = ups_deconv_plan_run_pool(plan, in, out, pool);
+          const ups_status sp = op->plan_run_pool(plan, in, out, pool);
           after_call(sp, pout.off, rcnts[1], via_names[via]);
           count(5, sp);
-          FZ_ASSERT(sp == st, "deconv plan via %s isa=%u: got %d (%s), run gave %d",
-                    via_names[via], (unsigned)q.isa, (int)sp, ups_status_string(sp), (int)st);
+          FZ_ASSERT(sp == st, "%s plan via %s isa=%u %s: got %d (%s), run gave %d", op->name,
+                    via_names[via], (unsigned)isas[k], desc, (int)sp, ups_status_string(sp),
+                    (int)st);
           if (sp == UPS_OK)
             FZ_ASSERT(memcmp(out, ref, oute * sizeof(float)) == 0,
-                      "deconv plan via %s isa=%s: output differs from plan_run's",
-                      via_names[via], ups_isa_name(q.isa));
+                      "%s plan via %s isa=%s %s: output differs from plan_run's", op->name,
+                      via_names[via], ups_isa_name(isas[k]), desc);
         }
-        ups_deconv_plan_destroy(plan);
+        op->plan_destroy(plan);
         if (scribble) {
           memcpy((float *)w, wcopy, wne * sizeof(float));
           if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
         }
       } else {
-        count(3, st);
-        FZ_ASSERT(plan == NULL, "failed create left a plan");
+        count(c->stat_plan, st);
+        FZ_ASSERT(plan == NULL, "failed %s create left a plan", op->name);
       }
     }
-    FZ_ASSERT(st == expect,
-              "deconv%s isa=%u layout=%u wl=%u n=%zu ic=%zu ih=%zu iw=%zu oc=%zu g=%zu "
-              "k=%zux%zu s=%zux%zu d=%zux%zu pad=%zu,%zu,%zu,%zu opad=%zu,%zu: got %d (%s), "
-              "expected %d",
-              use_plan ? " plan" : "", (unsigned)q.isa, (unsigned)q.layout,
-              (unsigned)q.weight_layout, q.n, q.in_c, q.in_h, q.in_w, q.out_c, q.groups,
-              q.kernel_h, q.kernel_w, q.stride_h, q.stride_w, q.dilation_h, q.dilation_w,
-              q.pad_top, q.pad_left, q.pad_bottom, q.pad_right, q.out_pad_h, q.out_pad_w, (int)st,
+    FZ_ASSERT(st == expect, "%s%s isa=%u %s: got %d (%s), expected %d", op->name,
+              use_plan ? " plan" : "", (unsigned)isas[k], desc, (int)st,
               ups_status_string(st), (int)expect);
-    if (st != UPS_OK) continue;
+    if (st != UPS_OK || (c->finite_only && !all_finite(in, ine))) continue;
     ups_check_result cr;
     /* The original weights: with a plan, the output may overlap them. */
-    const ups_status cs = ups_check_deconv(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
+    const ups_status cs = op->check(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
     FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
-              "deconv isa=%s: %zu of %zu elements differ from scalar; first %zu got %g want %g",
-              ups_isa_name(q.isa), cr.failures, cr.count, cr.first_bad, (double)cr.first_got,
-              (double)cr.first_want);
+              "%s isa=%s %s: %zu of %zu elements differ from the %s reference; first %zu got "
+              "%g want %g",
+              op->name, ups_isa_name(isas[k]), desc, cr.failures, cr.count, op->reference,
+              cr.first_bad,
+              (double)cr.first_got, (double)cr.first_want);
   }
   free(wcopy);
   free(bcopy);
   free(ref);
+}
+
+/* ------------------------------------------------------------ deconv */
+
+/* Exact output size of one axis; 0 when not positive; saturates. */
+static u128 deconv_axis_exact(size_t in, size_t k, size_t s, size_t d, size_t pb, size_t pe,
+                              size_t op) {
+  if (in == 0 || k == 0) return 0;
+  const u128 full = (u128)(in - 1) * s + (u128)d * (k - 1) + op + 1;
+  const u128 pads = (u128)pb + pe;
+  return pads >= full ? 0 : full - pads;
+}
+
+static void fuzz_deconv(rd *r, int use_plan) {
+  ups_deconv_params p;
+  memset(&p, 0, sizeof p);
+  p.layout = (ups_layout)rd_enum(r);
+  size_t *const sizes[] = {&p.n,         &p.in_c,      &p.in_h,       &p.in_w,
+                           &p.out_c,     &p.groups,    &p.kernel_h,   &p.kernel_w,
+                           &p.stride_h,  &p.stride_w,  &p.dilation_h, &p.dilation_w,
+                           &p.pad_top,   &p.pad_left,  &p.pad_bottom, &p.pad_right,
+                           &p.out_pad_h, &p.out_pad_w};
+  rd_sizes(r, sizes, sizeof sizes / sizeof *sizes);
+  p.weight_layout = (ups_weight_layout)rd_enum(r);
+  p.isa = (ups_isa)rd_enum(r);
+  conv_case c = {.op = &ups_conv_deconv, .p.deconv = p, .stat_call = 2, .stat_plan = 3,
+                 .pools = 1, .create_affordable = 1};
+
+  const size_t g = or1(p.groups), sh = or1(p.stride_h), sw = or1(p.stride_w);
+  const size_t dh = or1(p.dilation_h), dw = or1(p.dilation_w);
+  conv_predict(&c, p.isa, p.n, p.in_c, p.in_h, p.in_w, p.out_c, p.kernel_h, p.kernel_w, g,
+               deconv_axis_exact(p.in_h, p.kernel_h, sh, dh, p.pad_top, p.pad_bottom,
+                                 p.out_pad_h),
+               deconv_axis_exact(p.in_w, p.kernel_w, sw, dw, p.pad_left, p.pad_right,
+                                 p.out_pad_w),
+               mul4(p.in_c, p.out_c / g, p.kernel_h, p.kernel_w));
+  if (c.sz == UPS_OK)
+    FZ_ASSERT((p.out_pad_h < sh || p.out_pad_h < dh) && (p.out_pad_w < sw || p.out_pad_w < dw),
+              "output padding accepted");
+  const u128 macs = c.in_e * (u128)(p.out_c / g ? p.out_c / g : 1) *
+                    ((u128)p.kernel_h * p.kernel_w);
+  c.run_affordable = macs <= MAX_MACS;
+  fuzz_conv(r, &c, use_plan);
 }
 
 /* ------------------------------------------------------------ upconv */
@@ -762,67 +812,28 @@ static void fuzz_upconv(rd *r, int use_plan) {
   ups_upconv_params p;
   memset(&p, 0, sizeof p);
   p.layout = (ups_layout)rd_enum(r);
-  p.n = rd_size(r);
-  p.in_c = rd_size(r);
-  p.in_h = rd_size(r);
-  p.in_w = rd_size(r);
-  p.out_c = rd_size(r);
-  p.groups = rd_size(r);
-  p.factor_h = rd_size(r);
-  p.factor_w = rd_size(r);
+  size_t *const sizes1[] = {&p.n,     &p.in_c,   &p.in_h,     &p.in_w,
+                            &p.out_c, &p.groups, &p.factor_h, &p.factor_w};
+  rd_sizes(r, sizes1, sizeof sizes1 / sizeof *sizes1);
   p.mode = (ups_operator)rd_enum(r);
-  p.kernel_h = rd_size(r);
-  p.kernel_w = rd_size(r);
-  p.dilation_h = rd_size(r);
-  p.dilation_w = rd_size(r);
-  p.pad_top = rd_size(r);
-  p.pad_left = rd_size(r);
-  p.pad_bottom = rd_size(r);
-  p.pad_right = rd_size(r);
+  size_t *const sizes2[] = {&p.kernel_h, &p.kernel_w, &p.dilation_h, &p.dilation_w,
+                            &p.pad_top,  &p.pad_left, &p.pad_bottom, &p.pad_right};
+  rd_sizes(r, sizes2, sizeof sizes2 / sizeof *sizes2);
   p.weight_layout = (ups_conv_weight_layout)rd_enum(r);
   p.isa = (ups_isa)rd_enum(r);
+  /* bilinear: validated, then refused (UPS_ERR_UNSUPPORTED) */
+  conv_case c = {.op = &ups_conv_upconv, .p.upconv = p, .stat_call = 6, .stat_plan = 7,
+                 .unsupported = p.mode != UPS_OP_NEAREST, .run_affordable = 1};
 
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t fh = p.factor_h ? p.factor_h : 1, fw = p.factor_w ? p.factor_w : 1;
-  const size_t dh = p.dilation_h ? p.dilation_h : 1, dw = p.dilation_w ? p.dilation_w : 1;
-  ups_upconv_params ps = p;
-  if ((unsigned)ps.isa < (unsigned)ups_isa_count()) ps.isa = UPS_ISA_SCALAR;
-  size_t oh = 0, ow = 0;
-  const ups_status sz = ups_upconv_output_size(&ps, &oh, &ow);
-  const u128 eoh = upconv_axis_exact(p.in_h, fh, p.kernel_h, dh, p.pad_top, p.pad_bottom);
-  const u128 eow = upconv_axis_exact(p.in_w, fw, p.kernel_w, dw, p.pad_left, p.pad_right);
-  const u128 in_e = mul4(p.n, p.in_c, p.in_h, p.in_w);
-  const u128 out_e = mul4(p.n, p.out_c, (size_t)(eoh > SIZE_MAX ? SIZE_MAX : eoh),
-                          (size_t)(eow > SIZE_MAX ? SIZE_MAX : eow));
-  const u128 w_e = mul4(p.out_c, p.in_c / g, p.kernel_h, p.kernel_w);
-  if (sz == UPS_OK) {
-    FZ_ASSERT(oh == eoh && ow == eow, "upconv output %zux%zu, exact %llu x %llu", oh, ow,
-              (unsigned long long)eoh, (unsigned long long)eow);
-    FZ_ASSERT(in_e >= 1 && out_e >= 1 && w_e >= 1 && in_e <= ELEM_LIMIT &&
-                  out_e <= ELEM_LIMIT && w_e <= ELEM_LIMIT,
-              "accepted an upconv whose element counts overflow");
-    FZ_ASSERT(p.in_c % g == 0 && p.out_c % g == 0, "groups %zu do not divide", g);
+  const size_t g = or1(p.groups), fh = or1(p.factor_h), fw = or1(p.factor_w);
+  const size_t dh = or1(p.dilation_h), dw = or1(p.dilation_w);
+  conv_predict(&c, p.isa, p.n, p.in_c, p.in_h, p.in_w, p.out_c, p.kernel_h, p.kernel_w, g,
+               upconv_axis_exact(p.in_h, fh, p.kernel_h, dh, p.pad_top, p.pad_bottom),
+               upconv_axis_exact(p.in_w, fw, p.kernel_w, dw, p.pad_left, p.pad_right),
+               mul4(p.out_c, p.in_c / g, p.kernel_h, p.kernel_w));
+  if (c.sz == UPS_OK)
     FZ_ASSERT(p.mode == UPS_OP_NEAREST || p.mode == UPS_OP_BILINEAR, "mode %u", (unsigned)p.mode);
-  }
-  if (p.n && p.in_c && p.in_h && p.in_w && p.out_c && p.kernel_h && p.kernel_w && eoh && eow &&
-      (in_e > ELEM_LIMIT || out_e > ELEM_LIMIT ||
-       (p.in_c % g == 0 && p.out_c % g == 0 && w_e > ELEM_LIMIT)))
-    FZ_ASSERT(sz != UPS_OK, "overflowing upconv counts accepted");
-  size_t cursor = 0;
-  const pref pin = rd_ptr(r, &cursor, 0);
-  cursor = pin.off + (in_e <= ARENA ? (size_t)in_e : 0);
-  const pref pw = rd_ptr(r, &cursor, pin.off);
-  cursor = pw.off + (w_e <= ARENA ? (size_t)w_e : 0);
-  const uint8_t bias_tag = u8(r);
-  pref pb = rd_ptr(r, &cursor, pw.off);
-  if (bias_tag & 1) pb.null = 1;
-  cursor = pb.off + (pb.null ? 0 : p.out_c <= ARENA ? p.out_c : 0);
-  const pref pout = rd_ptr(r, &cursor, pb.off);
-  const int null_p = u8(r) == 0x5a;
-  fill_arena(r);
-
-  const size_t b_e = pb.null ? 0 : p.out_c;
-  const int nearest = p.mode == UPS_OP_NEAREST;
+  const u128 in_e = c.in_e, out_e = c.out_e;
   /* Work of a successful call: the fused kernel's size and MACs, the
    * reference's upsampled tensor and MACs. */
   const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom) *
@@ -831,141 +842,15 @@ static void fuzz_upconv(rd *r, int use_plan) {
   const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = in_e * ocg * kt;
   const u128 ref_macs = out_e * (p.in_c / g) * ((u128)p.kernel_h * p.kernel_w),
              up_e = in_e * ((u128)fh * fw);
-  const int affordable = fused_w <= MAX_MACS && fused_macs <= MAX_MACS &&
-                         ref_macs <= MAX_MACS && up_e <= MAX_MACS;
-
-  const float *in = pin.null ? NULL : arena + pin.off;
-  const float *w = pw.null ? NULL : arena + pw.off;
-  const float *bias = pb.null ? NULL : arena + pb.off;
-  float *out = pout.null ? NULL : arena + pout.off;
-
-  const int alias_in = sz == UPS_OK && overlap(pin.off, (size_t)in_e, pout.off, (size_t)out_e);
-  const int alias = alias_in || (sz == UPS_OK && (overlap(pw.off, (size_t)w_e, pout.off,
-                                                          (size_t)out_e) ||
-                                                  overlap(pb.off, b_e, pout.off, (size_t)out_e)));
-  int reads_w, runs;
-  if (use_plan) {
-    reads_w = sz == UPS_OK && !null_p && w && nearest;
-    runs = reads_w && in && out && !alias_in;
-  } else {
-    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias && nearest;
-  }
-  if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA || !affordable)) return;
-  if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA)) return;
-  const size_t ine = runs ? (size_t)in_e : 0, oute = runs ? (size_t)out_e : 0;
-  const size_t wne = reads_w ? (size_t)w_e : 0, bne = reads_w ? b_e : 0;
-  float *wcopy = NULL, *bcopy = NULL;
-  if (runs) {
-    wcopy = malloc((wne ? wne : 1) * sizeof(float));
-    bcopy = malloc((bne ? bne : 1) * sizeof(float));
-    FZ_ASSERT(wcopy && bcopy, "malloc");
-    memcpy(wcopy, w, wne * sizeof(float));
-    if (bne) memcpy(bcopy, bias, bne * sizeof(float));
-  }
+  c.create_affordable = fused_w <= MAX_MACS && fused_macs <= MAX_MACS && ref_macs <= MAX_MACS &&
+                        up_e <= MAX_MACS;
   /* Zero taps of the fused kernel (pads beyond the span, dilation above the
    * factor) turn a non-finite input into NaN where the two-step reads only
    * padding (README): compare only finite inputs there. */
-  const int zero_taps = p.pad_top > dh * (p.kernel_h - 1) || p.pad_bottom > dh * (p.kernel_h - 1) ||
-                        p.pad_left > dw * (p.kernel_w - 1) || p.pad_right > dw * (p.kernel_w - 1) ||
-                        (p.kernel_h > 1 && dh > fh) || (p.kernel_w > 1 && dw > fw);
-
-  ups_isa isas[1 + UPS_ISA_MAX];
-  int ni = 0;
-  isas[ni++] = p.isa;
-  if (runs) ni += supported_isas(isas + ni);
-  for (int k = 0; k < ni; k++) {
-    ups_upconv_params q = p;
-    q.isa = isas[k];
-    size_t qh, qw;
-    const ups_status szk = ups_upconv_output_size(&q, &qh, &qw);
-    const ups_status vk = sz == UPS_ERR_PARAM || szk == UPS_ERR_PARAM ? UPS_ERR_PARAM
-                          : sz != UPS_OK                              ? sz
-                                                                      : szk;
-    ups_status expect;
-    if (!use_plan) {
-      if (null_p || !in || !w || !out) expect = UPS_ERR_NULL;
-      else if (vk != UPS_OK) expect = vk;
-      else if (alias) expect = UPS_ERR_ALIAS;
-      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
-      else expect = UPS_OK;
-    } else {
-      if (null_p || !w) expect = UPS_ERR_NULL;
-      else if (vk != UPS_OK) expect = vk;
-      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
-      else if (!in || !out) expect = UPS_ERR_NULL;
-      else if (alias_in) expect = UPS_ERR_ALIAS;
-      else expect = UPS_OK;
-    }
-    const int touch = vk == UPS_OK && runs;
-    if (touch) {
-      for (size_t i = 0; i < oute; i++) out[i] = NAN;
-      memcpy((float *)w, wcopy, wne * sizeof(float));
-      if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
-    }
-    ups_status st;
-    if (!use_plan) {
-      const size_t offs[4] = {pin.off, pw.off, pb.off, pout.off};
-      const size_t cnts[4] = {touch ? ine : 0, touch ? wne : 0, touch ? bne : 0, touch ? oute : 0};
-      before_call();
-      expose(4, offs, cnts);
-      st = ups_upconv_f32(null_p ? NULL : &q, in, w, bias, out);
-      after_call(st, pout.off, cnts[3], "upconv");
-      count(6, st);
-    } else {
-      ups_upconv_plan *plan = NULL;
-      const int create_reads = reads_w && vk == UPS_OK;
-      const size_t offs[2] = {pw.off, pb.off};
-      const size_t cnts[2] = {create_reads ? wne : 0, create_reads ? bne : 0};
-      before_call();
-      expose(2, offs, cnts);
-      st = ups_upconv_plan_create(null_p ? NULL : &q, w, bias, &plan);
-      after_call(UPS_ERR_PARAM /* create writes no arena byte */, 0, 0, "upconv plan_create");
-      if (st == UPS_OK) {
-        FZ_ASSERT(plan && ups_upconv_plan_isa(plan) != UPS_ISA_AUTO, "upconv plan");
-        const int scribble = touch && !overlap(pw.off, wne, pin.off, ine) &&
-                             !overlap(pb.off, bne, pin.off, ine) &&
-                             !overlap(pw.off, wne, pout.off, oute) &&
-                             !overlap(pb.off, bne, pout.off, oute);
-        if (scribble) {
-          for (size_t i = 0; i < wne; i++) ((float *)w)[i] = NAN;
-          for (size_t i = 0; i < bne; i++) ((float *)bias)[i] = NAN;
-        }
-        const size_t roffs[2] = {pin.off, pout.off};
-        const size_t rcnts[2] = {touch ? ine : 0, touch ? oute : 0};
-        before_call();
-        expose(2, roffs, rcnts);
-        st = ups_upconv_plan_run(plan, in, out);
-        after_call(st, pout.off, rcnts[1], "upconv plan_run");
-        count(7, st);
-        ups_upconv_plan_destroy(plan);
-        if (scribble) {
-          memcpy((float *)w, wcopy, wne * sizeof(float));
-          if (bne) memcpy((float *)bias, bcopy, bne * sizeof(float));
-        }
-      } else {
-        count(7, st);
-        FZ_ASSERT(plan == NULL, "failed upconv create left a plan");
-      }
-    }
-    FZ_ASSERT(st == expect,
-              "upconv%s isa=%u layout=%u wl=%u mode=%u n=%zu ic=%zu ih=%zu iw=%zu oc=%zu g=%zu "
-              "f=%zux%zu k=%zux%zu d=%zux%zu pad=%zu,%zu,%zu,%zu: got %d (%s), expected %d",
-              use_plan ? " plan" : "", (unsigned)q.isa, (unsigned)q.layout,
-              (unsigned)q.weight_layout, (unsigned)q.mode, q.n, q.in_c, q.in_h, q.in_w, q.out_c,
-              q.groups, q.factor_h, q.factor_w, q.kernel_h, q.kernel_w, q.dilation_h,
-              q.dilation_w, q.pad_top, q.pad_left, q.pad_bottom, q.pad_right, (int)st,
-              ups_status_string(st), (int)expect);
-    if (st != UPS_OK || (zero_taps && !all_finite(in, ine))) continue;
-    ups_check_result cr;
-    const ups_status cs = ups_check_upconv(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
-    FZ_ASSERT(cs == UPS_OK && cr.failures == 0,
-              "upconv isa=%s: %zu of %zu elements differ from the two-step; first %zu got %g "
-              "want %g",
-              ups_isa_name(q.isa), cr.failures, cr.count, cr.first_bad, (double)cr.first_got,
-              (double)cr.first_want);
-  }
-  free(wcopy);
-  free(bcopy);
+  c.finite_only = p.pad_top > dh * (p.kernel_h - 1) || p.pad_bottom > dh * (p.kernel_h - 1) ||
+                  p.pad_left > dw * (p.kernel_w - 1) || p.pad_right > dw * (p.kernel_w - 1) ||
+                  (p.kernel_h > 1 && dh > fh) || (p.kernel_w > 1 && dw > fw);
+  fuzz_conv(r, &c, use_plan);
 }
 
 /* ------------------------------------------------------------ misc API */

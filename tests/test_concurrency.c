@@ -68,7 +68,8 @@ static void resize_problem(ups_resize_params *p, int bilinear, ups_layout layout
 enum { RS_IN = 2 * 5 * 13 * 11, RS_OUT = 2 * 5 * 26 * 29 };
 
 /* A DCGAN-style deconvolution: 12 -> 6 channels, k4 s2 p1, 7 x 9 input. */
-static void deconv_problem(ups_deconv_params *p, ups_layout layout, ups_isa isa) {
+static void deconv_problem(void *pv, ups_layout layout, ups_isa isa) {
+  ups_deconv_params *p = pv;
   memset(p, 0, sizeof *p);
   p->layout = layout;
   p->n = 1;
@@ -185,7 +186,8 @@ static void test_first_call(void) {
 /* ------------------------------------------------------------ 2. one plan */
 
 typedef struct plan_job {
-  const ups_deconv_plan *plan;
+  const ups_conv_op *op;
+  const void *plan;
   const float *in;
   float out[DC_OUT];
   ups_status st;
@@ -197,29 +199,37 @@ static void *plan_worker(void *arg) {
   pthread_barrier_wait(&barrier);
   for (int r = 0; r < j->rounds; r++) {
     tu_fill_nan(j->out, DC_OUT);
-    j->st = ups_deconv_plan_run(j->plan, j->in, j->out);
+    j->st = j->op->plan_run(j->plan, j->in, j->out);
     if (j->st != UPS_OK) break;
   }
   return NULL;
 }
 
-static void test_shared_plan(const ups_isa *isas, int ni) {
+/* A problem of op (DC_IN inputs, dc_w and dc_b, DC_OUT outputs) in a layout,
+ * for a variant. */
+typedef void (*problem_fn)(void *p, ups_layout layout, ups_isa isa);
+
+/* A plan of op per variant and layout, run from NTHREADS threads at once,
+ * each on its own input and, up to shared_max, all on the same one. */
+static void test_shared_plan(const ups_conv_op *op, problem_fn problem, int shared_max,
+                             const ups_isa *isas, int ni) {
   static plan_job jobs[NTHREADS];
   static float serial[NTHREADS][DC_OUT];
   const int rounds = tu_small_scale() ? 3 : 20;
   for (int k = 0; k < ni; k++)
     for (int l = 0; l <= 1; l++)
-      for (int shared_in = 0; shared_in <= 1; shared_in++) {
-        ups_deconv_params p;
-        deconv_problem(&p, (ups_layout)l, isas[k]);
-        ups_deconv_plan *plan = NULL;
-        ups_status st = ups_deconv_plan_create(&p, dc_w, dc_b, &plan);
-        TU_EXPECT(st == UPS_OK, "plan create %s: %s", ups_isa_name(isas[k]),
+      for (int shared_in = 0; shared_in <= shared_max; shared_in++) {
+        ups_conv_params p;
+        problem(&p, (ups_layout)l, isas[k]);
+        void *plan = NULL;
+        ups_status st = op->plan_create(&p, dc_w, dc_b, &plan);
+        TU_EXPECT(st == UPS_OK, "%s plan create %s: %s", op->name, ups_isa_name(isas[k]),
                   ups_status_string(st));
         if (st != UPS_OK) continue;
         for (int t = 0; t < NTHREADS; t++) {
           const float *in = dc_in[shared_in ? 0 : t];
-          TU_EXPECT(ups_deconv_plan_run(plan, in, serial[t]) == UPS_OK, "serial run");
+          TU_EXPECT(op->plan_run(plan, in, serial[t]) == UPS_OK, "serial run");
+          jobs[t].op = op;
           jobs[t].plan = plan;
           jobs[t].in = in;
           jobs[t].rounds = rounds;
@@ -230,17 +240,19 @@ static void test_shared_plan(const ups_isa *isas, int ni) {
         for (int t = 0; t < NTHREADS; t++) pthread_join(th[t], NULL);
         pthread_barrier_destroy(&barrier);
         for (int t = 0; t < NTHREADS; t++) {
-          TU_EXPECT(jobs[t].st == UPS_OK, "concurrent plan run %s", ups_isa_name(isas[k]));
+          TU_EXPECT(jobs[t].st == UPS_OK, "concurrent %s plan run %s", op->name,
+                    ups_isa_name(isas[k]));
           TU_EXPECT(memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
-                    "plan %s %s %s input: thread %d differs from the serial run",
+                    "%s plan %s %s %s input: thread %d differs from the serial run", op->name,
                     ups_isa_name(isas[k]), l ? "nhwc" : "nchw", shared_in ? "shared" : "own", t);
         }
         /* The serial result is itself right (not just self-consistent). */
         ups_check_result cr;
-        TU_EXPECT(ups_check_deconv(&p, dc_in[0], dc_w, dc_b, jobs[0].out, &cr) == UPS_OK &&
+        TU_EXPECT(op->check(&p, dc_in[0], dc_w, dc_b, jobs[0].out, &cr) == UPS_OK &&
                       cr.failures == 0,
-                  "plan %s result vs scalar: %zu failures", ups_isa_name(isas[k]), cr.failures);
-        ups_deconv_plan_destroy(plan);
+                  "%s plan %s result vs %s: %zu failures", op->name, ups_isa_name(isas[k]),
+                  op->reference, cr.failures);
+        op->plan_destroy(plan);
       }
 }
 
@@ -248,7 +260,8 @@ static void test_shared_plan(const ups_isa *isas, int ni) {
 
 /* Nearest 2x + 3x3 p1 on the deconv problem's input: 12 -> 6 channels,
  * groups 2, 14 x 18 output (DC_OUT floats), 6 * 6 * 9 conv weights. */
-static void upconv_problem(ups_upconv_params *p, ups_layout layout, ups_isa isa) {
+static void upconv_problem(void *pv, ups_layout layout, ups_isa isa) {
+  ups_upconv_params *p = pv;
   memset(p, 0, sizeof *p);
   p->layout = layout;
   p->weight_layout = layout == UPS_NHWC ? UPS_CW_HWIO : UPS_CW_OIHW;
@@ -262,61 +275,6 @@ static void upconv_problem(ups_upconv_params *p, ups_layout layout, ups_isa isa)
   p->kernel_h = p->kernel_w = 3;
   p->pad_top = p->pad_left = p->pad_bottom = p->pad_right = 1;
   p->isa = isa;
-}
-
-typedef struct upconv_job {
-  const ups_upconv_plan *plan;
-  const float *in;
-  float out[DC_OUT];
-  ups_status st;
-  int rounds;
-} upconv_job;
-
-static void *upconv_worker(void *arg) {
-  upconv_job *j = arg;
-  pthread_barrier_wait(&barrier);
-  for (int r = 0; r < j->rounds; r++) {
-    tu_fill_nan(j->out, DC_OUT);
-    j->st = ups_upconv_plan_run(j->plan, j->in, j->out);
-    if (j->st != UPS_OK) break;
-  }
-  return NULL;
-}
-
-static void test_shared_upconv_plan(const ups_isa *isas, int ni) {
-  static upconv_job jobs[NTHREADS];
-  static float serial[NTHREADS][DC_OUT];
-  const int rounds = tu_small_scale() ? 3 : 20;
-  for (int k = 0; k < ni; k++)
-    for (int l = 0; l <= 1; l++) {
-      ups_upconv_params p;
-      upconv_problem(&p, (ups_layout)l, isas[k]);
-      ups_upconv_plan *plan = NULL;
-      ups_status st = ups_upconv_plan_create(&p, dc_w, dc_b, &plan);
-      TU_EXPECT(st == UPS_OK, "upconv plan %s: %s", ups_isa_name(isas[k]), ups_status_string(st));
-      if (st != UPS_OK) continue;
-      for (int t = 0; t < NTHREADS; t++) {
-        TU_EXPECT(ups_upconv_plan_run(plan, dc_in[t], serial[t]) == UPS_OK, "serial run");
-        jobs[t].plan = plan;
-        jobs[t].in = dc_in[t];
-        jobs[t].rounds = rounds;
-      }
-      pthread_t th[NTHREADS];
-      pthread_barrier_init(&barrier, NULL, NTHREADS);
-      for (int t = 0; t < NTHREADS; t++) pthread_create(&th[t], NULL, upconv_worker, &jobs[t]);
-      for (int t = 0; t < NTHREADS; t++) pthread_join(th[t], NULL);
-      pthread_barrier_destroy(&barrier);
-      for (int t = 0; t < NTHREADS; t++)
-        TU_EXPECT(jobs[t].st == UPS_OK && memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
-                  "upconv plan %s %s: thread %d differs from the serial run",
-                  ups_isa_name(isas[k]), l ? "nhwc" : "nchw", t);
-      ups_check_result cr;
-      TU_EXPECT(ups_check_upconv(&p, dc_in[0], dc_w, dc_b, jobs[0].out, &cr) == UPS_OK &&
-                    cr.failures == 0,
-                "upconv plan %s result vs two-step: %zu failures", ups_isa_name(isas[k]),
-                cr.failures);
-      ups_upconv_plan_destroy(plan);
-    }
 }
 
 /* ------------------------------------------------------------ 3. resize */
@@ -761,8 +719,8 @@ int main(void) {
   test_first_call();
   ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
-  test_shared_plan(isas, ni);
-  test_shared_upconv_plan(isas, ni);
+  test_shared_plan(&ups_conv_deconv, deconv_problem, 1, isas, ni);
+  test_shared_plan(&ups_conv_upconv, upconv_problem, 0, isas, ni); /* own inputs */
   test_resize_threads(isas, ni);
   test_shared_resize_plan(isas, ni);
   test_stack_bound(isas, ni);

@@ -243,92 +243,96 @@ static void run_resize(const gcase *g, const ups_isa *isas, int ni) {
   tu_guarded_free(&gin);
 }
 
+/* The fields ups_deconv_params and ups_upconv_params share, from case g. */
+#define CONV_FIELDS_FROM_CASE(p, g)                                                  \
+  do {                                                                               \
+    (p).n = (g)->n, (p).in_c = (g)->in_c, (p).in_h = (g)->in_h, (p).in_w = (g)->in_w; \
+    (p).out_c = (g)->out_c, (p).groups = (g)->groups;                                \
+    (p).kernel_h = (g)->kh, (p).kernel_w = (g)->kw;                                  \
+    (p).dilation_h = (g)->dh, (p).dilation_w = (g)->dw;                              \
+    (p).pad_top = (g)->pt, (p).pad_left = (g)->pl;                                   \
+    (p).pad_bottom = (g)->pb, (p).pad_right = (g)->pr;                               \
+  } while (0)
+
+/* The oracle's output size must be op's for p. */
+static int conv_size_matches(const gcase *g, const ups_conv_op *op, const void *p) {
+  size_t oh = 0, ow = 0;
+  TU_EXPECT(op->output_size(p, &oh, &ow) == UPS_OK && oh == g->out_h && ow == g->out_w,
+            "case %s: output size %zux%zu, oracle %zux%zu", g->name, oh, ow, g->out_h, g->out_w);
+  return oh == g->out_h && ow == g->out_w;
+}
+
+/* Every variant of op on p (a case of its own): the one-shot call, output
+ * flush against the guard page after it; then a plan created once and run
+ * twice (it must not depend on the output's previous contents), output
+ * against the guard page before it. unsupported: the call must refuse with
+ * UPS_ERR_UNSUPPORTED and write nothing (then no plan). */
+static void run_conv(const gcase *g, const ups_conv_op *op, void *p, int unsupported,
+                     const ups_isa *isas, int ni) {
+  char call[32];
+  snprintf(call, sizeof call, "ups_%s_f32", op->name);
+  tu_guarded gin, gw, gout;
+  const float *in = guarded_copy(&gin, g->in, g->in_elems);
+  const float *w = guarded_copy(&gw, g->w, g->w_elems);
+  for (int k = 0; in && w && k < ni; k++) {
+    op->set_isa(p, isas[k]);
+    float *out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 1);
+    if (!out) break;
+    tu_fill_nan(out, g->out_elems);
+    ups_status st = op->run(p, in, w, g->b, out);
+    if (unsupported) {
+      TU_EXPECT(st == UPS_ERR_UNSUPPORTED && isnan(out[0]), "case %s [%s]: %s gives %s", g->name,
+                ups_isa_name(isas[k]), g->mode, ups_status_string(st));
+      tu_guarded_free(&gout);
+      continue;
+    }
+    TU_EXPECT(st == UPS_OK, "case %s [%s]: %s", g->name, ups_isa_name(isas[k]),
+              ups_status_string(st));
+    if (st == UPS_OK) compare(g, call, isas[k], out);
+    tu_guarded_free(&gout);
+
+    void *plan = NULL;
+    st = op->plan_create(p, w, g->b, &plan);
+    TU_EXPECT(st == UPS_OK, "case %s [%s] plan_create: %s", g->name, ups_isa_name(isas[k]),
+              ups_status_string(st));
+    if (st != UPS_OK) continue;
+    TU_EXPECT(op->plan_isa(plan) == isas[k], "case %s: plan isa %s", g->name,
+              ups_isa_name(op->plan_isa(plan)));
+    out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 0);
+    for (int rep = 0; out && rep < 2; rep++) {
+      tu_fill_nan(out, g->out_elems);
+      st = op->plan_run(plan, in, out);
+      TU_EXPECT(st == UPS_OK, "case %s [%s] plan_run: %s", g->name, ups_isa_name(isas[k]),
+                ups_status_string(st));
+      if (st == UPS_OK) compare(g, rep ? "plan run 2" : "plan run 1", isas[k], out);
+    }
+    tu_guarded_free(&gout);
+    op->plan_destroy(plan);
+  }
+  tu_guarded_free(&gin);
+  tu_guarded_free(&gw);
+}
+
 static void run_deconv(const gcase *g, const ups_isa *isas, int ni) {
   ups_deconv_params p = {0};
-  p.n = g->n;
-  p.in_c = g->in_c;
-  p.in_h = g->in_h;
-  p.in_w = g->in_w;
-  p.out_c = g->out_c;
-  p.groups = g->groups;
-  p.kernel_h = g->kh;
-  p.kernel_w = g->kw;
+  CONV_FIELDS_FROM_CASE(p, g);
   p.stride_h = g->sh;
   p.stride_w = g->sw;
-  p.dilation_h = g->dh;
-  p.dilation_w = g->dw;
-  p.pad_top = g->pt;
-  p.pad_left = g->pl;
-  p.pad_bottom = g->pb;
-  p.pad_right = g->pr;
   p.out_pad_h = g->oph;
   p.out_pad_w = g->opw;
   const int wl_ok = !strcmp(g->wlayout, "iohw") || !strcmp(g->wlayout, "hwoi");
   p.weight_layout = !strcmp(g->wlayout, "hwoi") ? UPS_W_HWOI : UPS_W_IOHW;
   TU_EXPECT(layout_of(g->layout, &p.layout) && wl_ok, "case %s: bad layout", g->name);
 
-  size_t oh = 0, ow = 0;
-  TU_EXPECT(ups_deconv_output_size(&p, &oh, &ow) == UPS_OK && oh == g->out_h && ow == g->out_w,
-            "case %s: output size %zux%zu, oracle %zux%zu", g->name, oh, ow, g->out_h, g->out_w);
-  if (oh != g->out_h || ow != g->out_w) return;
-
-  tu_guarded gin, gw, gout;
-  const float *in = guarded_copy(&gin, g->in, g->in_elems);
-  const float *w = guarded_copy(&gw, g->w, g->w_elems);
-  for (int k = 0; in && w && k < ni; k++) {
-    p.isa = isas[k];
-    /* One-shot call; output flush against the guard page after it. */
-    float *out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 1);
-    if (!out) break;
-    tu_fill_nan(out, g->out_elems);
-    ups_status st = ups_deconv_f32(&p, in, w, g->b, out);
-    TU_EXPECT(st == UPS_OK, "case %s [%s]: %s", g->name, ups_isa_name(isas[k]),
-              ups_status_string(st));
-    if (st == UPS_OK) compare(g, "ups_deconv_f32", isas[k], out);
-    tu_guarded_free(&gout);
-
-    /* Plan: created once, run twice (it must not depend on the output's
-     * previous contents); output against the guard page before it. */
-    ups_deconv_plan *plan = NULL;
-    st = ups_deconv_plan_create(&p, w, g->b, &plan);
-    TU_EXPECT(st == UPS_OK, "case %s [%s] plan_create: %s", g->name, ups_isa_name(isas[k]),
-              ups_status_string(st));
-    if (st != UPS_OK) continue;
-    TU_EXPECT(ups_deconv_plan_isa(plan) == isas[k], "case %s: plan isa %s", g->name,
-              ups_isa_name(ups_deconv_plan_isa(plan)));
-    out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 0);
-    for (int rep = 0; out && rep < 2; rep++) {
-      tu_fill_nan(out, g->out_elems);
-      st = ups_deconv_plan_run(plan, in, out);
-      TU_EXPECT(st == UPS_OK, "case %s [%s] plan_run: %s", g->name, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      if (st == UPS_OK) compare(g, rep ? "plan run 2" : "plan run 1", isas[k], out);
-    }
-    tu_guarded_free(&gout);
-    ups_deconv_plan_destroy(plan);
-  }
-  tu_guarded_free(&gin);
-  tu_guarded_free(&gw);
+  if (!conv_size_matches(g, &ups_conv_deconv, &p)) return;
+  run_conv(g, &ups_conv_deconv, &p, 0, isas, ni);
 }
 
 static void run_upconv(const gcase *g, const ups_isa *isas, int ni) {
   ups_upconv_params p = {0};
-  p.n = g->n;
-  p.in_c = g->in_c;
-  p.in_h = g->in_h;
-  p.in_w = g->in_w;
-  p.out_c = g->out_c;
-  p.groups = g->groups;
+  CONV_FIELDS_FROM_CASE(p, g);
   p.factor_h = g->fh;
   p.factor_w = g->fw;
-  p.kernel_h = g->kh;
-  p.kernel_w = g->kw;
-  p.dilation_h = g->dh;
-  p.dilation_w = g->dw;
-  p.pad_top = g->pt;
-  p.pad_left = g->pl;
-  p.pad_bottom = g->pb;
-  p.pad_right = g->pr;
   const int wl_ok = !strcmp(g->wlayout, "oihw") || !strcmp(g->wlayout, "hwio");
   p.weight_layout = !strcmp(g->wlayout, "hwio") ? UPS_CW_HWIO : UPS_CW_OIHW;
   const int nearest = !strcmp(g->mode, "nearest");
@@ -336,10 +340,7 @@ static void run_upconv(const gcase *g, const ups_isa *isas, int ni) {
   TU_EXPECT(layout_of(g->layout, &p.layout) && wl_ok && (nearest || !strcmp(g->mode, "bilinear")),
             "case %s: bad layout or mode", g->name);
 
-  size_t oh = 0, ow = 0;
-  TU_EXPECT(ups_upconv_output_size(&p, &oh, &ow) == UPS_OK && oh == g->out_h && ow == g->out_w,
-            "case %s: output size %zux%zu, oracle %zux%zu", g->name, oh, ow, g->out_h, g->out_w);
-  if (oh != g->out_h || ow != g->out_w) return;
+  if (!conv_size_matches(g, &ups_conv_upconv, &p)) return;
 
   /* The two-step reference the variants are checked against agrees with the
    * oracle (its own contract: K terms of the unfused convolution). */
@@ -348,46 +349,8 @@ static void run_upconv(const gcase *g, const ups_isa *isas, int ni) {
   TU_EXPECT(cs == UPS_OK && r.failures == 0, "case %s: reference vs oracle: %zu bad, worst %g",
             g->name, r.failures, r.worst);
 
-  tu_guarded gin, gw, gout;
-  const float *in = guarded_copy(&gin, g->in, g->in_elems);
-  const float *w = guarded_copy(&gw, g->w, g->w_elems);
-  for (int k = 0; in && w && k < ni; k++) {
-    p.isa = isas[k];
-    float *out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 1);
-    if (!out) break;
-    tu_fill_nan(out, g->out_elems);
-    ups_status st = ups_upconv_f32(&p, in, w, g->b, out);
-    if (!nearest) { /* not fused in this version: refused, nothing written */
-      TU_EXPECT(st == UPS_ERR_UNSUPPORTED && isnan(out[0]), "case %s [%s]: bilinear gives %s",
-                g->name, ups_isa_name(isas[k]), ups_status_string(st));
-      tu_guarded_free(&gout);
-      continue;
-    }
-    TU_EXPECT(st == UPS_OK, "case %s [%s]: %s", g->name, ups_isa_name(isas[k]),
-              ups_status_string(st));
-    if (st == UPS_OK) compare(g, "ups_upconv_f32", isas[k], out);
-    tu_guarded_free(&gout);
-
-    /* Plan: created once, run twice; output against the guard page before it. */
-    ups_upconv_plan *plan = NULL;
-    st = ups_upconv_plan_create(&p, w, g->b, &plan);
-    TU_EXPECT(st == UPS_OK && ups_upconv_plan_isa(plan) == isas[k],
-              "case %s [%s] plan_create: %s", g->name, ups_isa_name(isas[k]),
-              ups_status_string(st));
-    if (st != UPS_OK) continue;
-    out = tu_guarded_alloc(&gout, g->out_elems * sizeof(float), 0);
-    for (int rep = 0; out && rep < 2; rep++) {
-      tu_fill_nan(out, g->out_elems);
-      st = ups_upconv_plan_run(plan, in, out);
-      TU_EXPECT(st == UPS_OK, "case %s [%s] plan_run: %s", g->name, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      if (st == UPS_OK) compare(g, rep ? "plan run 2" : "plan run 1", isas[k], out);
-    }
-    tu_guarded_free(&gout);
-    ups_upconv_plan_destroy(plan);
-  }
-  tu_guarded_free(&gin);
-  tu_guarded_free(&gw);
+  /* Bilinear is not fused in this version: refused, nothing written. */
+  run_conv(g, &ups_conv_upconv, &p, !nearest, isas, ni);
 }
 
 /* ------------------------------------------------------------ named cases */

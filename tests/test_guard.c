@@ -291,18 +291,25 @@ static void resize_sweeps(const ups_isa *isas, int ni) {
   }
 }
 
-/* ------------------------------------------------------------ deconv */
+/* ------------------------------------------------------------ deconv and upconv */
 
-static void run_deconv(const ups_deconv_params *p0, int with_bias, ups_isa isa, tu_rng *rng) {
-  ups_deconv_params p = *p0;
-  p.isa = isa;
+/* One case of a convolution operator (op, parameters p0) on one variant,
+ * once per placement: the one-shot call on the guard-after runs, create + run
+ * of a plan on the guard-before runs (both reach the same kernels by
+ * different paths). case_no picks the placements; specials puts a NaN and an
+ * inf into the input. */
+static void run_conv(const ups_conv_op *op, const void *p0, int with_bias, ups_isa isa,
+                     size_t case_no, int specials, tu_rng *rng) {
+  ups_conv_params p;
+  memcpy(&p, p0, op->params_size);
+  op->set_isa(&p, isa);
   size_t oh, ow;
-  ups_status st = ups_deconv_output_size(&p, &oh, &ow);
-  TU_EXPECT(st == UPS_OK, "deconv output size: %s", ups_status_string(st));
+  ups_status st = op->output_size(&p, &oh, &ow);
+  TU_EXPECT(st == UPS_OK, "%s output size: %s", op->name, ups_status_string(st));
   if (st != UPS_OK) return;
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t in_e = p.n * p.in_c * p.in_h * p.in_w, out_e = p.n * p.out_c * oh * ow,
-               w_e = p.in_c * (p.out_c / g) * p.kernel_h * p.kernel_w, b_e = p.out_c;
+  ups_conv_counts c;
+  op->counts(&p, oh, ow, &c);
+  const size_t in_e = c.in, out_e = c.out, w_e = c.w, b_e = c.b;
   float *src = malloc((in_e + w_e + b_e) * sizeof(float));
   region rin, rw, rb, rout;
   rb.map = NULL;
@@ -314,11 +321,13 @@ static void run_deconv(const ups_deconv_params *p0, int with_bias, ups_isa isa, 
     return;
   }
   float *sw = src + in_e, *sb = sw + w_e;
-  fill_input(rng, src, in_e, deconv_cases % 8 == 5);
+  char what[320];
+  op->describe(&p, what, sizeof what);
+  fill_input(rng, src, in_e, specials);
   tu_fill(rng, sw, w_e, -1.0f, 1.0f);
   tu_fill(rng, sb, b_e, -1.0f, 1.0f);
   placement pl[16];
-  const int np = placements(deconv_cases, out_e * sizeof(float), pl);
+  const int np = placements(case_no, out_e * sizeof(float), pl);
   for (int i = 0; i < np; i++) {
     region *all[4] = {&rin, &rw, &rb, &rout};
     for (int j = 0; j < 4; j++) region_place(all[j], pl[i].after, pl[i].off);
@@ -328,37 +337,28 @@ static void run_deconv(const ups_deconv_params *p0, int with_bias, ups_isa isa, 
     tu_fill_nan(rout.ptr, out_e);
     for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ);
     const float *bias = with_bias ? rb.ptr : NULL;
-    /* One-shot calls on the guard-after runs, create + run of a plan on the
-     * guard-before runs (both reach the same kernels by different paths). */
     const int use_plan = !pl[i].after;
-    snprintf(current, sizeof current,
-             "deconv %s %s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu k=%zux%zu s=%zux%zu "
-             "d=%zux%zu pad=%zu,%zu,%zu,%zu opad=%zu,%zu out=%zux%zu bias=%d w=%s guard %s off "
-             "%zu",
-             ups_isa_name(isa), use_plan ? "plan" : "one-shot",
-             p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.in_c, p.out_c, g, p.in_h, p.in_w,
-             p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w,
-             p.pad_top, p.pad_left, p.pad_bottom, p.pad_right, p.out_pad_h, p.out_pad_w, oh, ow,
-             with_bias, p.weight_layout == UPS_W_HWOI ? "hwoi" : "iohw",
-             pl[i].after ? "after" : "before", pl[i].off);
+    snprintf(current, sizeof current, "%s %s %s %s out=%zux%zu bias=%d guard %s off %zu",
+             op->name, ups_isa_name(isa), use_plan ? "plan" : "one-shot", what, oh, ow,
+             with_bias, pl[i].after ? "after" : "before", pl[i].off);
     if (use_plan) {
-      ups_deconv_plan *plan = NULL;
-      st = ups_deconv_plan_create(&p, rw.ptr, bias, &plan);
+      void *plan = NULL;
+      st = op->plan_create(&p, rw.ptr, bias, &plan);
       if (st == UPS_OK) {
-        TU_EXPECT(ups_deconv_plan_isa(plan) == isa, "%s: plan isa %s", current,
-                  ups_isa_name(ups_deconv_plan_isa(plan)));
-        st = ups_deconv_plan_run(plan, rin.ptr, rout.ptr);
+        TU_EXPECT(op->plan_isa(plan) == isa, "%s: plan isa %s", current,
+                  ups_isa_name(op->plan_isa(plan)));
+        st = op->plan_run(plan, rin.ptr, rout.ptr);
       }
-      ups_deconv_plan_destroy(plan);
+      op->plan_destroy(plan);
     } else {
-      st = ups_deconv_f32(&p, rin.ptr, rw.ptr, bias, rout.ptr);
+      st = op->run(&p, rin.ptr, rw.ptr, bias, rout.ptr);
     }
     for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ | PROT_WRITE);
     runs++;
     TU_EXPECT(st == UPS_OK, "%s: %s", current, ups_status_string(st));
     if (st != UPS_OK) continue;
     ups_check_result r;
-    ups_status cs = ups_check_deconv(&p, rin.ptr, rw.ptr, bias, rout.ptr, &r);
+    ups_status cs = op->check(&p, rin.ptr, rw.ptr, bias, rout.ptr, &r);
     TU_EXPECT(check_ok(cs, &r), "%s: %zu/%zu elements wrong, first at %zu: got %g want %g",
               current, r.failures, r.count, r.first_bad, (double)r.first_got,
               (double)r.first_want);
@@ -375,6 +375,8 @@ static void run_deconv(const ups_deconv_params *p0, int with_bias, ups_isa isa, 
   region_free(&rout);
   free(src);
 }
+
+/* ------------------------------------------------------------ deconv */
 
 /* Pads for one axis that keep the output >= 1: begin + end < full size. */
 static void axis_pads(tu_rng *rng, size_t in, size_t k, size_t s, size_t d, size_t op,
@@ -416,7 +418,8 @@ static void deconv_case(ups_layout layout, size_t ic_g, size_t oc, size_t iw, si
   axis_pads(rng, p.in_w, p.kernel_w, s_w, d_w, p.out_pad_w, &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_weight_layout)((deconv_cases / 2) % 2);
   const int with_bias = deconv_cases % 2 == 0;
-  for (int j = 0; j < ni; j++) run_deconv(&p, with_bias, isas[j], rng);
+  for (int j = 0; j < ni; j++)
+    run_conv(&ups_conv_deconv, &p, with_bias, isas[j], deconv_cases, deconv_cases % 8 == 5, rng);
   deconv_cases++;
 }
 
@@ -439,82 +442,6 @@ static void deconv_sweeps(const ups_isa *isas, int ni) {
 /* ------------------------------------------------------------ upconv */
 
 static size_t upconv_cases;
-
-static void run_upconv(const ups_upconv_params *p0, int with_bias, ups_isa isa, tu_rng *rng) {
-  ups_upconv_params p = *p0;
-  p.isa = isa;
-  size_t oh, ow;
-  ups_status st = ups_upconv_output_size(&p, &oh, &ow);
-  TU_EXPECT(st == UPS_OK, "upconv output size: %s", ups_status_string(st));
-  if (st != UPS_OK) return;
-  const size_t g = p.groups ? p.groups : 1;
-  const size_t in_e = p.n * p.in_c * p.in_h * p.in_w, out_e = p.n * p.out_c * oh * ow,
-               w_e = p.out_c * (p.in_c / g) * p.kernel_h * p.kernel_w, b_e = p.out_c;
-  float *src = malloc((in_e + w_e + b_e) * sizeof(float));
-  region rin, rw, rb, rout;
-  rb.map = NULL;
-  if (!src || !region_alloc(&rin, in_e * sizeof(float)) ||
-      !region_alloc(&rw, w_e * sizeof(float)) || !region_alloc(&rb, b_e * sizeof(float)) ||
-      !region_alloc(&rout, out_e * sizeof(float))) {
-    TU_EXPECT(0, "allocation");
-    free(src);
-    return;
-  }
-  float *sw = src + in_e, *sb = sw + w_e;
-  tu_fill(rng, src, in_e, -1.0f, 1.0f);
-  tu_fill(rng, sw, w_e, -1.0f, 1.0f);
-  tu_fill(rng, sb, b_e, -1.0f, 1.0f);
-  placement pl[16];
-  const int np = placements(upconv_cases, out_e * sizeof(float), pl);
-  for (int i = 0; i < np; i++) {
-    region *all[4] = {&rin, &rw, &rb, &rout};
-    for (int j = 0; j < 4; j++) region_place(all[j], pl[i].after, pl[i].off);
-    memcpy(rin.ptr, src, in_e * sizeof(float));
-    memcpy(rw.ptr, sw, w_e * sizeof(float));
-    memcpy(rb.ptr, sb, b_e * sizeof(float));
-    tu_fill_nan(rout.ptr, out_e);
-    for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ);
-    const float *bias = with_bias ? rb.ptr : NULL;
-    const int use_plan = !pl[i].after; /* as deconv: plans on the guard-before runs */
-    snprintf(current, sizeof current,
-             "upconv %s %s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu "
-             "d=%zux%zu pad=%zu,%zu,%zu,%zu out=%zux%zu bias=%d w=%s guard %s off %zu",
-             ups_isa_name(isa), use_plan ? "plan" : "one-shot",
-             p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.in_c, p.out_c, g, p.in_h, p.in_w,
-             p.factor_h, p.factor_w, p.kernel_h, p.kernel_w, p.dilation_h, p.dilation_w,
-             p.pad_top, p.pad_left, p.pad_bottom, p.pad_right, oh, ow, with_bias,
-             p.weight_layout == UPS_CW_HWIO ? "hwio" : "oihw", pl[i].after ? "after" : "before",
-             pl[i].off);
-    if (use_plan) {
-      ups_upconv_plan *plan = NULL;
-      st = ups_upconv_plan_create(&p, rw.ptr, bias, &plan);
-      if (st == UPS_OK) st = ups_upconv_plan_run(plan, rin.ptr, rout.ptr);
-      ups_upconv_plan_destroy(plan);
-    } else {
-      st = ups_upconv_f32(&p, rin.ptr, rw.ptr, bias, rout.ptr);
-    }
-    for (int j = 0; j < 3; j++) region_protect(all[j], PROT_READ | PROT_WRITE);
-    runs++;
-    TU_EXPECT(st == UPS_OK, "%s: %s", current, ups_status_string(st));
-    if (st != UPS_OK) continue;
-    ups_check_result r;
-    ups_status cs = ups_check_upconv(&p, rin.ptr, rw.ptr, bias, rout.ptr, &r);
-    TU_EXPECT(check_ok(cs, &r), "%s: %zu/%zu elements wrong, first at %zu: got %g want %g",
-              current, r.failures, r.count, r.first_bad, (double)r.first_got,
-              (double)r.first_want);
-    TU_EXPECT(region_slack_intact(&rout), "%s: wrote outside the output", current);
-    TU_EXPECT(region_slack_intact(&rin) && region_slack_intact(&rw) && region_slack_intact(&rb) &&
-                  memcmp(rin.ptr, src, in_e * sizeof(float)) == 0 &&
-                  memcmp(rw.ptr, sw, w_e * sizeof(float)) == 0 &&
-                  memcmp(rb.ptr, sb, b_e * sizeof(float)) == 0,
-              "%s: an input changed", current);
-  }
-  region_free(&rin);
-  region_free(&rw);
-  region_free(&rb);
-  region_free(&rout);
-  free(src);
-}
 
 /* Pads of one upconv axis (upsampled size up, span d*(k-1)) that keep the
  * output >= 1, up to 2 beyond the span. */
@@ -550,7 +477,7 @@ static void upconv_case(ups_layout layout, size_t oc, size_t iw, tu_rng *rng, co
   upconv_pads(rng, p.in_h * fh, p.dilation_h * (p.kernel_h - 1), &p.pad_top, &p.pad_bottom);
   upconv_pads(rng, p.in_w * p.factor_w, dw * (p.kernel_w - 1), &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_conv_weight_layout)((c / 2) % 2);
-  for (int j = 0; j < ni; j++) run_upconv(&p, c % 2 == 0, isas[j], rng);
+  for (int j = 0; j < ni; j++) run_conv(&ups_conv_upconv, &p, c % 2 == 0, isas[j], c, 0, rng);
   upconv_cases++;
 }
 

@@ -256,20 +256,24 @@ static void test_resize_limits(void) {
 
 /* ------------------------------------------------------------ deconv */
 
-static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
+/* Every entry point of op must refuse p (an operator's parameters) with
+ * UPS_ERR_OVERFLOW, on every variant, with and without bias, allocating and
+ * writing nothing. */
+static void conv_overflows(const ups_conv_op *op, const void *p, const char *what) {
   size_t h, w;
-  ups_deconv_params d = *d0;
+  ups_conv_params q;
+  memcpy(&q, p, op->params_size);
   long a0 = attempts;
-  ups_status st = ups_deconv_output_size(&d, &h, &w);
+  ups_status st = op->output_size(&q, &h, &w);
   TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
   for (int k = 0; k < ni; k++) {
-    d.isa = isas[k];
+    op->set_isa(&q, isas[k]);
     for (int bias = 0; bias <= 1; bias++) {
-      st = ups_deconv_f32(&d, t_in, t_w, bias ? t_b : NULL, t_out);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: deconv %s gives %s", what, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      ups_deconv_plan *plan = NULL;
-      st = ups_deconv_plan_create(&d, t_w, bias ? t_b : NULL, &plan);
+      st = op->run(&q, t_in, t_w, bias ? t_b : NULL, t_out);
+      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: %s %s gives %s", what, op->name,
+                ups_isa_name(isas[k]), ups_status_string(st));
+      void *plan = NULL;
+      st = op->plan_create(&q, t_w, bias ? t_b : NULL, &plan);
       TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
                 ups_isa_name(isas[k]), ups_status_string(st));
     }
@@ -277,10 +281,24 @@ static void deconv_overflows(const ups_deconv_params *d0, const char *what) {
   rejected_untouched(a0, what);
 }
 
-static void deconv_fits(const ups_deconv_params *d, const char *what) {
+static void conv_fits(const ups_conv_op *op, const void *p, const char *what) {
   size_t h, w;
-  const ups_status st = ups_deconv_output_size(d, &h, &w);
+  const ups_status st = op->output_size(p, &h, &w);
   TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
+}
+
+/* A field of p (op's parameters) at its limit: *field = over - 1 fits, over
+ * overflows (what, printf-style, names the over case; " - 1" is appended for
+ * the other). */
+static void conv_edge(const ups_conv_op *op, void *p, size_t *field, size_t over,
+                      const char *fmt, const char *axis) {
+  char what[160], what_fits[168];
+  snprintf(what, sizeof what, fmt, axis);
+  snprintf(what_fits, sizeof what_fits, "%s - 1", what);
+  *field = over - 1;
+  conv_fits(op, p, what_fits);
+  *field = over;
+  conv_overflows(op, p, what);
 }
 
 static void test_deconv_limits(void) {
@@ -295,21 +313,11 @@ static void test_deconv_limits(void) {
     size_t *in = axis ? &d.in_w : &d.in_h, *s = axis ? &d.stride_w : &d.stride_h;
     size_t *k = axis ? &d.kernel_w : &d.kernel_h, *dl = axis ? &d.dilation_w : &d.dilation_h;
     d = one;
-    *in = 2;
-    *s = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
-    snprintf(what, sizeof what, "in_%s 2 * stride 2^60 - 1", ax);
-    deconv_fits(&d, what);
-    *s = LIM / 2 + 1; /* 2^61 */
-    snprintf(what, sizeof what, "in_%s 2 * stride 2^60", ax);
-    deconv_overflows(&d, what);
+    *in = 2; /* 2 * (2^60 - 1) = LIM - 1 fits, 2 * 2^60 = 2^61 does not */
+    conv_edge(&ups_conv_deconv, &d, s, LIM / 2 + 1, "in_%s 2 * stride 2^60", ax);
     d = one;
     *k = 2;
-    *dl = LIM / 2;
-    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60 - 1", ax);
-    deconv_fits(&d, what);
-    *dl = LIM / 2 + 1;
-    snprintf(what, sizeof what, "kernel_%s 2 * dilation 2^60", ax);
-    deconv_overflows(&d, what);
+    conv_edge(&ups_conv_deconv, &d, dl, LIM / 2 + 1, "kernel_%s 2 * dilation 2^60", ax);
     /* Pads: an output of 3*2^60 - 2 before cropping (in 2, stride and dilation
      * 2^60 - 1, kernel 2, output padding 2^60 - 2), so a pad of LIM still
      * leaves a positive size. */
@@ -330,7 +338,7 @@ static void test_deconv_limits(void) {
                 what, ups_status_string(st));
       *pad = LIM + 1;
       snprintf(what, sizeof what, "%s = LIM + 1", pn);
-      deconv_overflows(&d, what);
+      conv_overflows(&ups_conv_deconv, &d, what);
     }
   }
   /* Counts: input n*in_c*in_h*in_w, output n*out_c*out_h*out_w, weights
@@ -351,21 +359,21 @@ static void test_deconv_limits(void) {
       d.pad_top = d.kernel_h - 1;
       d.pad_left = d.kernel_w - 1;
       snprintf(what, sizeof what, "%s 2^%d * %s 2^%d - 1", splits[i].na, a, splits[i].nb, 61 - a);
-      deconv_fits(&d, what);
+      conv_fits(&ups_conv_deconv, &d, what);
       *splits[i].b = (size_t)1 << (61 - a);
       d.pad_top = d.kernel_h - 1;
       d.pad_left = d.kernel_w - 1;
       snprintf(what, sizeof what, "%s 2^%d * %s 2^%d", splits[i].na, a, splits[i].nb, 61 - a);
-      deconv_overflows(&d, what);
+      conv_overflows(&ups_conv_deconv, &d, what);
     }
   /* The weight count divides out_c by groups. */
   d = one;
   d.in_c = 4;
   d.out_c = (size_t)1 << 60;
   d.groups = 4; /* weights 4 * 2^58 = 2^60 */
-  deconv_fits(&d, "weights 4 * 2^60/4");
+  conv_fits(&ups_conv_deconv, &d, "weights 4 * 2^60/4");
   d.groups = 2; /* 4 * 2^59 = 2^61 */
-  deconv_overflows(&d, "weights 4 * 2^60/2");
+  conv_overflows(&ups_conv_deconv, &d, "weights 4 * 2^60/2");
 }
 
 
@@ -482,33 +490,6 @@ static void test_index_width(void) {
 
 /* ------------------------------------------------------------ upconv */
 
-static void upconv_overflows(const ups_upconv_params *u0, const char *what) {
-  size_t h, w;
-  ups_upconv_params u = *u0;
-  long a0 = attempts;
-  ups_status st = ups_upconv_output_size(&u, &h, &w);
-  TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: output_size gives %s", what, ups_status_string(st));
-  for (int k = 0; k < ni; k++) {
-    u.isa = isas[k];
-    for (int bias = 0; bias <= 1; bias++) {
-      st = ups_upconv_f32(&u, t_in, t_w, bias ? t_b : NULL, t_out);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW, "%s: upconv %s gives %s", what, ups_isa_name(isas[k]),
-                ups_status_string(st));
-      ups_upconv_plan *plan = NULL;
-      st = ups_upconv_plan_create(&u, t_w, bias ? t_b : NULL, &plan);
-      TU_EXPECT(st == UPS_ERR_OVERFLOW && plan == NULL, "%s: plan_create %s gives %s", what,
-                ups_isa_name(isas[k]), ups_status_string(st));
-    }
-  }
-  rejected_untouched(a0, what);
-}
-
-static void upconv_fits(const ups_upconv_params *u, const char *what) {
-  size_t h, w;
-  const ups_status st = ups_upconv_output_size(u, &h, &w);
-  TU_EXPECT(st == UPS_OK, "%s: %s", what, ups_status_string(st));
-}
-
 /* The upsampled size factor*in, the output pads and the transposed kernel
  * they make (factor + pads beyond the span) at their float-count limit. */
 static void test_upconv_limits(void) {
@@ -520,20 +501,10 @@ static void test_upconv_limits(void) {
     size_t *in = axis ? &u.in_w : &u.in_h, *f = axis ? &u.factor_w : &u.factor_h;
     size_t *pe = axis ? &u.pad_right : &u.pad_bottom;
     u = one;
-    *in = 2;
-    *f = LIM / 2; /* 2 * (2^60 - 1) = LIM - 1 */
-    snprintf(what, sizeof what, "in_%s 2 * factor 2^60 - 1", ax);
-    upconv_fits(&u, what);
-    *f = LIM / 2 + 1;
-    snprintf(what, sizeof what, "in_%s 2 * factor 2^60", ax);
-    upconv_overflows(&u, what);
-    u = one;
-    *pe = LIM - 1; /* output LIM, kernel LIM taps */
-    snprintf(what, sizeof what, "pad end %s LIM - 1", ax);
-    upconv_fits(&u, what);
-    *pe = LIM;
-    snprintf(what, sizeof what, "pad end %s LIM", ax);
-    upconv_overflows(&u, what);
+    *in = 2; /* 2 * (2^60 - 1) = LIM - 1 fits, 2 * 2^60 = 2^61 does not */
+    conv_edge(&ups_conv_upconv, &u, f, LIM / 2 + 1, "in_%s 2 * factor 2^60", ax);
+    u = one; /* LIM - 1: output LIM, kernel LIM taps */
+    conv_edge(&ups_conv_upconv, &u, pe, LIM, "pad end %s LIM", ax);
   }
   /* 2^61 output floats split over the two factors; 2^a * (2^b - 1) fits. */
   for (int a = 1; a < 61; a += 6) {
@@ -541,10 +512,10 @@ static void test_upconv_limits(void) {
     u.factor_h = (size_t)1 << a;
     u.factor_w = (size_t)1 << (61 - a);
     snprintf(what, sizeof what, "factors 2^%d * 2^%d", a, 61 - a);
-    upconv_overflows(&u, what);
+    conv_overflows(&ups_conv_upconv, &u, what);
     u.factor_w -= 1;
     snprintf(what, sizeof what, "factors 2^%d * (2^%d - 1)", a, 61 - a);
-    upconv_fits(&u, what);
+    conv_fits(&ups_conv_upconv, &u, what);
   }
   /* conv weights out_c * in_c/groups * kh * kw */
   u = one;
@@ -552,7 +523,7 @@ static void test_upconv_limits(void) {
   u.in_c = (size_t)1 << 30;
   u.pad_bottom = u.pad_right = 1;
   u.kernel_h = 2;
-  upconv_overflows(&u, "conv weights 2^31 * 2^30 * 2");
+  conv_overflows(&ups_conv_upconv, &u, "conv weights 2^31 * 2^30 * 2");
 }
 
 static void test_balanced(void) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "conv_op.h"
 #include "internal.h" /* UPS_ISA_MAX, the test hooks */
 #include "upsimd.h"
 
