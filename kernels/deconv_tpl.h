@@ -25,9 +25,10 @@
  * same order whatever the range: every choice that shapes a computation
  * (path, tiles, blocks of pixels along a row) depends on the geometry alone,
  * a row is never split, and the lanes of a GEMM panel are independent.
- * Stack: at most ~85 KiB per frame (GCC -fstack-usage: the NCHW tile, 64 KiB,
+ * Stack: at most ~103 KiB per frame (GCC -fstack-usage: the NCHW tile, 64 KiB,
  * or the GEMM_TAPS panels and accumulators, 80 KiB at 8 lanes x 3 vectors,
- * 83 KiB at 4 lanes x 4), within UPS_KERNEL_STACK_BYTES. */
+ * 83 KiB at 4 lanes x 4, 103 KiB with AVX-512's 64 KiB of accumulators),
+ * within UPS_KERNEL_STACK_BYTES. */
 #ifndef UPSIMD_DECONV_TPL_H
 #define UPSIMD_DECONV_TPL_H
 
