@@ -125,4 +125,9 @@ enum {
   UPS_GEMM_TAPS_MAXT = 4 /* taps per phase of the GEMM_TAPS path */
 };
 
+/* The NCHW PHASES drivers' stack tile of input rows (floats) and the
+ * narrowest chunk of pixels worth tiling (vectors); the plan reads them to
+ * see when that path would read the input planes directly. */
+enum { UPS_NCHW_TILE_FLOATS = 16384, UPS_NCHW_MIN_CHUNK_V = 3 };
+
 #endif /* UPSIMD_DECONV_GEOM_H */

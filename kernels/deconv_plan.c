@@ -12,9 +12,13 @@
  *   x, >= 16 input channels, e.g. U-Net k2 s2): every phase is a 1x1
  *   convolution, a GEMM over the flattened input pixels.
  * - GEMM_TAPS (NCHW, stride 2 along x with equal x tap counts, e.g. k4 s2
- *   p1, every weight finite, >= 64 input channels, few pixels per phase for
- *   the channel count): per y phase one GEMM with K = (tap, channel); better
- *   than the row tiles on small images with many channels, worse on large ones.
+ *   p1, every weight finite, >= 64 input channels, and few pixels per phase
+ *   for the channel count or too many channels for the PHASES row tile, e.g.
+ *   the SD-VAE upconv block, 512 ch on 64x64): per y phase one GEMM with
+ *   K = (tap, channel); better than the row tiles on small images with many
+ *   channels, and than the direct reads of ic planes that PHASES falls back
+ *   to without its tile; worse than the tile on large images with 64-128
+ *   channels.
  *
  * Packed buffer: the bias [groups][ocpad] (merge: [groups][4], the bias in
  * every lane), padded to 64 bytes, then the weights
@@ -62,7 +66,7 @@ static int gemm_applies(const ups_deconv_geom *g) {
          g->ic_g >= GEMM_MIN_IC && g->oc_g >= 2;
 }
 
-static int gemm_taps_applies(const ups_deconv_geom *g, int finite) {
+static int gemm_taps_applies(const ups_deconv_geom *g, size_t lanes, int finite) {
   if (g->nhwc || !finite || g->sw != 2 || g->out_w % 2 != 0 || g->sh > UPS_GEMM_MAX_SH ||
       g->ic_g < GEMM_TAPS_MIN_IC || g->oc_g < 2)
     return 0;
@@ -70,14 +74,22 @@ static int gemm_taps_applies(const ups_deconv_geom *g, int finite) {
   ups_phase_x(g, 0, &a0);
   ups_phase_x(g, 1, &a1);
   if (a0.n < 1 || a0.n != a1.n) return 0;
-  if ((g->out_h + g->sh - 1) / g->sh * (g->out_w / 2) > 2 * g->ic_g) return 0;
   const size_t nph = ups_n_phases(g->sh, g->out_h);
+  size_t nty = 0;
   for (size_t ry = 0; ry < nph; ry++) {
     ups_axis_phase ay;
     ups_phase_y(g, ry, &ay);
     if (ay.n < 1 || ay.n * a0.n > UPS_GEMM_TAPS_MAXT) return 0;
+    if ((size_t)ay.n > nty) nty = (size_t)ay.n;
   }
-  return 1;
+  /* Few pixels per phase for the channel count: the GEMM. Otherwise only
+   * when the PHASES row tile cannot hold the narrowest chunk of the tallest
+   * phase (its kernels would read ic_g input planes directly, planes that
+   * alias in L1: SD-VAE 512 ch on 64x64 at 0.27 of the FMA peak there, 0.75
+   * here; with the tile, e.g. 64-128 channels on 64x64, PHASES is faster). */
+  if ((g->out_h + g->sh - 1) / g->sh * (g->out_w / 2) <= 2 * g->ic_g) return 1;
+  const size_t halo = (size_t)((a0.n - 1) * a0.dl);
+  return g->ic_g * nty * (UPS_NCHW_MIN_CHUNK_V * lanes + halo) > UPS_NCHW_TILE_FLOATS;
 }
 
 int ups_deconv_plan_choose(const ups_deconv_geom *g, const ups_deconv_ops *ops,
@@ -573,7 +585,7 @@ int ups_deconv_plan_pack(ups_deconv_plan_data *d, const float *w, int hwoi, cons
               : x.present ? !((b[0] | b[1] | b[2] | b[3]) & 0x80000000u)
                           : all_finite(w, we);
   d->path = gemm                              ? UPS_DECONV_GEMM
-            : gemm_taps_applies(g, d->finite) ? UPS_DECONV_GEMM_TAPS
+            : gemm_taps_applies(g, d->lanes, d->finite) ? UPS_DECONV_GEMM_TAPS
                                               : UPS_DECONV_PHASES;
   free(heap);
   return 1;

@@ -25,9 +25,10 @@
  * same order whatever the range: every choice that shapes a computation
  * (path, tiles, blocks of pixels along a row) depends on the geometry alone,
  * a row is never split, and the lanes of a GEMM panel are independent.
- * Stack: at most ~85 KiB per frame (GCC -fstack-usage: the NCHW tile, 64 KiB,
+ * Stack: at most ~103 KiB per frame (GCC -fstack-usage: the NCHW tile, 64 KiB,
  * or the GEMM_TAPS panels and accumulators, 80 KiB at 8 lanes x 3 vectors,
- * 83 KiB at 4 lanes x 4), within UPS_KERNEL_STACK_BYTES. */
+ * 83 KiB at 4 lanes x 4, 103 KiB with AVX-512's 64 KiB of accumulators),
+ * within UPS_KERNEL_STACK_BYTES. */
 #ifndef UPSIMD_DECONV_TPL_H
 #define UPSIMD_DECONV_TPL_H
 
@@ -159,12 +160,12 @@ static void nchw_pixel(const row_ctx *r, ptrdiff_t i, ptrdiff_t tx0, ptrdiff_t t
 /* Stack tile of input rows for the NCHW kernels: [ic][ty][column]; keeps the
  * kernels' reads in a few contiguous lines instead of ic planes that alias in
  * L1 (planes are often a multiple of 4 KiB apart). */
-#define NCHW_TILE_FLOATS 16384       /* 64 KiB of stack */
+#define NCHW_TILE_FLOATS UPS_NCHW_TILE_FLOATS /* 64 KiB of stack */
 #ifndef UPS_NCHW_CHUNK_V
 #define UPS_NCHW_CHUNK_V 6 /* vectors of pixels per tile (an ISA may set more) */
 #endif
 #define NCHW_CHUNK (UPS_NCHW_CHUNK_V * UPS_V) /* pixels per tile */
-#define NCHW_MIN_CHUNK (3 * UPS_V)    /* narrower tiles starve the kernels */
+#define NCHW_MIN_CHUNK (UPS_NCHW_MIN_CHUNK_V * UPS_V) /* narrower tiles starve the kernels */
 
 /* Output pixels [i0, i0+cnt) x all channels through the kernels; a->x etc.
  * describe where the input of pixel i0 (tap 0, 0) is. */

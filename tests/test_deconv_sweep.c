@@ -259,6 +259,38 @@ static void gemm_cases(tu_rng *r) {
   }
 }
 
+/* NCHW stride 2 with taps on images too large for the rule above, with too
+ * many channels for the PHASES row tile (ic_g * taps_y * (3 vectors + halo)
+ * past UPS_NCHW_TILE_FLOATS: > 167 channels at 16 lanes, > 327 at 8, > 630
+ * at 4): the GEMM with taps as well, panels over many rows, the last one
+ * partial; both weight layouts, groups, batch, output padding, and a
+ * non-finite case (back to PHASES). */
+static void large_image_taps_cases(tu_rng *r) {
+  static const size_t shp[][4] = {/* ic_g, oc_g, in_h, in_w */
+                                  {200, 3, 21, 21}, {180, 2, 19, 23}, {340, 5, 26, 27},
+                                  {650, 2, 37, 37}, {400, 4, 29, 31}};
+  static const size_t kp[][4] = {{4, 4, 1, 1}, {3, 4, 1, 1}, {2, 4, 0, 1}};
+  for (int i = 0; i < 10; i++) {
+    ups_deconv_params p = {0};
+    const size_t s = (size_t)i % TU_COUNT(shp), k = (size_t)i % TU_COUNT(kp);
+    p.layout = UPS_NCHW;
+    p.weight_layout = i % 2 ? UPS_W_HWOI : UPS_W_IOHW;
+    p.n = i == 3 ? 2 : 1;
+    p.groups = i == 7 ? 2 : 1;
+    p.in_c = p.groups * shp[s][0];
+    p.out_c = p.groups * shp[s][1];
+    p.in_h = shp[s][2];
+    p.in_w = shp[s][3];
+    p.kernel_h = kp[k][0];
+    p.kernel_w = 4;
+    p.pad_top = p.pad_bottom = kp[k][2];
+    p.pad_left = p.pad_right = kp[k][3];
+    p.stride_h = p.stride_w = 2;
+    if (i == 5) p.out_pad_h = 1;
+    TU_EXPECT(run_case(r, &p, i % 3 != 0, i == 9), "large taps case %d invalid", i);
+  }
+}
+
 /* NCHW rows wide enough for every pixel block of the widest vectors: the
  * random cases stay under 41 inputs per row (3 vectors of 16), the NCHW
  * kernels go up to 8 vectors (128 pixels with 16 lanes); output-channel
@@ -289,6 +321,8 @@ int main(int argc, char **argv) {
   gemm_cases(&r);
   tu_rng rw = {0x77696465u}; /* its own rng: the cases above stay what they were */
   wide_row_cases(&rw);
+  tu_rng rl = {0x6c617267u};
+  large_image_taps_cases(&rl);
   for (size_t i = 0; i < n; i++) random_case(&r);
   printf("deconv sweep: %d cases\n", g_cases);
   TU_EXPECT(g_cases >= 500 || n < 500, "only %d cases", g_cases);
