@@ -3,8 +3,8 @@
  * Covers every coordinate mode and rounding, both layouts, up- and
  * down-sampling, explicit and derived scales, 2x/4x fast-path shapes; deconv
  * with groups, dilation, asymmetric pads, output padding, bias or none, both
- * weight layouts, odd channel counts; upconv (nearest, through a plan or the
- * one-shot call) with factors 1-3, groups, dilation, asymmetric pads, both
+ * weight layouts, odd channel counts; upconv (nearest and bilinear, through
+ * a plan or the one-shot call) with factors 1-3, groups, dilation, asymmetric pads, both
  * weight layouts, against the two-step reference (finite inputs: see
  * sweep_upconv); occasional non-finite inputs elsewhere. Outputs are
  * NaN-filled and end flush against a PROT_NONE page (an overrun faults).
@@ -148,14 +148,14 @@ static void gen_deconv(bench_rng *r, ups_deconv_params *p, int *bias) {
   }
 }
 
-/* Small nearest upconv problems (the reference is a direct convolution of the
+/* Small nearest and bilinear upconv problems (the reference is a direct convolution of the
  * upsampled image: kept cheap). */
 static void gen_upconv(bench_rng *r, ups_upconv_params *p, int *bias) {
   for (;;) {
     memset(p, 0, sizeof *p);
     p->layout = bench_rng_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
     p->weight_layout = bench_rng_range(r, 0, 1) ? UPS_CW_HWIO : UPS_CW_OIHW;
-    p->mode = UPS_OP_NEAREST;
+    p->mode = bench_rng_range(r, 0, 1) ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
     p->n = bench_rng_range(r, 1, 2);
     p->groups = bench_rng_range(r, 0, 2) ? 1 : bench_rng_range(r, 2, 3);
     static const size_t wide[] = {8, 16, 17};

@@ -751,11 +751,15 @@ static u128 upconv_axis_exact(size_t in, size_t f, size_t k, size_t d, size_t pb
   return full > span ? full - span : 0;
 }
 
-/* Taps of the fused kernel along one axis (kernels/internal.h, ups_upconv_axis). */
-static u128 upconv_kt(size_t f, size_t k, size_t d, size_t pb, size_t pe) {
+/* Taps of the fused kernel along one axis (kernels/internal.h, ups_upconv_axis):
+ * nearest box of f taps, shift 0; bilinear tent of 2f - f%2 taps, shift
+ * floor(3f/2), over the input with its one-pixel ring. */
+static u128 upconv_kt(size_t f, size_t k, size_t d, size_t pb, size_t pe, int bilinear) {
   const u128 span = (u128)d * (k - 1);
-  const u128 crop = span > pb ? span - pb : 0, extra = pe > span ? pe - span : 0;
-  return (u128)pb + crop + f + extra;
+  const u128 shift = bilinear ? (u128)f * 3 / 2 : 0, len = bilinear ? (u128)f * 2 - f % 2 : f;
+  const u128 lead = span + shift, tail = span + (bilinear ? f : 0) + len - (bilinear ? shift : f);
+  const u128 crop = lead > pb ? lead - pb : 0, extra = pe > tail ? pe - tail : 0;
+  return crop + pb - shift + len + extra;
 }
 
 static void fuzz_upconv(rd *r, int use_plan) {
@@ -825,10 +829,12 @@ static void fuzz_upconv(rd *r, int use_plan) {
   const int nearest = p.mode == UPS_OP_NEAREST;
   /* Work of a successful call: the fused kernel's size and MACs, the
    * reference's upsampled tensor and MACs. */
-  const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom) *
-                  upconv_kt(fw, p.kernel_w, dw, p.pad_left, p.pad_right);
+  const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom, !nearest) *
+                  upconv_kt(fw, p.kernel_w, dw, p.pad_left, p.pad_right, !nearest);
   const u128 ocg = p.out_c / g ? p.out_c / g : 1;
-  const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = in_e * ocg * kt;
+  /* bilinear runs on the input with its ring: (h+2)*(w+2) pixels */
+  const u128 fused_in = nearest ? in_e : mul4(p.n, p.in_c, p.in_h + 2, p.in_w + 2);
+  const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = fused_in * ocg * kt;
   const u128 ref_macs = out_e * (p.in_c / g) * ((u128)p.kernel_h * p.kernel_w),
              up_e = in_e * ((u128)fh * fw);
   const int affordable = fused_w <= MAX_MACS && fused_macs <= MAX_MACS &&
@@ -845,10 +851,10 @@ static void fuzz_upconv(rd *r, int use_plan) {
                                                   overlap(pb.off, b_e, pout.off, (size_t)out_e)));
   int reads_w, runs;
   if (use_plan) {
-    reads_w = sz == UPS_OK && !null_p && w && nearest;
+    reads_w = sz == UPS_OK && !null_p && w;
     runs = reads_w && in && out && !alias_in;
   } else {
-    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias && nearest;
+    runs = reads_w = sz == UPS_OK && !null_p && in && w && out && !alias;
   }
   if (reads_w && (pw.off + w_e > ARENA || pb.off + b_e > ARENA || !affordable)) return;
   if (runs && (pin.off + in_e > ARENA || pout.off + out_e > ARENA)) return;
@@ -863,7 +869,7 @@ static void fuzz_upconv(rd *r, int use_plan) {
     if (bne) memcpy(bcopy, bias, bne * sizeof(float));
   }
   /* Zero taps of the fused kernel (pads beyond the span, dilation above the
-   * factor) turn a non-finite input into NaN where the two-step reads only
+   * factor, the odd-factor tent's ends) turn a non-finite input into NaN where the two-step reads only
    * padding (README): compare only finite inputs there. */
   const int zero_taps = p.pad_top > dh * (p.kernel_h - 1) || p.pad_bottom > dh * (p.kernel_h - 1) ||
                         p.pad_left > dw * (p.kernel_w - 1) || p.pad_right > dw * (p.kernel_w - 1) ||
@@ -886,12 +892,10 @@ static void fuzz_upconv(rd *r, int use_plan) {
       if (null_p || !in || !w || !out) expect = UPS_ERR_NULL;
       else if (vk != UPS_OK) expect = vk;
       else if (alias) expect = UPS_ERR_ALIAS;
-      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
       else expect = UPS_OK;
     } else {
       if (null_p || !w) expect = UPS_ERR_NULL;
       else if (vk != UPS_OK) expect = vk;
-      else if (!nearest) expect = UPS_ERR_UNSUPPORTED;
       else if (!in || !out) expect = UPS_ERR_NULL;
       else if (alias_in) expect = UPS_ERR_ALIAS;
       else expect = UPS_OK;
@@ -955,7 +959,8 @@ static void fuzz_upconv(rd *r, int use_plan) {
               q.groups, q.factor_h, q.factor_w, q.kernel_h, q.kernel_w, q.dilation_h,
               q.dilation_w, q.pad_top, q.pad_left, q.pad_bottom, q.pad_right, (int)st,
               ups_status_string(st), (int)expect);
-    if (st != UPS_OK || (zero_taps && !all_finite(in, ine))) continue;
+    /* Bilinear: a non-finite input meets zero taps of the tent too. */
+    if (st != UPS_OK || ((zero_taps || !nearest) && !all_finite(in, ine))) continue;
     ups_check_result cr;
     const ups_status cs = ups_check_upconv(&q, in, wcopy, bias ? bcopy : NULL, out, &cr);
     FZ_ASSERT(cs == UPS_OK && cr.failures == 0,

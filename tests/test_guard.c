@@ -23,8 +23,9 @@
  * mode, both layouts; deconvolution with groups, stride > kernel, dilation,
  * pads, output padding, bias / no bias, both weight layouts; upconv with
  * factors 1-4, kernels 1-5, dilation, pads within and beyond the span, groups,
- * both weight layouts. Every operator one-shot (guard after) and through a
- * plan (guard before).
+ * both weight layouts, nearest and bilinear (plan runs of bilinear through
+ * ups_upconv_plan_run_ws with the workspace against a guard page too). Every
+ * operator one-shot (guard after) and through a plan (guard before).
  *
  * UPSIMD_TEST_SCALE=small (sanitizer and qemu runs) keeps every case and both
  * flush placements but rotates the misaligned ones over the cases. */
@@ -477,9 +478,10 @@ static void run_upconv(const ups_upconv_params *p0, int with_bias, ups_isa isa, 
     const float *bias = with_bias ? rb.ptr : NULL;
     const int use_plan = !pl[i].after; /* as deconv: plans on the guard-before runs */
     snprintf(current, sizeof current,
-             "upconv %s %s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu "
+             "upconv %s %s %s %s n=%zu ic=%zu oc=%zu g=%zu in=%zux%zu f=%zux%zu k=%zux%zu "
              "d=%zux%zu pad=%zu,%zu,%zu,%zu out=%zux%zu bias=%d w=%s guard %s off %zu",
              ups_isa_name(isa), use_plan ? "plan" : "one-shot",
+             p.mode == UPS_OP_BILINEAR ? "bilinear" : "nearest",
              p.layout == UPS_NHWC ? "nhwc" : "nchw", p.n, p.in_c, p.out_c, g, p.in_h, p.in_w,
              p.factor_h, p.factor_w, p.kernel_h, p.kernel_w, p.dilation_h, p.dilation_w,
              p.pad_top, p.pad_left, p.pad_bottom, p.pad_right, oh, ow, with_bias,
@@ -488,7 +490,16 @@ static void run_upconv(const ups_upconv_params *p0, int with_bias, ups_isa isa, 
     if (use_plan) {
       ups_upconv_plan *plan = NULL;
       st = ups_upconv_plan_create(&p, rw.ptr, bias, &plan);
-      if (st == UPS_OK) st = ups_upconv_plan_run(plan, rin.ptr, rout.ptr);
+      size_t wsb = 0;
+      if (st == UPS_OK) st = ups_upconv_plan_workspace_size(plan, &wsb);
+      if (st == UPS_OK && wsb) { /* bilinear: the workspace flush against a guard page too */
+        tu_guarded gws;
+        void *ws = tu_guarded_alloc(&gws, wsb, (int)(upconv_cases % 2));
+        st = ws ? ups_upconv_plan_run_ws(plan, rin.ptr, rout.ptr, ws, wsb, NULL) : UPS_ERR_NOMEM;
+        tu_guarded_free(&gws);
+      } else if (st == UPS_OK) {
+        st = ups_upconv_plan_run(plan, rin.ptr, rout.ptr);
+      }
       ups_upconv_plan_destroy(plan);
     } else {
       st = ups_upconv_f32(&p, rin.ptr, rw.ptr, bias, rout.ptr);
@@ -550,6 +561,7 @@ static void upconv_case(ups_layout layout, size_t oc, size_t iw, tu_rng *rng, co
   upconv_pads(rng, p.in_h * fh, p.dilation_h * (p.kernel_h - 1), &p.pad_top, &p.pad_bottom);
   upconv_pads(rng, p.in_w * p.factor_w, dw * (p.kernel_w - 1), &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_conv_weight_layout)((c / 2) % 2);
+  p.mode = (c / 4) % 2 ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
   for (int j = 0; j < ni; j++) run_upconv(&p, c % 2 == 0, isas[j], rng);
   upconv_cases++;
 }
