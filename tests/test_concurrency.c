@@ -11,7 +11,9 @@
  * 2. One plan, many threads: a plan of every supported variant is run from 8
  *    threads at once, on shared and on distinct inputs, each with its own
  *    output; every output is bit-identical to the serial run.
- * 2b. The same for an upconv plan (nearest 2x + 3x3) of every variant, its
+ * 2b. The same for an upconv plan (nearest and bilinear 2x + 3x3; bilinear
+ *     runs allocating their workspace or bringing their own) of every variant,
+ *     its
  *    serial output checked against the two-step reference.
  * 3. Resize from many threads: nearest and bilinear calls of every variant
  *    from 8 threads at once agree bit for bit with serial calls.
@@ -268,8 +270,9 @@ typedef struct upconv_job {
   const ups_upconv_plan *plan;
   const float *in;
   float out[DC_OUT];
+  float ws[12 * 9 * 11]; /* bilinear: the input with its ring */
   ups_status st;
-  int rounds;
+  int rounds, use_ws;
 } upconv_job;
 
 static void *upconv_worker(void *arg) {
@@ -277,7 +280,8 @@ static void *upconv_worker(void *arg) {
   pthread_barrier_wait(&barrier);
   for (int r = 0; r < j->rounds; r++) {
     tu_fill_nan(j->out, DC_OUT);
-    j->st = ups_upconv_plan_run(j->plan, j->in, j->out);
+    j->st = j->use_ws ? ups_upconv_plan_run_ws(j->plan, j->in, j->out, j->ws, sizeof j->ws, NULL)
+                      : ups_upconv_plan_run(j->plan, j->in, j->out);
     if (j->st != UPS_OK) break;
   }
   return NULL;
@@ -288,9 +292,10 @@ static void test_shared_upconv_plan(const ups_isa *isas, int ni) {
   static float serial[NTHREADS][DC_OUT];
   const int rounds = tu_small_scale() ? 3 : 20;
   for (int k = 0; k < ni; k++)
-    for (int l = 0; l <= 1; l++) {
+    for (int l = 0; l < 4; l++) {
       ups_upconv_params p;
-      upconv_problem(&p, (ups_layout)l, isas[k]);
+      upconv_problem(&p, (ups_layout)(l % 2), isas[k]);
+      p.mode = l / 2 ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
       ups_upconv_plan *plan = NULL;
       ups_status st = ups_upconv_plan_create(&p, dc_w, dc_b, &plan);
       TU_EXPECT(st == UPS_OK, "upconv plan %s: %s", ups_isa_name(isas[k]), ups_status_string(st));
@@ -300,6 +305,7 @@ static void test_shared_upconv_plan(const ups_isa *isas, int ni) {
         jobs[t].plan = plan;
         jobs[t].in = dc_in[t];
         jobs[t].rounds = rounds;
+        jobs[t].use_ws = t % 2; /* bilinear: half the threads bring a workspace */
       }
       pthread_t th[NTHREADS];
       pthread_barrier_init(&barrier, NULL, NTHREADS);
@@ -309,7 +315,7 @@ static void test_shared_upconv_plan(const ups_isa *isas, int ni) {
       for (int t = 0; t < NTHREADS; t++)
         TU_EXPECT(jobs[t].st == UPS_OK && memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
                   "upconv plan %s %s: thread %d differs from the serial run",
-                  ups_isa_name(isas[k]), l ? "nhwc" : "nchw", t);
+                  ups_isa_name(isas[k]), l % 2 ? "nhwc" : "nchw", t);
       ups_check_result cr;
       TU_EXPECT(ups_check_upconv(&p, dc_in[0], dc_w, dc_b, jobs[0].out, &cr) == UPS_OK &&
                     cr.failures == 0,
@@ -364,7 +370,7 @@ static void test_resize_threads(const ups_isa *isas, int ni) {
         TU_EXPECT(jobs[t].st == UPS_OK, "concurrent resize %s", ups_isa_name(isas[k]));
         TU_EXPECT(memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
                   "%s %s %s: thread %d differs from the serial run", t % 2 ? "bilinear" : "nearest",
-                  ups_isa_name(isas[k]), l ? "nhwc" : "nchw", t);
+                  ups_isa_name(isas[k]), l % 2 ? "nhwc" : "nchw", t);
       }
       ups_check_result cn, cb;
       TU_EXPECT(ups_check_nearest(&jobs[0].p, rs_in, jobs[0].out, &cn) == UPS_OK &&
