@@ -23,14 +23,30 @@ typedef struct bil_tap {
   float l0, l1;
 } bil_tap;
 
+/* One border side of a bilinear plan: the band of the upsampled image u
+ * its outputs read (rows [ya0, ya1) x columns [xa0, xa1), all images and
+ * channels), interpolated into the workspace, then convolved by a factor-1
+ * plan (a plain convolution on the deconvolution engine) into an output
+ * rectangle [oy0, oy0+oh) x [ox0, ox0+ow) that is copied into place. */
+typedef struct bil_side {
+  ups_upconv_plan *conv;
+  size_t ya0, ya1, xa0, xa1;
+  size_t oy0, oh, ox0, ow;
+  size_t band_off, out_off; /* floats into the workspace */
+} bil_side;
+
 struct ups_upconv_plan {
   ups_upconv_shape shape;
   ups_deconv_plan *deconv; /* owns the transformed, packed weights */
   /* Bilinear only: the border outputs whose window leaves the upsampled
    * image (the transposed convolution of the ringed input is not zero
-   * there), recomputed by the unfused definition. */
-  float *wb;               /* conv weights [group][ky][kx][ic][oc] */
-  float *bias;             /* out_c floats or NULL */
+   * there) are recomputed by the two-step on bands of u: through up to 4
+   * side plans, or (direct) output by output when a side reads no pixel. */
+  bil_side side[4];
+  size_t nsides;
+  int direct;
+  float *wb;               /* direct: conv weights [group][ky][kx][ic][oc] */
+  float *bias;             /* direct: out_c floats or NULL */
   bil_tap *ty, *tx;        /* per upsampled row / column */
   size_t ws_bytes;
 };
@@ -98,6 +114,92 @@ static void bil_table(bil_tap *t, size_t in, size_t f) {
   }
 }
 
+/* One axis of a side: the u range [a0, a1) read, the pads of the factor-1
+ * convolution over it, and the output range [o0, o0 + n). Which: 0 the
+ * whole axis, 1 the outputs before pad_begin, 2 those after out - pad_end.
+ * Returns 0 when the outputs read no pixel of u (only padding: direct). */
+typedef struct side_axis {
+  size_t a0, a1, pb, pe, o0, n;
+} side_axis;
+
+static int side_axis_of(const ups_upconv_axis *a, size_t up, size_t out, int which,
+                        side_axis *r) {
+  const size_t span = a->d * (a->k - 1), pb = a->pad_begin, pe = a->pad_end;
+  if (which == 0) {
+    *r = (side_axis){0, up, pb, pe, 0, out};
+    return 1;
+  }
+  if (which == 1) {
+    const size_t t = pb < out ? pb : out; /* rows [0, t) read u[y - pb + k*d] */
+    if (t + span <= pb) return 0;
+    const size_t b = t + span - pb < up ? t + span - pb : up;
+    *r = (side_axis){0, b, pb, t + span - pb - b, 0, t};
+    return 1;
+  }
+  const size_t e = pe < out ? pe : out, y0 = out - e;
+  const size_t s0 = y0 > pb ? y0 - pb : 0; /* first u row read */
+  if (s0 >= up) return 0;
+  const size_t lead = y0 > pb ? 0 : pb - y0; /* pads before the band */
+  /* e outputs from (up - s0) + lead + tail - span: tail >= 0 by the size rule */
+  *r = (side_axis){s0, up, lead, e + span - (up - s0) - lead, y0, e};
+  return 1;
+}
+
+/* Border by the direct loop (no side plans; workspace: the ring only). */
+static int go_direct(ups_upconv_plan *pl) {
+  for (size_t i = 0; i < pl->nsides; i++) ups_upconv_plan_destroy(pl->side[i].conv);
+  pl->nsides = 0;
+  pl->direct = 1;
+  return 1;
+}
+
+/* The side plans: rows before pad_top and after out_h - pad_bottom (whole
+ * width), then columns before pad_left and after out_w - pad_right (whole
+ * height; they rewrite the corners). Sets direct when a side reads only
+ * padding or its sizes do not fit; 0 on allocation failure. */
+static int bil_sides(ups_upconv_plan *pl, const ups_upconv_params *p, const float *w,
+                     const float *bias) {
+  const ups_upconv_shape *s = &pl->shape;
+  const size_t uh = p->in_h * s->ay.f, uw = p->in_w * s->ax.f;
+  size_t total = s->ring_elems;
+  for (int k = 0; k < 4; k++) {
+    const int rows = k < 2, which = 1 + k % 2;
+    const size_t pad = rows ? (which == 1 ? s->ay.pad_begin : s->ay.pad_end)
+                            : (which == 1 ? s->ax.pad_begin : s->ax.pad_end);
+    if (pad == 0) continue;
+    side_axis sy, sx;
+    if (!side_axis_of(&s->ay, uh, s->out_h, rows ? which : 0, &sy) ||
+        !side_axis_of(&s->ax, uw, s->out_w, rows ? 0 : which, &sx))
+      return go_direct(pl);
+    ups_upconv_params q = *p;
+    q.in_h = sy.a1 - sy.a0;
+    q.in_w = sx.a1 - sx.a0;
+    q.factor_h = q.factor_w = 1;
+    q.mode = UPS_OP_NEAREST; /* factor 1: the identity, a plain convolution */
+    q.pad_top = sy.pb;
+    q.pad_bottom = sy.pe;
+    q.pad_left = sx.pb;
+    q.pad_right = sx.pe;
+    bil_side *sd = &pl->side[pl->nsides];
+    *sd = (bil_side){NULL, sy.a0, sy.a1, sx.a0, sx.a1, sy.o0, sy.n, sx.o0, sx.n, 0, 0};
+    size_t band, outn;
+    if (!ups_mul_ok(p->n * p->in_c, q.in_h, &band) || !ups_mul_ok(band, q.in_w, &band) ||
+        !ups_mul_ok(p->n * p->out_c, sy.n, &outn) || !ups_mul_ok(outn, sx.n, &outn))
+      return go_direct(pl);
+    sd->band_off = total;
+    if (!ups_add_ok(total, band, &total)) return go_direct(pl);
+    sd->out_off = total;
+    if (!ups_add_ok(total, outn, &total) || total > (size_t)-1 / sizeof(float))
+      return go_direct(pl);
+    const ups_status st = ups_upconv_plan_create(&q, w, bias, &sd->conv);
+    if (st == UPS_ERR_NOMEM) return 0;
+    if (st != UPS_OK) return go_direct(pl);
+    pl->nsides++;
+  }
+  pl->ws_bytes = total * sizeof(float);
+  return 1;
+}
+
 /* The bilinear plan's own data: conv weights repacked for the border,
  * bias, coordinate tables, workspace size. 0 on allocation failure. */
 static int bil_init(ups_upconv_plan *pl, const ups_upconv_params *p, const float *w,
@@ -124,11 +226,12 @@ static int bil_init(ups_upconv_plan *pl, const ups_upconv_params *p, const float
   if (bias) memcpy(pl->bias, bias, oc_all * sizeof(float));
   bil_table(pl->ty, p->in_h, s->ay.f);
   bil_table(pl->tx, p->in_w, s->ax.f);
-  return 1;
+  return bil_sides(pl, p, w, bias);
 }
 
 static void plan_free(ups_upconv_plan *pl) {
   if (!pl) return;
+  for (size_t i = 0; i < pl->nsides; i++) ups_upconv_plan_destroy(pl->side[i].conv);
   ups_deconv_plan_destroy(pl->deconv);
   free(pl->wb), free(pl->bias), free(pl->ty), free(pl->tx);
   free(pl);
@@ -282,6 +385,61 @@ static void border(const bil_run *r, size_t a, size_t b) {
     }
 }
 
+/* u on a side's band (the two-step's upsampling, from the coordinate
+ * tables), in the input's layout. */
+static void band_fill(const ups_upconv_plan *pl, const float *in, float *band,
+                      const bil_side *sd) {
+  const ups_upconv_shape *s = &pl->shape;
+  const size_t ih = s->dp.in_h - 2, iw = s->dp.in_w - 2, C = s->dp.in_c, n = s->dp.n;
+  const size_t bh = sd->ya1 - sd->ya0, bw = sd->xa1 - sd->xa0;
+  if (s->dp.layout == UPS_NCHW) {
+    for (size_t pi = 0; pi < n * C; pi++)
+      for (size_t y = 0; y < bh; y++) {
+        const bil_tap *ty = &pl->ty[sd->ya0 + y];
+        const float *r0 = in + (pi * ih + ty->i0) * iw, *r1 = in + (pi * ih + ty->i1) * iw;
+        float *d = band + (pi * bh + y) * bw;
+        for (size_t x = 0; x < bw; x++) {
+          const bil_tap *tx = &pl->tx[sd->xa0 + x];
+          d[x] = ty->l0 * (tx->l0 * r0[tx->i0] + tx->l1 * r0[tx->i1]) +
+                 ty->l1 * (tx->l0 * r1[tx->i0] + tx->l1 * r1[tx->i1]);
+        }
+      }
+  } else {
+    for (size_t im = 0; im < n; im++)
+      for (size_t y = 0; y < bh; y++) {
+        const bil_tap *ty = &pl->ty[sd->ya0 + y];
+        const float *r0 = in + (im * ih + ty->i0) * iw * C, *r1 = in + (im * ih + ty->i1) * iw * C;
+        for (size_t x = 0; x < bw; x++) {
+          const bil_tap *tx = &pl->tx[sd->xa0 + x];
+          const float *a = r0 + tx->i0 * C, *b = r0 + tx->i1 * C;
+          const float *c = r1 + tx->i0 * C, *e = r1 + tx->i1 * C;
+          float *d = band + ((im * bh + y) * bw + x) * C;
+          for (size_t ch = 0; ch < C; ch++)
+            d[ch] = ty->l0 * (tx->l0 * a[ch] + tx->l1 * b[ch]) +
+                    ty->l1 * (tx->l0 * c[ch] + tx->l1 * e[ch]);
+        }
+      }
+  }
+}
+
+/* A side's output rectangle into its place in out. */
+static void side_scatter(const ups_upconv_plan *pl, const float *src, float *out,
+                         const bil_side *sd) {
+  const ups_upconv_shape *s = &pl->shape;
+  const size_t OC = s->dp.out_c, oh = s->out_h, ow = s->out_w, n = s->dp.n;
+  if (s->dp.layout == UPS_NCHW) {
+    for (size_t pi = 0; pi < n * OC; pi++)
+      for (size_t y = 0; y < sd->oh; y++)
+        memcpy(out + (pi * oh + sd->oy0 + y) * ow + sd->ox0, src + (pi * sd->oh + y) * sd->ow,
+               sd->ow * sizeof(float));
+  } else {
+    for (size_t im = 0; im < n; im++)
+      for (size_t y = 0; y < sd->oh; y++)
+        memcpy(out + ((im * oh + sd->oy0 + y) * ow + sd->ox0) * OC,
+               src + (im * sd->oh + y) * sd->ow * OC, sd->ow * OC * sizeof(float));
+  }
+}
+
 /* Pool tasks: part i of the ring fill's units, or of the border's images. */
 static size_t part_lo(size_t units, size_t parts, size_t i) { return units * i / parts; }
 
@@ -314,8 +472,17 @@ static ups_status bil_run_all(const ups_upconv_plan *pl, const float *in, float 
   } else {
     ring_fill(&r, 0, units);
   }
-  const ups_status st = ups_deconv_plan_run_pool(pl->deconv, ws, out, pool);
+  ups_status st = ups_deconv_plan_run_pool(pl->deconv, ws, out, pool);
   if (st != UPS_OK) return st;
+  if (!pl->direct) {
+    for (size_t i = 0; i < pl->nsides && st == UPS_OK; i++) {
+      const bil_side *sd = &pl->side[i];
+      band_fill(pl, in, ws + sd->band_off, sd);
+      st = ups_upconv_plan_run_ws(sd->conv, ws + sd->band_off, ws + sd->out_off, NULL, 0, pool);
+      if (st == UPS_OK) side_scatter(pl, ws + sd->out_off, out, sd);
+    }
+    return st;
+  }
   if (threads > 1 && s->dp.n > 1) {
     r.parts = threads < s->dp.n ? threads : s->dp.n;
     ups_pool_parallel_for(pool, border_task, &r, r.parts);

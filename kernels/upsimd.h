@@ -384,7 +384,9 @@ UPS_API ups_status ups_upconv_f32_pool(const ups_upconv_params *p, const float *
 UPS_API ups_status ups_upconv_plan_run_pool(const ups_upconv_plan *plan, const float *in,
                                             float *out, const ups_pool *pool);
 /* Bytes of workspace a run of the plan needs: 0 for nearest; for bilinear
- * n * in_c * (in_h+2) * (in_w+2) floats (the input with its replicate ring). */
+ * n * in_c * (in_h+2) * (in_w+2) floats (the input with its replicate ring)
+ * plus, per padded side, the band of the upsampled image its border outputs
+ * read and those outputs (a few rows or columns). */
 UPS_API ups_status ups_upconv_plan_workspace_size(const ups_upconv_plan *plan, size_t *bytes);
 /* ups_upconv_plan_run_pool with the caller's workspace: no allocation, the
  * same bits. The workspace is float-aligned (else UPS_ERR_PARAM), at least

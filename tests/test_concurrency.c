@@ -270,7 +270,7 @@ typedef struct upconv_job {
   const ups_upconv_plan *plan;
   const float *in;
   float out[DC_OUT];
-  float ws[12 * 9 * 11]; /* bilinear: the input with its ring */
+  float ws[8192]; /* bilinear: the input with its ring, the border bands */
   ups_status st;
   int rounds, use_ws;
 } upconv_job;

@@ -327,8 +327,9 @@ static void test_workspace(void) {
         continue;
       }
       TU_EXPECT(ups_upconv_plan_workspace_size(plan, NULL) == UPS_ERR_NULL, "size NULL");
+      /* bilinear: the ringed input, then the border bands and outputs */
       TU_EXPECT(ups_upconv_plan_workspace_size(plan, &bytes) == UPS_OK &&
-                    bytes == (mode ? ring : 0),
+                    (mode ? bytes >= ring : bytes == 0),
                 "%s mode %d: workspace %zu bytes", ups_isa_name(isas[k]), mode, bytes);
       tu_fill_nan(o1, OUT_E);
       tu_fill_nan(o2, OUT_E);
