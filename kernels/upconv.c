@@ -45,6 +45,8 @@ struct ups_upconv_plan {
   bil_side side[4];
   size_t nsides;
   int direct;
+  int cols_direct;         /* NCHW: column sides by the direct loop (side plans
+                              one output column wide run slowly) */
   float *wb;               /* direct: conv weights [group][ky][kx][ic][oc] */
   float *bias;             /* direct: out_c floats or NULL */
   bil_tap *ty, *tx;        /* per upsampled row / column */
@@ -150,6 +152,7 @@ static int go_direct(ups_upconv_plan *pl) {
   for (size_t i = 0; i < pl->nsides; i++) ups_upconv_plan_destroy(pl->side[i].conv);
   pl->nsides = 0;
   pl->direct = 1;
+  pl->cols_direct = 0;
   return 1;
 }
 
@@ -162,7 +165,8 @@ static int bil_sides(ups_upconv_plan *pl, const ups_upconv_params *p, const floa
   const ups_upconv_shape *s = &pl->shape;
   const size_t uh = p->in_h * s->ay.f, uw = p->in_w * s->ax.f;
   size_t total = s->ring_elems;
-  for (int k = 0; k < 4; k++) {
+  pl->cols_direct = p->layout == UPS_NCHW;
+  for (int k = 0; k < (pl->cols_direct ? 2 : 4); k++) {
     const int rows = k < 2, which = 1 + k % 2;
     const size_t pad = rows ? (which == 1 ? s->ay.pad_begin : s->ay.pad_end)
                             : (which == 1 ? s->ax.pad_begin : s->ax.pad_end);
@@ -376,6 +380,7 @@ static void border(const bil_run *r, size_t a, size_t b) {
   const size_t right0 = ow > s->ax.pad_end ? ow - s->ax.pad_end : 0;
   for (size_t im = a; im < b; im++)
     for (size_t y = 0; y < oh; y++) {
+      if (r->pl->cols_direct && (y < top || y >= bot0)) continue; /* rows: side plans */
       if (y < top || y >= bot0) {
         for (size_t x = 0; x < ow; x++) border_pixel(r, im, y, x);
       } else {
@@ -481,7 +486,7 @@ static ups_status bil_run_all(const ups_upconv_plan *pl, const float *in, float 
       st = ups_upconv_plan_run_ws(sd->conv, ws + sd->band_off, ws + sd->out_off, NULL, 0, pool);
       if (st == UPS_OK) side_scatter(pl, ws + sd->out_off, out, sd);
     }
-    return st;
+    if (st != UPS_OK || !pl->cols_direct) return st;
   }
   if (threads > 1 && s->dp.n > 1) {
     r.parts = threads < s->dp.n ? threads : s->dp.n;
