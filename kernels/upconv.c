@@ -5,8 +5,9 @@
  * A plan transforms the weights once and owns an ordinary deconvolution
  * plan: every ISA's deconvolution drivers and micro-kernels run it, and
  * nothing upsampled is written. Bilinear outputs whose window reaches the
- * zero padding are then recomputed here by the unfused definition (the
- * ringed transposed convolution is not zero outside the image). README,
+ * zero padding are then recomputed by the two-step on thin bands of the
+ * upsampled image (side plans of factor 1, or a direct loop), since the
+ * ringed transposed convolution is not zero outside the image. README,
  * "Fused upsample + convolution". */
 #include <math.h>
 #include <stdint.h>
