@@ -499,10 +499,6 @@ static void run_upsimd(gbench_state *s, void *user) {
                    : c->kind == CASE_TWOSTEP ? PATH_TWOSTEP
                                              : PATH_PLAN;
   const bench_problem *prob = &inst->prob;
-  if (prob->op == BENCH_UPCONV && path == PATH_PLAN && prob->upconv.mode != UPS_OP_NEAREST) {
-    gbench_skip(s, "bilinear upconv: UPS_ERR_UNSUPPORTED in this version (two-step rows only)");
-    return;
-  }
   if (prob->op == BENCH_UPCONV && c->isa == UPS_ISA_SCALAR && inst->work.flops > BENCH_SCALAR_MAX_FLOPS) {
     /* ~20 s per call (the SD-VAE block): scripts/bench's time budget. */
     gbench_skip(s, "scalar upconv above 1e10 FLOPs per call: not timed (tens of seconds a call)");
@@ -532,11 +528,23 @@ static void run_upsimd(gbench_state *s, void *user) {
       gbench_fail(s, "plan creation failed after passing the check");
       return;
     }
-    ups_upconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool); /* warm */
+    /* Bilinear rows time ups_upconv_plan_run_ws with a workspace made once
+     * (what an engine does): no allocation in the loop. Nearest needs none. */
+    size_t wsb = 0;
+    ups_upconv_plan_workspace_size(plan, &wsb);
+    void *ws = wsb ? malloc(wsb) : NULL;
+    if (wsb && !ws) {
+      ups_upconv_plan_destroy(plan);
+      gbench_fail(s, "workspace allocation failed");
+      return;
+    }
+    ups_upconv_plan_run_ws(plan, g_tensors.in, g_tensors.out, ws, wsb, g_pool); /* warm */
     while (gbench_keep_running(s)) {
-      const ups_status st = ups_upconv_plan_run_pool(plan, g_tensors.in, g_tensors.out, g_pool);
+      const ups_status st =
+          ups_upconv_plan_run_ws(plan, g_tensors.in, g_tensors.out, ws, wsb, g_pool);
       if (st != UPS_OK) bad = st;
     }
+    free(ws);
     ups_upconv_plan_destroy(plan);
   } else if (prob->op == BENCH_DECONV) {
     ups_deconv_params p = prob->deconv;
@@ -628,10 +636,6 @@ static void run_pack(gbench_state *s, void *user) {
   char buf[MSG + 128];
   if (skip_unsupported(s, c->isa)) return;
   const int is_upconv = inst->prob.op == BENCH_UPCONV;
-  if (is_upconv && inst->prob.upconv.mode != UPS_OP_NEAREST) {
-    gbench_skip(s, "bilinear upconv: UPS_ERR_UNSUPPORTED in this version");
-    return;
-  }
   const ups_deconv_params base = inst->prob.deconv;
   const ups_upconv_params ubase = inst->prob.upconv;
   const double weight_bytes =

@@ -344,11 +344,8 @@ ups_status bench_problem_validate(const bench_problem *p) {
     return ups_deconv_validate(&p->deconv, &s);
   }
   if (p->op == BENCH_UPCONV) {
-    /* The mode's support too: a bilinear upconv is refused by every call. */
     ups_upconv_shape s;
-    const ups_status st = ups_upconv_validate(&p->upconv, &s);
-    if (st != UPS_OK) return st;
-    return s.nearest ? UPS_OK : UPS_ERR_UNSUPPORTED;
+    return ups_upconv_validate(&p->upconv, &s);
   }
   ups_resize_shape s;
   return ups_resize_validate(&p->resize,

@@ -95,7 +95,7 @@ static const bench_workload g_workloads[] = {
      BENCH_LAYOUT_BOTH, 1, "deconv n1 ic16 oc16 ih8 iw8 k2 s2 bias"},
 
     /* ------------------------------------------------------------- upconv */
-    /* Fused nearest upsample + convolution (nn.Upsample + nn.Conv2d). The
+    /* Fused upsample + convolution (nn.Upsample + nn.Conv2d). The
      * SD-VAE block is ~17 GMAC fused: out of --quick (scripts/bench's total). */
     {"sd-vae-decoder-64px-2x-k3", "Stable Diffusion VAE decoder Upsample block: nearest 2x then "
      "Conv2d(512, 512, 3, padding=1) 1x512x64x64 -> 128x128, bias",
@@ -106,6 +106,15 @@ static const bench_workload g_workloads[] = {
     {"incache-l1-16px-16to16-2x-k3", "in-L1 set: nearest 2x then 3x3 pad 1, 16->16 ch 16x16 -> "
      "32x32, bias",
      BENCH_LAYOUT_BOTH, 1, "upconv n1 ic16 oc16 ih16 iw16 f2 k3 p1 nearest bias"},
+    /* Bilinear (align_corners=False): the input with its replicate ring, one
+     * transposed convolution with tent x conv weights (3x3 taps a phase for
+     * f2 k3: the conv's own MACs, no upsampled tensor), the border redone. */
+    {"unet-bilinear-64px-128to64-2x-k3", "U-Net / segmentation decoder up block: bilinear 2x "
+     "(align_corners=False) then Conv2d(128, 64, 3, padding=1) 64x64 -> 128x128, bias",
+     BENCH_LAYOUT_BOTH, 0, "upconv n1 ic128 oc64 ih64 iw64 f2 k3 p1 bilinear bias"},
+    {"incache-l1-16px-16to16-bilinear-2x-k3", "in-L1 set: bilinear 2x then 3x3 pad 1, 16->16 ch "
+     "16x16 -> 32x32, bias",
+     BENCH_LAYOUT_BOTH, 1, "upconv n1 ic16 oc16 ih16 iw16 f2 k3 p1 bilinear bias"},
 };
 
 size_t bench_workload_count(void) { return sizeof g_workloads / sizeof g_workloads[0]; }

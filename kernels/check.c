@@ -178,38 +178,70 @@ ups_status ups_check_deconv(const ups_deconv_params *p, const float *in, const f
   return st;
 }
 
-/* The literal two-step upconv on the scalar path: the library's resize
- * (PyTorch F.interpolate(scale_factor=f): nearest = ASYMMETRIC + FLOOR,
- * bilinear = HALF_PIXEL) into u, then a direct stride-1 convolution of u. */
+/* The literal two-step upconv: u = the upsampled input (PyTorch
+ * F.interpolate(scale_factor=f)), then a direct stride-1 convolution of u,
+ * in (ic, ky, kx) order, then + bias. Nearest: the library's scalar resize
+ * (ASYMMETRIC + FLOOR) and float sums. Bilinear (half-pixel, negative
+ * sources clamped to 0, the upper neighbour to the last pixel): u and the
+ * sums in double with exact coordinates, so the reference carries no float
+ * coordinate error of its own (PyTorch computes (o+0.5)/3 in float). */
 static ups_status upconv_reference(const ups_upconv_params *p, const ups_upconv_shape *s,
                                    const float *in, const float *w, const float *bias,
                                    float *out) {
   const size_t fh = s->ay.f, fw = s->ax.f, uh = p->in_h * fh, uw = p->in_w * fw;
-  ups_resize_params rp = {0};
-  rp.layout = p->layout;
-  rp.n = p->n;
-  rp.c = p->in_c;
-  rp.in_h = p->in_h;
-  rp.in_w = p->in_w;
-  rp.out_h = uh;
-  rp.out_w = uw;
-  rp.scale_h = (float)fh;
-  rp.scale_w = (float)fw;
-  rp.coord = s->nearest ? UPS_COORD_ASYMMETRIC : UPS_COORD_HALF_PIXEL;
-  rp.round = UPS_ROUND_FLOOR;
-  rp.isa = UPS_ISA_SCALAR;
   size_t ue;
-  if (!ups_mul_ok(s->in_elems, fh * fw, &ue) || !ups_mul_ok(ue, sizeof(float), &ue))
+  if (!ups_mul_ok(s->in_elems, fh * fw, &ue) || !ups_mul_ok(ue, sizeof(double), &ue))
     return UPS_ERR_NOMEM;
-  float *u = malloc(ue);
-  if (!u) return UPS_ERR_NOMEM;
-  ups_status st = s->nearest ? ups_resize_nearest_f32(&rp, in, u) : ups_resize_bilinear_f32(&rp, in, u);
-  if (st != UPS_OK) {
-    free(u);
-    return st;
-  }
+  float *u = NULL;
+  double *ud = NULL;
   const int nhwc = p->layout == UPS_NHWC;
   const size_t C = p->in_c, OC = p->out_c, icg = s->ic_g, ocg = s->oc_g;
+  if (s->nearest) {
+    ups_resize_params rp = {0};
+    rp.layout = p->layout;
+    rp.n = p->n;
+    rp.c = p->in_c;
+    rp.in_h = p->in_h;
+    rp.in_w = p->in_w;
+    rp.out_h = uh;
+    rp.out_w = uw;
+    rp.scale_h = (float)fh;
+    rp.scale_w = (float)fw;
+    rp.coord = UPS_COORD_ASYMMETRIC;
+    rp.round = UPS_ROUND_FLOOR;
+    rp.isa = UPS_ISA_SCALAR;
+    u = malloc(ue);
+    if (!u) return UPS_ERR_NOMEM;
+    const ups_status st = ups_resize_nearest_f32(&rp, in, u);
+    if (st != UPS_OK) {
+      free(u);
+      return st;
+    }
+  } else {
+    ud = malloc(ue);
+    if (!ud) return UPS_ERR_NOMEM;
+    const size_t ih = p->in_h, iw = p->in_w;
+    for (size_t b = 0; b < p->n; b++)
+      for (size_t c = 0; c < C; c++)
+        for (size_t y = 0; y < uh; y++) {
+          double sy = ((double)y + 0.5) / (double)fh - 0.5;
+          if (sy < 0.0) sy = 0.0;
+          const size_t y0 = (size_t)sy, y1 = y0 + 1 < ih ? y0 + 1 : y0;
+          const double ly = sy - (double)y0;
+          for (size_t x = 0; x < uw; x++) {
+            double sx = ((double)x + 0.5) / (double)fw - 0.5;
+            if (sx < 0.0) sx = 0.0;
+            const size_t x0 = (size_t)sx, x1 = x0 + 1 < iw ? x0 + 1 : x0;
+            const double lx = sx - (double)x0;
+#define AT(yy, xx) \
+  (double)in[nhwc ? ((b * ih + (yy)) * iw + (xx)) * C + c : ((b * C + c) * ih + (yy)) * iw + (xx)]
+            const double v = (1.0 - ly) * ((1.0 - lx) * AT(y0, x0) + lx * AT(y0, x1)) +
+                             ly * ((1.0 - lx) * AT(y1, x0) + lx * AT(y1, x1));
+#undef AT
+            ud[nhwc ? ((b * uh + y) * uw + x) * C + c : ((b * C + c) * uh + y) * uw + x] = v;
+          }
+        }
+  }
   const size_t kh = s->ay.k, kw = s->ax.k, dh = s->ay.d, dw = s->ax.d;
   const size_t oh = s->out_h, ow = s->out_w;
   for (size_t b = 0; b < p->n; b++)
@@ -218,6 +250,7 @@ static ups_status upconv_reference(const ups_upconv_params *p, const ups_upconv_
       for (size_t y = 0; y < oh; y++)
         for (size_t x = 0; x < ow; x++) {
           float acc = 0.0f;
+          double accd = 0.0;
           for (size_t ic = 0; ic < icg; ic++) {
             const size_t c = grp * icg + ic;
             for (size_t ky = 0; ky < kh; ky++) {
@@ -231,16 +264,20 @@ static ups_status upconv_reference(const ups_upconv_params *p, const ups_upconv_
                 const size_t wi = p->weight_layout == UPS_CW_OIHW
                                       ? ((o * icg + ic) * kh + ky) * kw + kx
                                       : ((ky * kw + kx) * icg + ic) * OC + o;
-                acc += u[ui] * w[wi];
+                if (u)
+                  acc += u[ui] * w[wi];
+                else
+                  accd += ud[ui] * (double)w[wi];
               }
             }
           }
-          if (bias) acc += bias[o];
+          if (!u) acc = (float)(accd + (bias ? (double)bias[o] : 0.0));
+          else if (bias) acc += bias[o];
           const size_t oi = nhwc ? ((b * oh + y) * ow + x) * OC + o : ((b * OC + o) * oh + y) * ow + x;
           out[oi] = acc;
         }
     }
-  free(u);
+  free(u), free(ud);
   return UPS_OK;
 }
 
@@ -258,7 +295,11 @@ ups_status ups_check_upconv(const ups_upconv_params *p, const float *in, const f
   /* Bilinear weights are >= 0, so the resize of |x| bounds |resize of x|. */
   if (st == UPS_OK) st = upconv_reference(&q, &s, b.ain, b.aw, b.ab, b.absref);
   if (st == UPS_OK) {
-    const double k = (double)(s.ic_g * s.ay.k * s.ax.k) + (bias ? 1.0 : 0.0);
+    /* The terms of the unfused definition: bilinear u are sums of 2x2
+     * products, so each conv tap counts 4 (the fused kernel's nonzero taps
+     * per output are at most that many). */
+    const double k = (double)(s.ic_g * s.ay.k * s.ax.k) * (s.nearest ? 1.0 : 4.0) +
+                     (bias ? 1.0 : 0.0);
     mac_check_compare(&b, k, got, s.out_elems, r);
   }
   mac_check_free(&b);

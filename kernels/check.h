@@ -29,8 +29,9 @@ typedef struct ups_check_result {
  * - upconv: as deconv, against the literal two-step (the library's scalar
  *   nearest or bilinear resize by the factors, then a direct convolution
  *   summed in (ic, ky, kx) order, then + bias), sum|w*u| over the upsampled
- *   u and K the terms of that convolution (in_c/groups*kh*kw, +1 with bias),
- *   not of the fused kernel;
+ *   u and K the terms of the unfused definition (in_c/groups*kh*kw, times 4
+ *   for bilinear: each u is a sum of 2x2 products; +1 with bias), not of the
+ *   fused kernel;
  * - non-finite exactly where the reference is non-finite.
  * Returns the status of the reference call (UPS_OK when the comparison ran) or
  * UPS_ERR_NOMEM. */

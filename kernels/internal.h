@@ -109,13 +109,18 @@ typedef struct ups_deconv_shape {
 ups_status ups_deconv_validate(const ups_deconv_params *p, ups_deconv_shape *s);
 
 /* Validated upsample + convolution (kernels/upconv.c runs it). One axis:
- * nearest upsampling by f, then taps k*d (k < kernel) from pad_begin before
- * the upsampled image, equals a transposed convolution of the original input
- * with stride f, kernel kt (tap t sums the taps k with
- * 0 <= t - (pad_begin + crop) + k*d < f), crop `crop` at the start and
- * crop_end at the end. */
+ * upsampling by f (u[o] = sum_j p[j] * b[o - f*j + shift], b the box of f
+ * ones for nearest with p the input, the tent of len taps for bilinear with
+ * p the input with its replicate ring), then taps k*d (k < kernel) from
+ * pad_begin before the upsampled image, equals a transposed convolution of
+ * p with stride f, kernel kt (conv tap k lands on taps
+ * [crop + pad_begin - shift - k*d, + len)), crop `crop` at the start and
+ * crop_end at the end. For bilinear this holds where the window stays inside
+ * the upsampled image: the pad_begin/pad_end border outputs are recomputed
+ * (kernels/upconv.c). */
 typedef struct ups_upconv_axis {
   size_t f, k, d, pad_begin, crop, crop_end, kt;
+  size_t pad_end, shift, len;
 } ups_upconv_axis;
 
 typedef struct ups_upconv_shape {
@@ -124,11 +129,11 @@ typedef struct ups_upconv_shape {
   size_t groups, ic_g, oc_g;
   size_t out_h, out_w;
   size_t in_elems, out_elems, w_elems, bias_elems; /* w_elems: the conv weights */
+  size_t ring_elems;           /* bilinear: the ringed input p (dp's input); 0 nearest */
   int nearest;                 /* mode UPS_OP_NEAREST */
 } ups_upconv_shape;
 
-/* Everything but the tensor pointers and the mode's support (bilinear is
- * validated, then refused by the calls that would run it). */
+/* Everything but the tensor pointers. */
 ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s);
 
 /* The shared deconvolution strategy and packer (kernels/deconv_plan.c).

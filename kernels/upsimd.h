@@ -51,7 +51,7 @@ typedef enum ups_status {
   UPS_ERR_ISA,       /* the requested ISA is not built in or not usable on this CPU */
   UPS_ERR_NOMEM,     /* an internal allocation (tables, packed weights) failed */
   UPS_ERR_UNSUPPORTED /* a feature this build leaves out: the default thread pool
-                         of a library built without pthreadpool; bilinear upconv */
+                         of a library built without pthreadpool */
   /* New statuses are appended; values never change. */
 } ups_status;
 
@@ -316,10 +316,12 @@ UPS_API ups_status ups_deconv_plan_run_pool(const ups_deconv_plan *plan, const f
 
 /* Fused upsample + convolution: out = conv2d(interpolate(in, scale_factor =
  * factor, mode), weights, bias, padding, dilation, groups), the decoder block
- * of PyTorch nn.Upsample + nn.Conv2d and Keras UpSampling2D + Conv2D. Nearest
- * is run as one strided transposed convolution of the original input with
- * per-phase summed weights built at plan creation (README, "Fused upsample +
- * convolution"): nothing upsampled is ever written. */
+ * of PyTorch nn.Upsample + nn.Conv2d and Keras UpSampling2D + Conv2D. Both
+ * modes run as one strided transposed convolution with per-phase summed
+ * weights built at plan creation (README, "Fused upsample + convolution"):
+ * of the original input for nearest, of the input with a one-pixel
+ * replicate ring (a workspace) for bilinear, whose border outputs are then
+ * recomputed directly. Nothing upsampled is ever written. */
 
 /* Convolution (not transposed) weight layouts. */
 typedef enum ups_conv_weight_layout {
@@ -334,9 +336,9 @@ typedef struct ups_upconv_params {
   size_t factor_h, factor_w;      /* integer upsampling factors; 0 = 1 */
   ups_operator mode;              /* UPS_OP_NEAREST (default; PyTorch 'nearest',
                                      Keras UpSampling2D) or UPS_OP_BILINEAR
-                                     (align_corners=False, Keras 'bilinear'):
-                                     this version answers UPS_ERR_UNSUPPORTED
-                                     for bilinear after validating the rest */
+                                     (half-pixel, PyTorch align_corners=False,
+                                     Keras 'bilinear'; needs a workspace, see
+                                     ups_upconv_plan_run_ws) */
   size_t groups;                  /* 0 = 1; must divide in_c and out_c */
   size_t kernel_h, kernel_w;      /* >= 1 */
   size_t dilation_h, dilation_w;  /* 0 = 1 */
@@ -366,7 +368,9 @@ UPS_API ups_status ups_upconv_f32(const ups_upconv_params *p, const float *in,
 typedef struct ups_upconv_plan ups_upconv_plan;
 UPS_API ups_status ups_upconv_plan_create(const ups_upconv_params *p, const float *weights,
                                           const float *bias, ups_upconv_plan **plan);
-/* No allocation; safe to call concurrently on one plan with distinct outputs. */
+/* Safe to call concurrently on one plan with distinct outputs. Nearest: no
+ * allocation. Bilinear: allocates its workspace for the run
+ * (UPS_ERR_NOMEM when that fails); ups_upconv_plan_run_ws does not. */
 UPS_API ups_status ups_upconv_plan_run(const ups_upconv_plan *plan, const float *in,
                                        float *out);
 /* NULL is allowed. */
@@ -379,6 +383,19 @@ UPS_API ups_status ups_upconv_f32_pool(const ups_upconv_params *p, const float *
                                        const ups_pool *pool);
 UPS_API ups_status ups_upconv_plan_run_pool(const ups_upconv_plan *plan, const float *in,
                                             float *out, const ups_pool *pool);
+/* Bytes of workspace a run of the plan needs: 0 for nearest; for bilinear
+ * n * in_c * (in_h+2) * (in_w+2) floats (the input with its replicate ring)
+ * plus, per padded side, the band of the upsampled image its border outputs
+ * read and those outputs (a few rows or columns). */
+UPS_API ups_status ups_upconv_plan_workspace_size(const ups_upconv_plan *plan, size_t *bytes);
+/* ups_upconv_plan_run_pool with the caller's workspace: no allocation, the
+ * same bits. The workspace is float-aligned (else UPS_ERR_PARAM), at least
+ * the size above (else UPS_ERR_SHAPE), overlaps neither in nor out (else
+ * UPS_ERR_ALIAS), and may be NULL only when the size is 0 (else
+ * UPS_ERR_NULL). Concurrent runs of one plan need distinct workspaces. */
+UPS_API ups_status ups_upconv_plan_run_ws(const ups_upconv_plan *plan, const float *in,
+                                          float *out, void *workspace, size_t workspace_bytes,
+                                          const ups_pool *pool);
 
 #ifdef __cplusplus
 }

@@ -194,24 +194,38 @@ ups_status ups_deconv_output_size(const ups_deconv_params *p, size_t *out_h, siz
 }
 
 /* One axis of an upconv, overflow-checked: output factor*in + pads -
- * dilation*(kernel-1), and the equivalent transposed convolution. The crop
- * at either end must be >= 0: a pad beyond the kernel span becomes zero taps
+ * dilation*(kernel-1), and the equivalent transposed convolution of the
+ * input (nearest: box of f ones, shift 0) or of the input with its
+ * one-pixel replicate ring (bilinear: tent of 2f - f%2 taps, shift
+ * floor(3f/2)): u[o] = sum_j p[j] * b[o - f*j + shift]. Conv tap k lands on
+ * transposed taps [crop + pad_begin - shift - k*d, ... + len). The crop at
+ * either end must be >= 0: a pad beyond the kernel span becomes zero taps
  * (crop 0, longer kernel) instead of a negative crop. */
 static ups_status upconv_axis(size_t in, size_t f, size_t k, size_t d, size_t pb, size_t pe,
-                              ups_upconv_axis *a, size_t *out) {
-  size_t up, span, full, kt;
+                              int bilinear, ups_upconv_axis *a, size_t *out) {
+  size_t up, span, full, kt, lead, tail;
   if (!ups_mul_ok(in, f, &up) || !ups_mul_ok(d, k - 1, &span)) return UPS_ERR_OVERFLOW;
   if (!ups_add_ok(up, pb, &full) || !ups_add_ok(full, pe, &full)) return UPS_ERR_OVERFLOW;
   if (full <= span) return UPS_ERR_SHAPE; /* no output pixel */
+  if (f > (size_t)-1 / 4) return UPS_ERR_OVERFLOW; /* 3f and 2f below fit */
   a->f = f;
   a->k = k;
   a->d = d;
   a->pad_begin = pb;
-  a->crop = span > pb ? span - pb : 0;
-  a->crop_end = span > pe ? span - pe : 0;
-  const size_t extra = pe > span ? pe - span : 0;
-  if (!ups_add_ok(pb, a->crop, &kt) || !ups_add_ok(kt, f, &kt) || !ups_add_ok(kt, extra, &kt))
-    return UPS_ERR_OVERFLOW;
+  a->pad_end = pe;
+  a->shift = bilinear ? 3 * f / 2 : 0;
+  a->len = bilinear ? 2 * f - f % 2 : f;
+  /* crop = max(0, span + shift - pb); end: (2*ring - 1)*f - shift + len + span - pe */
+  if (!ups_add_ok(span, a->shift, &lead)) return UPS_ERR_OVERFLOW;
+  a->crop = lead > pb ? lead - pb : 0;
+  if (!ups_add_ok(span, (bilinear ? f : 0) + a->len, &tail)) return UPS_ERR_OVERFLOW;
+  tail -= bilinear ? a->shift : f; /* >= 0: len >= shift - f + 1 for bilinear */
+  a->crop_end = tail > pe ? tail - pe : 0;
+  const size_t extra = pe > tail ? pe - tail : 0;
+  /* kt = crop + pb - shift + len + extra; crop + pb >= shift + span */
+  if (!ups_add_ok(a->crop, pb, &kt)) return UPS_ERR_OVERFLOW;
+  kt -= a->shift;
+  if (!ups_add_ok(kt, a->len, &kt) || !ups_add_ok(kt, extra, &kt)) return UPS_ERR_OVERFLOW;
   a->kt = kt;
   *out = full - span;
   return UPS_OK;
@@ -230,12 +244,19 @@ ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s) 
       p->kernel_h == 0 || p->kernel_w == 0)
     return UPS_ERR_SHAPE;
   if (p->in_c % g != 0 || p->out_c % g != 0) return UPS_ERR_SHAPE;
+  const int bil = p->mode == UPS_OP_BILINEAR;
+  size_t in_e, ring_h = p->in_h, ring_w = p->in_w;
+  if (!count4(p->n, p->in_c, p->in_h, p->in_w, &in_e)) return UPS_ERR_OVERFLOW;
+  if (bil && (!ups_add_ok(p->in_h, 2, &ring_h) || !ups_add_ok(p->in_w, 2, &ring_w)))
+    return UPS_ERR_OVERFLOW;
   ups_status st;
   size_t oh, ow;
-  if ((st = upconv_axis(p->in_h, fh, p->kernel_h, dh, p->pad_top, p->pad_bottom, &s->ay, &oh)) !=
+  if ((st = upconv_axis(p->in_h, fh, p->kernel_h, dh, p->pad_top, p->pad_bottom, bil, &s->ay,
+                         &oh)) !=
       UPS_OK)
     return st;
-  if ((st = upconv_axis(p->in_w, fw, p->kernel_w, dw, p->pad_left, p->pad_right, &s->ax, &ow)) !=
+  if ((st = upconv_axis(p->in_w, fw, p->kernel_w, dw, p->pad_left, p->pad_right, bil, &s->ax,
+                         &ow)) !=
       UPS_OK)
     return st;
   size_t w_e;
@@ -244,8 +265,8 @@ ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s) 
   d.layout = p->layout;
   d.n = p->n;
   d.in_c = p->in_c;
-  d.in_h = p->in_h;
-  d.in_w = p->in_w;
+  d.in_h = ring_h;
+  d.in_w = ring_w;
   d.out_c = p->out_c;
   d.groups = g;
   d.kernel_h = s->ay.kt;
@@ -268,7 +289,8 @@ ups_status ups_upconv_validate(const ups_upconv_params *p, ups_upconv_shape *s) 
   s->oc_g = p->out_c / g;
   s->out_h = oh;
   s->out_w = ow;
-  s->in_elems = ds.in_elems;
+  s->in_elems = in_e;
+  s->ring_elems = bil ? ds.in_elems : 0;
   s->out_elems = ds.out_elems;
   s->w_elems = w_e;
   s->bias_elems = p->out_c;

@@ -801,11 +801,15 @@ static u128 upconv_axis_exact(size_t in, size_t f, size_t k, size_t d, size_t pb
   return full > span ? full - span : 0;
 }
 
-/* Taps of the fused kernel along one axis (kernels/internal.h, ups_upconv_axis). */
-static u128 upconv_kt(size_t f, size_t k, size_t d, size_t pb, size_t pe) {
+/* Taps of the fused kernel along one axis (kernels/internal.h, ups_upconv_axis):
+ * nearest box of f taps, shift 0; bilinear tent of 2f - f%2 taps, shift
+ * floor(3f/2), over the input with its one-pixel ring. */
+static u128 upconv_kt(size_t f, size_t k, size_t d, size_t pb, size_t pe, int bilinear) {
   const u128 span = (u128)d * (k - 1);
-  const u128 crop = span > pb ? span - pb : 0, extra = pe > span ? pe - span : 0;
-  return (u128)pb + crop + f + extra;
+  const u128 shift = bilinear ? (u128)f * 3 / 2 : 0, len = bilinear ? (u128)f * 2 - f % 2 : f;
+  const u128 lead = span + shift, tail = span + (bilinear ? f : 0) + len - (bilinear ? shift : f);
+  const u128 crop = lead > pb ? lead - pb : 0, extra = pe > tail ? pe - tail : 0;
+  return crop + pb - shift + len + extra;
 }
 
 static void fuzz_upconv(rd *r, int use_plan) {
@@ -821,9 +825,9 @@ static void fuzz_upconv(rd *r, int use_plan) {
   rd_sizes(r, sizes2, sizeof sizes2 / sizeof *sizes2);
   p.weight_layout = (ups_conv_weight_layout)rd_enum(r);
   p.isa = (ups_isa)rd_enum(r);
-  /* bilinear: validated, then refused (UPS_ERR_UNSUPPORTED) */
   conv_case c = {.op = &ups_conv_upconv, .p.upconv = p, .stat_call = 6, .stat_plan = 7,
-                 .unsupported = p.mode != UPS_OP_NEAREST, .run_affordable = 1};
+                 .run_affordable = 1};
+  const int nearest = p.mode == UPS_OP_NEAREST;
 
   const size_t g = or1(p.groups), fh = or1(p.factor_h), fw = or1(p.factor_w);
   const size_t dh = or1(p.dilation_h), dw = or1(p.dilation_w);
@@ -836,15 +840,20 @@ static void fuzz_upconv(rd *r, int use_plan) {
   const u128 in_e = c.in_e, out_e = c.out_e;
   /* Work of a successful call: the fused kernel's size and MACs, the
    * reference's upsampled tensor and MACs. */
-  const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom) *
-                  upconv_kt(fw, p.kernel_w, dw, p.pad_left, p.pad_right);
+  const u128 kt = upconv_kt(fh, p.kernel_h, dh, p.pad_top, p.pad_bottom, !nearest) *
+                  upconv_kt(fw, p.kernel_w, dw, p.pad_left, p.pad_right, !nearest);
   const u128 ocg = p.out_c / g ? p.out_c / g : 1;
-  const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = in_e * ocg * kt;
+  /* bilinear runs on the input with its ring: (h+2)*(w+2) pixels */
+  const u128 fused_in = nearest ? in_e : mul4(p.n, p.in_c, p.in_h + 2, p.in_w + 2);
+  const u128 fused_w = (u128)p.in_c * ocg * kt, fused_macs = fused_in * ocg * kt;
   const u128 ref_macs = out_e * (p.in_c / g) * ((u128)p.kernel_h * p.kernel_w),
              up_e = in_e * ((u128)fh * fw);
   c.create_affordable = fused_w <= MAX_MACS && fused_macs <= MAX_MACS && ref_macs <= MAX_MACS &&
                         up_e <= MAX_MACS;
-  c.finite_only = 0; /* non-finite inputs too: zero taps keep the two-step's semantics */
+  /* Nearest: non-finite inputs too (zero taps keep the two-step's semantics).
+   * Bilinear: a non-finite input meets the tent's zero taps and the ring
+   * (README): compare only finite inputs. */
+  c.finite_only = !nearest;
   fuzz_conv(r, &c, use_plan);
 }
 

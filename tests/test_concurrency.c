@@ -11,8 +11,9 @@
  * 2. One plan, many threads: a plan of every supported variant is run from 8
  *    threads at once, on shared and on distinct inputs, each with its own
  *    output; every output is bit-identical to the serial run.
- * 2b. The same for an upconv plan (nearest 2x + 3x3) of every variant, its
- *    serial output checked against the two-step reference.
+ * 2b. The same for an upconv plan (nearest and bilinear 2x + 3x3; bilinear
+ *     runs allocate their workspace) of every variant, its serial output
+ *     checked against the two-step reference.
  * 3. Resize from many threads: nearest and bilinear calls of every variant
  *    from 8 threads at once agree bit for bit with serial calls.
  * 3b. One resize plan, many threads: a nearest and a bilinear plan of every
@@ -277,6 +278,11 @@ static void upconv_problem(void *pv, ups_layout layout, ups_isa isa) {
   p->isa = isa;
 }
 
+static void upconv_problem_bilinear(void *pv, ups_layout layout, ups_isa isa) {
+  upconv_problem(pv, layout, isa);
+  ((ups_upconv_params *)pv)->mode = UPS_OP_BILINEAR;
+}
+
 /* ------------------------------------------------------------ 3. resize */
 
 typedef struct resize_job {
@@ -322,7 +328,7 @@ static void test_resize_threads(const ups_isa *isas, int ni) {
         TU_EXPECT(jobs[t].st == UPS_OK, "concurrent resize %s", ups_isa_name(isas[k]));
         TU_EXPECT(memcmp(jobs[t].out, serial[t], sizeof serial[t]) == 0,
                   "%s %s %s: thread %d differs from the serial run", t % 2 ? "bilinear" : "nearest",
-                  ups_isa_name(isas[k]), l ? "nhwc" : "nchw", t);
+                  ups_isa_name(isas[k]), l % 2 ? "nhwc" : "nchw", t);
       }
       ups_check_result cn, cb;
       TU_EXPECT(ups_check_nearest(&jobs[0].p, rs_in, jobs[0].out, &cn) == UPS_OK &&
@@ -721,6 +727,7 @@ int main(void) {
   const int ni = tu_isas(isas);
   test_shared_plan(&ups_conv_deconv, deconv_problem, 1, isas, ni);
   test_shared_plan(&ups_conv_upconv, upconv_problem, 0, isas, ni); /* own inputs */
+  test_shared_plan(&ups_conv_upconv, upconv_problem_bilinear, 0, isas, ni);
   test_resize_threads(isas, ni);
   test_shared_resize_plan(isas, ni);
   test_stack_bound(isas, ni);

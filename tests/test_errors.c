@@ -1447,11 +1447,12 @@ static void test_upconv_calls(upconv_fn f, const char *nm) {
   u = upconv_base();
   u.factor_w = (size_t)PTRDIFF_MAX / 8;
   EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_OVERFLOW, "%s output count", nm);
-  /* bilinear: validated first, then refused; nothing written */
+  /* bilinear: validated like nearest; its workspace is the library's own */
   u = upconv_base();
   u.mode = UPS_OP_BILINEAR;
   TU_EXPECT(ups_upconv_output_size(&u, &h, &w) == UPS_OK && h == 4, "bilinear size");
-  EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_UNSUPPORTED, "%s bilinear", nm);
+  EXPECT_WRITES(f(&u, in, wt, b, out), out, U_OUT, "%s bilinear", nm);
+  EXPECT_ERR(f(&u, in, wt, b, in + 1), UPS_ERR_ALIAS, "%s bilinear alias", nm);
   u.n = 0;
   EXPECT_ERR(f(&u, in, wt, b, out), UPS_ERR_SHAPE, "%s bilinear n 0", nm);
   /* aliasing: the output overlaps the input, the weights or the bias */
@@ -1499,6 +1500,48 @@ static void test_upconv_plan_errors(void) {
     EXPECT_ERR(ups_upconv_plan_run(plan, in, in + U_IN - 1), UPS_ERR_ALIAS, "run partial");
     EXPECT_ERR(ups_upconv_plan_run_pool(plan, in, in, engine_pool), UPS_ERR_ALIAS, "pool alias");
     EXPECT_WRITES(ups_upconv_plan_run(plan, in, wt), wt, U_OUT, "run over the old weights");
+    /* nearest: no workspace, NULL allowed */
+    size_t bytes = 1;
+    EXPECT_ERR(ups_upconv_plan_workspace_size(plan, NULL), UPS_ERR_NULL, "ws size NULL");
+    EXPECT_ERR(ups_upconv_plan_workspace_size(NULL, size_slot(0)), UPS_ERR_NULL, "ws NULL plan");
+    TU_EXPECT(ups_upconv_plan_workspace_size(plan, &bytes) == UPS_OK && bytes == 0,
+              "nearest workspace %zu", bytes);
+    EXPECT_WRITES(ups_upconv_plan_run_ws(plan, in, out, NULL, 0, NULL), out, U_OUT, "ws nearest");
+    ups_upconv_plan_destroy(plan);
+  }
+  EXPECT_ERR(ups_upconv_plan_run_ws(NULL, in, out, at(4096), 4096, NULL), UPS_ERR_NULL,
+             "run_ws NULL plan");
+  /* bilinear: at least 1x2x(2+2)x(2+2) floats of workspace (the ringed
+   * input; the border bands follow), checked before any write */
+  u.mode = UPS_OP_BILINEAR;
+  plan = NULL;
+  TU_EXPECT(ups_upconv_plan_create(&u, wt, b, &plan) == UPS_OK, "bilinear plan");
+  if (plan) {
+    size_t bytes = 0;
+    TU_EXPECT(ups_upconv_plan_workspace_size(plan, &bytes) == UPS_OK &&
+                  bytes >= 32 * sizeof(float) && bytes % sizeof(float) == 0 &&
+                  bytes < 1024 * sizeof(float),
+              "bilinear workspace %zu", bytes);
+    float *ws = at(4096);
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, NULL, bytes, NULL), UPS_ERR_NULL, "ws NULL");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, NULL, out, ws, bytes, NULL), UPS_ERR_NULL, "ws in");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, NULL, ws, bytes, NULL), UPS_ERR_NULL, "ws out");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, ws, bytes - 1, NULL), UPS_ERR_SHAPE,
+               "ws short");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, (char *)ws + 2, bytes, NULL), UPS_ERR_PARAM,
+               "ws misaligned");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, in + U_IN - 1, bytes, NULL), UPS_ERR_ALIAS,
+               "ws ends in in");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, out - 31, bytes, NULL), UPS_ERR_ALIAS,
+               "ws reaches out");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, out, out + U_OUT - 1, bytes, engine_pool),
+               UPS_ERR_ALIAS, "ws at out's end");
+    EXPECT_ERR(ups_upconv_plan_run_ws(plan, in, in + 2, ws, bytes, NULL), UPS_ERR_ALIAS,
+               "ws run: out overlaps in");
+    TU_EXPECT(ups_upconv_plan_run_ws(plan, in, out, out - bytes / sizeof(float), bytes, NULL) ==
+                  UPS_OK,
+              "ws just before out");
+    TU_EXPECT(ups_upconv_plan_run_ws(plan, in, out, ws, bytes, engine_pool) == UPS_OK, "ws run");
     ups_upconv_plan_destroy(plan);
   }
 }

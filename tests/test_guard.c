@@ -23,8 +23,9 @@
  * mode, both layouts; deconvolution with groups, stride > kernel, dilation,
  * pads, output padding, bias / no bias, both weight layouts; upconv with
  * factors 1-4, kernels 1-5, dilation, pads within and beyond the span, groups,
- * both weight layouts. Every operator one-shot (guard after) and through a
- * plan (guard before).
+ * both weight layouts, nearest and bilinear (plan runs of bilinear through
+ * ups_upconv_plan_run_ws with the workspace against a guard page too). Every
+ * operator one-shot (guard after) and through a plan (guard before).
  *
  * UPSIMD_TEST_SCALE=small (sanitizer and qemu runs) keeps every case and both
  * flush placements but rotates the misaligned ones over the cases. */
@@ -477,6 +478,7 @@ static void upconv_case(ups_layout layout, size_t oc, size_t iw, tu_rng *rng, co
   upconv_pads(rng, p.in_h * fh, p.dilation_h * (p.kernel_h - 1), &p.pad_top, &p.pad_bottom);
   upconv_pads(rng, p.in_w * p.factor_w, dw * (p.kernel_w - 1), &p.pad_left, &p.pad_right);
   p.weight_layout = (ups_conv_weight_layout)((c / 2) % 2);
+  p.mode = (c / 4) % 2 ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
   for (int j = 0; j < ni; j++) run_conv(&ups_conv_upconv, &p, c % 2 == 0, isas[j], c, 0, rng);
   upconv_cases++;
 }

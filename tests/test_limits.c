@@ -526,6 +526,8 @@ static void test_upconv_limits(void) {
   conv_overflows(&ups_conv_upconv, &u, "conv weights 2^31 * 2^30 * 2");
 }
 
+static void serial_for(void *ctx, ups_task_fn task, void *task_ctx, size_t n);
+
 static void test_balanced(void) {
   for (int k = 0; k < ni; k++) {
     ups_resize_params p = {0};
@@ -603,6 +605,34 @@ static void test_balanced(void) {
     ups_upconv_plan_destroy(uplan);
     TU_EXPECT(allocs - a0 == frees - f0, "upconv %s: %ld allocations, %ld frees",
               ups_isa_name(isas[k]), allocs - a0, frees - f0);
+    /* Bilinear: plan_run allocates its workspace (and frees it); run_ws with
+     * the caller's workspace allocates nothing, with or without a pool. */
+    u.mode = UPS_OP_BILINEAR;
+    ups_pool *pool = NULL;
+    TU_EXPECT(ups_pool_create_engine(serial_for, NULL, 2, &pool) == UPS_OK, "pool");
+    a0 = allocs;
+    f0 = frees;
+    TU_EXPECT(ups_upconv_f32(&u, t_in, t_w, t_b, out) == UPS_OK, "small bilinear upconv");
+    uplan = NULL;
+    TU_EXPECT(ups_upconv_plan_create(&u, t_w, t_b, &uplan) == UPS_OK, "bilinear plan");
+    size_t wsb = 0;
+    float ws[256]; /* the ringed 1 x 2 x 3 x 3 input and the border bands */
+    TU_EXPECT(ups_upconv_plan_workspace_size(uplan, &wsb) == UPS_OK && wsb >= 18 * sizeof(float) &&
+                  wsb <= sizeof ws,
+              "bilinear workspace %zu", wsb);
+    long btried = attempts;
+    TU_EXPECT(ups_upconv_plan_run(uplan, t_in, out) == UPS_OK, "bilinear plan run");
+    TU_EXPECT(attempts == btried + 1, "bilinear plan_run: %ld allocations, want 1",
+              attempts - btried);
+    btried = attempts;
+    TU_EXPECT(ups_upconv_plan_run_ws(uplan, t_in, out, ws, wsb, NULL) == UPS_OK, "run_ws");
+    TU_EXPECT(ups_upconv_plan_run_ws(uplan, t_in, out, ws, wsb, pool) == UPS_OK,
+              "run_ws pool");
+    TU_EXPECT(attempts == btried, "bilinear run_ws allocates (%ld)", attempts - btried);
+    ups_upconv_plan_destroy(uplan);
+    TU_EXPECT(allocs - a0 == frees - f0, "bilinear upconv %s: %ld allocations, %ld frees",
+              ups_isa_name(isas[k]), allocs - a0, frees - f0);
+    ups_pool_destroy(pool);
   }
 }
 

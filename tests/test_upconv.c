@@ -5,8 +5,9 @@
  * incl. asymmetric and larger than the kernel span, groups, both layouts,
  * both weight layouts, bias or none, tiny and odd sizes, non-finite values),
  * with NaN-filled outputs against guard pages; decoder blocks at reduced
- * size; plans: one-shot == plan run == pool run bit for bit, a plan
- * independent of the caller's weights after create; bilinear refused. */
+ * size; nearest and bilinear; plans: one-shot == plan run == pool run ==
+ * workspace run bit for bit, a plan independent of the caller's weights
+ * after create; workspace sizes and refused workspaces. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@ static int g_cases = 0;
 static const char *desc(const ups_upconv_params *p, int has_bias) {
   static char buf[256];
   snprintf(buf, sizeof buf,
-           "%s n%zu ic%zu oc%zu g%zu %zux%zu f%zux%zu k%zux%zu d%zux%zu p%zu,%zu,%zu,%zu %s bias%d",
+           "%s %s n%zu ic%zu oc%zu g%zu %zux%zu f%zux%zu k%zux%zu d%zux%zu p%zu,%zu,%zu,%zu %s "
+           "bias%d",
+           p->mode == UPS_OP_BILINEAR ? "bilinear" : "nearest",
            p->layout == UPS_NHWC ? "NHWC" : "NCHW", p->n, p->in_c, p->out_c, p->groups, p->in_h,
            p->in_w, p->factor_h, p->factor_w, p->kernel_h, p->kernel_w, p->dilation_h,
            p->dilation_w, p->pad_top, p->pad_left, p->pad_bottom, p->pad_right,
@@ -80,7 +83,7 @@ static int run_case(tu_rng *rng, ups_upconv_params *p, int has_bias, int nonfini
   if (nonfinite) {
     const float vals[3] = {INFINITY, -INFINITY, NAN};
     const int k = (int)tu_range(rng, 0, 2);
-    if (tu_range(rng, 0, 1))
+    if (tu_range(rng, 0, 1) && p->mode == UPS_OP_NEAREST) /* bilinear: README */
       A.in[tu_range(rng, 0, A.in_e - 1)] = vals[k];
     else
       A.w[tu_range(rng, 0, A.w_e - 1)] = vals[k];
@@ -127,6 +130,7 @@ static void random_case(tu_rng *r) {
     p.layout = tu_range(r, 0, 1) ? UPS_NHWC : UPS_NCHW;
     p.weight_layout = tu_range(r, 0, 1) ? UPS_CW_HWIO : UPS_CW_OIHW;
     p.n = tu_range(r, 1, 2);
+    p.mode = tu_range(r, 0, 1) ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
     const size_t mode = tu_range(r, 0, 7);
     if (mode < 5) {
       p.groups = tu_range(r, 0, 1); /* 0 = default 1 */
@@ -188,10 +192,11 @@ static void named_cases(tu_rng *r) {
       {16, 24, 7, 2, 3, 0, 0, 1},   {9, 5, 6, 2, 3, 2, 2, 2},   {300, 2, 4, 2, 3, 1, 1, 1},
   };
   for (size_t i = 0; i < sizeof L / sizeof *L; i++)
-    for (int lay = 0; lay < 2; lay++)
+    for (int lay = 0; lay < 4; lay++)
       for (int bias = 0; bias < 2; bias++) {
         ups_upconv_params p = {0};
-        p.layout = lay ? UPS_NHWC : UPS_NCHW;
+        p.mode = lay / 2 ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
+        p.layout = lay % 2 ? UPS_NHWC : UPS_NCHW;
         p.weight_layout = bias ? UPS_CW_HWIO : UPS_CW_OIHW;
         p.n = 1;
         p.in_c = L[i].ic;
@@ -231,10 +236,11 @@ static void test_plan_independence_and_pool(void) {
   tu_rng r = {77};
   ups_isa isas[UPS_ISA_MAX];
   const int ni = tu_isas(isas);
-  for (int lay = 0; lay < 2; lay++)
+  for (int lay = 0; lay < 4; lay++)
     for (int k = 0; k < ni; k++) {
-      p.layout = lay ? UPS_NHWC : UPS_NCHW;
-      p.weight_layout = lay ? UPS_CW_HWIO : UPS_CW_OIHW;
+      p.mode = lay / 2 ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
+      p.layout = lay % 2 ? UPS_NHWC : UPS_NCHW;
+      p.weight_layout = lay % 2 ? UPS_CW_HWIO : UPS_CW_OIHW;
       p.isa = isas[k];
       size_t oh, ow;
       TU_EXPECT(ups_upconv_output_size(&p, &oh, &ow) == UPS_OK && oh == 14 && ow == 18,
@@ -273,31 +279,76 @@ static void test_plan_independence_and_pool(void) {
   ups_pool_destroy(pool);
 }
 
-/* Bilinear is validated like nearest, then refused; its output size is
- * answered; nothing is written. */
-static void test_bilinear_unsupported(void) {
+/* Workspace runs: size 0 for nearest (NULL allowed), the ringed input's
+ * size for bilinear; run_ws gives plan_run's bits on every variant, with a
+ * workspace of exactly that size against a guard page; a NULL, short,
+ * misaligned or overlapping workspace is refused before anything is
+ * written. */
+static void test_workspace(void) {
   ups_upconv_params p = {0};
-  p.mode = UPS_OP_BILINEAR;
-  p.n = 1;
-  p.in_c = p.out_c = 2;
-  p.in_h = p.in_w = 3;
+  p.n = 2;
+  p.in_c = 3;
+  p.out_c = 5;
+  p.in_h = 4;
+  p.in_w = 6;
   p.factor_h = p.factor_w = 2;
   p.kernel_h = p.kernel_w = 3;
-  size_t oh = 0, ow = 0;
-  TU_EXPECT(ups_upconv_output_size(&p, &oh, &ow) == UPS_OK && oh == 4 && ow == 4,
-            "bilinear size %zux%zu", oh, ow);
-  float in[18] = {0}, w[36] = {0}, out[32];
-  for (size_t i = 0; i < 32; i++) out[i] = 7.0f;
-  ups_upconv_plan *plan = NULL;
-  TU_EXPECT(ups_upconv_f32(&p, in, w, NULL, out) == UPS_ERR_UNSUPPORTED, "one-shot");
-  TU_EXPECT(ups_upconv_f32_pool(&p, in, w, NULL, out, NULL) == UPS_ERR_UNSUPPORTED, "pool");
-  TU_EXPECT(ups_upconv_plan_create(&p, w, NULL, &plan) == UPS_ERR_UNSUPPORTED && !plan,
-            "plan");
-  int same = 1;
-  for (size_t i = 0; i < 32; i++) same &= out[i] == 7.0f;
-  TU_EXPECT(same, "bilinear wrote its output");
-  p.kernel_h = 9; /* still validated first: no output pixel */
-  TU_EXPECT(ups_upconv_f32(&p, in, w, NULL, out) == UPS_ERR_SHAPE, "bilinear shape");
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+  enum { IN_E = 2 * 3 * 4 * 6, OUT_E = 2 * 5 * 8 * 12, W_E = 5 * 3 * 9 };
+  const size_t ring = 2 * 3 * 6 * 8 * sizeof(float);
+  tu_rng r = {91};
+  float in[IN_E], w[W_E], b[5], o1[OUT_E], o2[OUT_E];
+  tu_fill(&r, in, IN_E, -1.0f, 1.0f);
+  tu_fill(&r, w, W_E, -1.0f, 1.0f);
+  tu_fill(&r, b, 5, -1.0f, 1.0f);
+  ups_isa isas[UPS_ISA_MAX];
+  const int ni = tu_isas(isas);
+  size_t bytes = 1;
+  TU_EXPECT(ups_upconv_plan_workspace_size(NULL, &bytes) == UPS_ERR_NULL, "size NULL plan");
+  for (int mode = 0; mode < 2; mode++)
+    for (int k = 0; k < ni; k++) {
+      p.mode = mode ? UPS_OP_BILINEAR : UPS_OP_NEAREST;
+      p.layout = k % 2 ? UPS_NHWC : UPS_NCHW;
+      p.isa = isas[k];
+      ups_upconv_plan *plan = NULL;
+      if (ups_upconv_plan_create(&p, w, b, &plan) != UPS_OK) {
+        TU_EXPECT(0, "create %s mode %d", ups_isa_name(isas[k]), mode);
+        continue;
+      }
+      TU_EXPECT(ups_upconv_plan_workspace_size(plan, NULL) == UPS_ERR_NULL, "size NULL");
+      /* bilinear: the ringed input, then the border bands and outputs */
+      TU_EXPECT(ups_upconv_plan_workspace_size(plan, &bytes) == UPS_OK &&
+                    (mode ? bytes >= ring : bytes == 0),
+                "%s mode %d: workspace %zu bytes", ups_isa_name(isas[k]), mode, bytes);
+      tu_fill_nan(o1, OUT_E);
+      tu_fill_nan(o2, OUT_E);
+      TU_EXPECT(ups_upconv_plan_run(plan, in, o1) == UPS_OK, "run");
+      tu_guarded gw;
+      void *ws = mode ? tu_guarded_alloc(&gw, bytes, 1) : NULL;
+      TU_EXPECT(!mode || ws, "alloc");
+      TU_EXPECT(ups_upconv_plan_run_ws(plan, in, o2, ws, bytes, NULL) == UPS_OK &&
+                    memcmp(o1, o2, sizeof o1) == 0,
+                "%s mode %d: run_ws differs from run", ups_isa_name(isas[k]), mode);
+      if (mode && ws) {
+        tu_fill_nan(o2, OUT_E);
+        const ups_status bad[5] = {
+            ups_upconv_plan_run_ws(plan, in, o2, NULL, bytes, NULL),
+            ups_upconv_plan_run_ws(plan, in, o2, ws, bytes - 1, NULL),
+            ups_upconv_plan_run_ws(plan, in, o2, (char *)ws + 1, bytes, NULL),
+            ups_upconv_plan_run_ws(plan, in, o2, (void *)(in + IN_E - 1), bytes, NULL),
+            ups_upconv_plan_run_ws(plan, in, o2, (void *)(o2 + 3), bytes, NULL)};
+        const ups_status want[5] = {UPS_ERR_NULL, UPS_ERR_SHAPE, UPS_ERR_PARAM, UPS_ERR_ALIAS,
+                                    UPS_ERR_ALIAS};
+        for (int i = 0; i < 5; i++)
+          TU_EXPECT(bad[i] == want[i], "%s bad workspace %d: %s", ups_isa_name(isas[k]), i,
+                    ups_status_string(bad[i]));
+        int untouched = 1;
+        for (size_t i = 0; i < OUT_E; i++) untouched &= isnan(o2[i]) != 0;
+        TU_EXPECT(untouched, "a refused run_ws wrote its output");
+        tu_guarded_free(&gw);
+      }
+      ups_upconv_plan_destroy(plan);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -305,7 +356,7 @@ int main(int argc, char **argv) {
   tu_rng r = {0x75707c0eull};
   named_cases(&r);
   test_plan_independence_and_pool();
-  test_bilinear_unsupported();
+  test_workspace();
   for (size_t i = 0; i < n; i++) random_case(&r);
   printf("upconv sweep: %d cases\n", g_cases);
   return tu_finish("upconv");

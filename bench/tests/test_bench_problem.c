@@ -280,9 +280,10 @@ static void test_validate(void) {
   EXPECT(bench_problem_validate(&p) == UPS_OK);
   p = parse_ok("upconv ic4 oc6 ih8 f2 k3 g4");
   EXPECT(bench_problem_validate(&p) == UPS_ERR_SHAPE);
-  /* Bilinear is validated, then refused as every call refuses it. */
   p = parse_ok("upconv ic4 oc4 ih8 f2 k3 p1 bilinear");
-  EXPECT(bench_problem_validate(&p) == UPS_ERR_UNSUPPORTED);
+  EXPECT(bench_problem_validate(&p) == UPS_OK && p.upconv.mode == UPS_OP_BILINEAR);
+  p = parse_ok("upconv ic4 oc4 ih8 f2 k30 bilinear"); /* 16 upsampled rows, span 29 */
+  EXPECT(bench_problem_validate(&p) == UPS_ERR_SHAPE);
   p = parse_ok("nearest c3 ih10 s2 tf_half_pixel_for_nn");
   EXPECT(bench_problem_validate(&p) == UPS_OK);
   p = parse_ok("nearest c3 ih10 s-2");

@@ -442,8 +442,14 @@ def upconv_case(tag, n, in_c, out_c, ih, iw, f, k, d=1, groups=1, pads=(0, 0, 0,
     assert ow == iw * fw + pl + pr - dw * (kw - 1) and ow >= 1
     ab = run(tx.double().abs(), tw.double().abs(), tb.double().abs() if bias else None).numpy()
     y64 = run(tx.double(), tw.double(), tb.double() if bias else None).numpy()
-    kterms = in_c // groups * kh * kw + (1 if bias else 0)
+    # bilinear: each upsampled value is a sum of 2x2 products (4 terms a tap)
+    kterms = in_c // groups * kh * kw * (1 if mode == "nearest" else 4) + (1 if bias else 0)
     assert (np.abs(y - y64) <= kterms * EPS * ab).all(), "torch upconv far from float64"
+    if mode == "bilinear":
+        # PyTorch float32 computes the source coordinate (o+0.5)*(1/f)-0.5 in
+        # float (not exact for f=3); the float64 run has exact coordinates up
+        # to double rounding: it is the expected output, rounded once.
+        y = y64.astype(np.float32)
     if mode == "nearest":  # nearest by an integer factor repeats each pixel
         u = F.interpolate(tx, scale_factor=(fh, fw), mode="nearest").numpy()
         assert np.array_equal(u, np.repeat(np.repeat(x, fh, axis=2), fw, axis=3))
@@ -677,6 +683,21 @@ def main():
                 bias=False)
     upconv_case("bilinear_f4k1", 1, 3, 2, 3, 2, 4, 1, mode="bilinear")
     upconv_case("bilinear_f2k5g2", 1, 4, 2, 3, 4, 2, 5, groups=2, pads=(2, 1, 2, 3),
+                mode="bilinear")
+    # bilinear with the fused kernel: odd sizes, factors 2-4, kernels 1-5,
+    # dilation, depthwise, asymmetric pads and pads beyond the kernel span
+    upconv_case("bilinear_f2k3p1_odd", 2, 3, 5, 5, 7, 2, 3, pads=(1, 1, 1, 1), mode="bilinear",
+                bias=False)
+    upconv_case("bilinear_f3k5p2", 1, 3, 2, 5, 4, 3, 5, pads=(2, 2, 2, 2), mode="bilinear")
+    upconv_case("bilinear_f4k3p1", 1, 2, 3, 3, 5, 4, 3, pads=(1, 1, 1, 1), mode="bilinear")
+    upconv_case("bilinear_f3k1_9x7", 1, 2, 2, 9, 7, 3, 1, mode="bilinear")
+    upconv_case("bilinear_f2k3d2p2", 1, 3, 3, 4, 5, 2, 3, d=2, pads=(2, 2, 2, 2),
+                mode="bilinear")
+    upconv_case("bilinear_f2k3dw", 1, 3, 3, 4, 3, 2, 3, groups=3, pads=(1, 1, 1, 1),
+                mode="bilinear", bias=False)
+    upconv_case("bilinear_rect_f2x3_k3x1", 1, 3, 2, 3, 3, (2, 3), (3, 1), pads=(2, 0, 0, 1),
+                mode="bilinear")
+    upconv_case("bilinear_pads_beyond_f2k1", 1, 2, 3, 3, 3, 2, 1, pads=(1, 0, 2, 1),
                 mode="bilinear")
 
     with open(os.path.join(HERE, "cases.txt"), "w") as f:
